@@ -1,0 +1,39 @@
+"""The `sma` command line starts, answers --help and --version, and the demo runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from sma import __version__
+from sma.cli import app
+
+runner = CliRunner()
+
+
+def test_version_prints_the_installed_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"sma {__version__}"
+    assert __version__ != "0.0.0+unknown", "the project is not installed in this environment"
+
+
+def test_help_lists_the_demo_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "demo" in result.output
+
+
+def test_unknown_command_fails_with_usage_error() -> None:
+    result = runner.invoke(app, ["no-such-command"])
+    assert result.exit_code == 2
+
+
+def test_console_script_is_installed() -> None:
+    sma = subprocess.run(
+        [sys.executable, "-m", "sma", "--version"], capture_output=True, text=True, check=False
+    )
+    assert sma.returncode == 0, sma.stderr
+    assert __version__ in sma.stdout
