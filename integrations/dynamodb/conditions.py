@@ -1,0 +1,198 @@
+"""DynamoDB condition expressions: the subset a conditional write needs, parsed and evaluated.
+
+Supported: `attribute_exists(path)`, `attribute_not_exists(path)`, comparisons `= <> < <= > >=` between
+a path and a `:value` (or two of either), `AND`, `OR`, `NOT` and parentheses, with `#name` and `:value`
+placeholders. Anything else is refused with DynamoDB's `ValidationException` wording rather than
+silently mis-evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from integrations.errors import ServiceError
+
+AttributeValue = Mapping[str, Any]
+Item = Mapping[str, AttributeValue]
+Condition = Callable[[Item], bool]
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op><>|<=|>=|=|<|>)|(?P<punct>[(),])|(?P<word>[#:]?[A-Za-z_][A-Za-z0-9_.\-]*))"
+)
+_COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b,
+    "<>": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def invalid(message: str) -> ServiceError:
+    return ServiceError("dynamodb", "ValidationException", message)
+
+
+def _tokenize(expression: str) -> list[str]:
+    tokens: list[str] = []
+    position = 0
+    while position < len(expression):
+        if expression[position:].strip() == "":
+            break
+        match = _TOKEN.match(expression, position)
+        if not match:
+            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{expression[position:]}"')
+        tokens.append(match.group(match.lastgroup or "word"))
+        position = match.end()
+    return tokens
+
+
+def _comparable(value: AttributeValue) -> Any:
+    """The Python value DynamoDB compares: numbers numerically, everything else by its own type."""
+    ((kind, raw),) = value.items()
+    return (kind, Decimal(raw)) if kind == "N" else (kind, raw)
+
+
+def _either(a: Condition, b: Condition) -> Condition:
+    return lambda item: a(item) or b(item)
+
+
+def _both(a: Condition, b: Condition) -> Condition:
+    return lambda item: a(item) and b(item)
+
+
+class _Parser:
+    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary (AND unary)*."""
+
+    def __init__(
+        self, expression: str, names: Mapping[str, str], values: Mapping[str, AttributeValue]
+    ) -> None:
+        self.tokens = _tokenize(expression)
+        self.position = 0
+        self.names = names
+        self.values = values
+        self.used_names: set[str] = set()
+        self.used_values: set[str] = set()
+
+    def parse(self) -> Condition:
+        if not self.tokens:
+            raise invalid("Invalid ConditionExpression: The expression can not be empty;")
+        condition = self._or()
+        if self.position != len(self.tokens):
+            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{self.tokens[self.position]}"')
+        for unused in sorted(set(self.names) - self.used_names):
+            raise invalid(
+                f"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{unused}}}"
+            )
+        for unused in sorted(set(self.values) - self.used_values):
+            raise invalid(
+                f"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{unused}}}"
+            )
+        return condition
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def _take(self, expected: str | None = None) -> str:
+        token = self._peek()
+        if token is None or (expected is not None and token.upper() != expected):
+            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{token or "<EOF>"}"')
+        self.position += 1
+        return token
+
+    def _or(self) -> Condition:
+        left = self._and()
+        while (self._peek() or "").upper() == "OR":
+            self._take()
+            right = self._and()
+            left = _either(left, right)
+        return left
+
+    def _and(self) -> Condition:
+        left = self._unary()
+        while (self._peek() or "").upper() == "AND":
+            self._take()
+            right = self._unary()
+            left = _both(left, right)
+        return left
+
+    def _unary(self) -> Condition:
+        token = self._peek()
+        if token is not None and token.upper() == "NOT":
+            self._take()
+            inner = self._unary()
+            return lambda item: not inner(item)
+        if token == "(":
+            self._take()
+            inner = self._or()
+            self._take(")")
+            return inner
+        if token in ("attribute_exists", "attribute_not_exists"):
+            self._take()
+            self._take("(")
+            path = self._path()
+            self._take(")")
+            if token == "attribute_exists":
+                return lambda item: path in item
+            return lambda item: path not in item
+        return self._comparison()
+
+    def _comparison(self) -> Condition:
+        left = self._operand()
+        operator = self._take()
+        if operator not in _COMPARATORS:
+            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{operator}"')
+        right = self._operand()
+        compare = _COMPARATORS[operator]
+
+        def evaluate(item: Item) -> bool:
+            a, b = left(item), right(item)
+            if a is None or b is None or a[0] != b[0]:
+                # A missing attribute or a type mismatch makes every comparison false, as in DynamoDB.
+                return False
+            return compare(a[1], b[1])
+
+        return evaluate
+
+    def _operand(self) -> Callable[[Item], Any]:
+        token = self._peek() or ""
+        if token.startswith(":"):
+            self._take()
+            if token not in self.values:
+                raise invalid(
+                    "Invalid ConditionExpression: An expression attribute value used in expression is not "
+                    f"defined; attribute value: {token}"
+                )
+            self.used_values.add(token)
+            constant = _comparable(self.values[token])
+            return lambda item: constant
+        path = self._path()
+        return lambda item: _comparable(item[path]) if path in item else None
+
+    def _path(self) -> str:
+        token = self._take()
+        if token.startswith("#"):
+            if token not in self.names:
+                raise invalid(
+                    "Invalid ConditionExpression: An expression attribute name used in the document path is "
+                    f"not defined; attribute name: {token}"
+                )
+            self.used_names.add(token)
+            return self.names[token]
+        if token.startswith(":") or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token):
+            raise invalid(
+                f"Invalid ConditionExpression: only top-level attribute names are supported locally: {token}"
+            )
+        return token
+
+
+def compile_condition(
+    expression: str,
+    names: Mapping[str, str] | None = None,
+    values: Mapping[str, AttributeValue] | None = None,
+) -> Condition:
+    """Parse a ConditionExpression into a predicate over an item (or raise ValidationException)."""
+    return _Parser(expression, names or {}, values or {}).parse()
