@@ -1,0 +1,141 @@
+"""Firehose's durable buffer: records are committed to SQLite (WAL, fsynced) before PutRecord returns,
+and leave it only once the object holding them is in the object store, so a crash loses nothing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY, destination TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, partition TEXT NOT NULL,
+    error TEXT, data BLOB NOT NULL, arrival REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_by_partition ON records (stream, partition, id);
+"""
+
+
+# Not JSON, so it cannot be the keys of a real partition.
+ERROR_PARTITION = "!error"
+
+
+@dataclass(frozen=True)
+class Buffered:
+    id: int
+    data: bytes
+    arrival: float
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PartitionState:
+    """One partition's buffer: its keys as JSON, or ERROR_PARTITION for records bound for the error prefix."""
+
+    partition: str
+    size: int
+    oldest: float
+
+
+@dataclass(frozen=True)
+class Incoming:
+    partition: str  # JSON of the dynamic-partitioning keys ("{}" without partitioning)
+    error: str | None  # why the record could not be partitioned (its partition is then ERROR_PARTITION)
+    data: bytes
+
+
+class Buffer:
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- delivery streams ------------------------------------------------------------------------------
+
+    def add_stream(self, name: str, destination: dict, created: float) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO streams VALUES (?, ?, ?)", (name, json.dumps(destination), created)
+            )
+            return cursor.rowcount == 1
+
+    def streams(self) -> list[tuple[str, dict, float]]:
+        with self._lock:
+            rows = self._db.execute("SELECT name, destination, created FROM streams ORDER BY name").fetchall()
+        return [(name, json.loads(destination), created) for name, destination, created in rows]
+
+    def remove_stream(self, name: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM streams WHERE name = ?", (name,))
+
+    # -- records ---------------------------------------------------------------------------------------
+
+    def append(self, stream: str, records: Sequence[Incoming], arrival: float) -> list[int]:
+        """Commit records in one transaction and return their ids."""
+        ids = []
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for record in records:
+                    cursor = self._db.execute(
+                        "INSERT INTO records (stream, partition, error, data, arrival) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (stream, record.partition, record.error, record.data, arrival),
+                    )
+                    ids.append(int(cursor.lastrowid or 0))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return ids
+
+    def partitions(self, stream: str) -> list[PartitionState]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT partition, SUM(length(data)), MIN(arrival) FROM records WHERE stream = ? "
+                "GROUP BY partition ORDER BY MIN(id)",
+                (stream,),
+            ).fetchall()
+        return [PartitionState(partition, int(size), float(oldest)) for partition, size, oldest in rows]
+
+    def chunks(self, stream: str, state: PartitionState, max_bytes: int) -> Iterator[list[Buffered]]:
+        """A partition's records in arrival order, cut into objects of about `max_bytes` each."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, data, arrival, error FROM records WHERE stream = ? AND partition = ? ORDER BY id",
+                (stream, state.partition),
+            ).fetchall()
+        chunk: list[Buffered] = []
+        size = 0
+        for row_id, data, arrival, error in rows:
+            chunk.append(Buffered(row_id, bytes(data), arrival, error))
+            size += len(data)
+            if size >= max_bytes:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def remove(self, ids: Sequence[int]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("DELETE FROM records WHERE id = ?", [(i,) for i in ids])
+            self._db.execute("COMMIT")
+
+    def count(self, stream: str | None = None) -> int:
+        with self._lock:
+            if stream is None:
+                return int(self._db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+            return int(
+                self._db.execute("SELECT COUNT(*) FROM records WHERE stream = ?", (stream,)).fetchone()[0]
+            )
