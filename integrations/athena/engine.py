@@ -1,0 +1,98 @@
+"""`run_query`: Athena SQL over the local data lake, answered by DuckDB.
+
+Each query gets a fresh in-memory DuckDB whose views are named like the Glue tables and read the
+table's JSON-lines objects (listed through the object store, so half-written objects are never seen)
+with `read_json` and the table's explicit column schema. Values that do not fit the declared type read
+as NULL (`ignore_errors`), as the OpenX SerDe's `ignore.malformed.json` does, so one odd event cannot
+hide the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+
+from integrations.athena.lake_table import LAKE_TABLE
+from integrations.athena.sql import query_error, translate
+from integrations.athena.tables import TableDefinition
+from integrations.errors import ServiceError
+from integrations.objectstore import ObjectStore
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def view_sql(table: TableDefinition, files: Sequence[str]) -> str:
+    """The DuckDB view standing for a Glue table over these files (an empty typed view when none)."""
+    columns = table.duckdb_columns()
+    if not files:
+        casts = ", ".join(f"CAST(NULL AS {kind}) AS {_identifier(name)}" for name, kind in columns.items())
+        return f"CREATE VIEW {_identifier(table.name)} AS SELECT {casts} WHERE false"
+    schema = "{" + ", ".join(f"{_literal(name)}: {_literal(kind)}" for name, kind in columns.items()) + "}"
+    paths = "[" + ", ".join(_literal(path) for path in files) + "]"
+    return (
+        f"CREATE VIEW {_identifier(table.name)} AS SELECT * FROM read_json({paths}, columns = {schema}, "
+        "format = 'newline_delimited', ignore_errors = true, hive_partitioning = false, "
+        "maximum_object_size = 16777216)"
+    )
+
+
+def table_files(table: TableDefinition, store: ObjectStore) -> list[str]:
+    if not store.bucket_exists(table.bucket):
+        return []
+    return [str(info.path) for info in store.iter_keys(table.bucket, table.prefix) if info.size > 0]
+
+
+def run_query(
+    sql: str,
+    tables: Iterable[TableDefinition] = (LAKE_TABLE,),
+    *,
+    store: ObjectStore | None = None,
+    database: str | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one Athena SELECT; returns (column names, rows). Failures are `ServiceError`s whose message
+    starts with Athena's error category (SYNTAX_ERROR, COLUMN_NOT_FOUND, TABLE_NOT_FOUND, ...)."""
+    definitions = {table.name: table for table in tables}
+    duck_sql = translate(sql, definitions, database)
+    objects = store if store is not None else ObjectStore()
+    connection = duckdb.connect(":memory:")
+    try:
+        for table in definitions.values():
+            connection.execute(view_sql(table, table_files(table, objects)))
+        try:
+            cursor = connection.execute(duck_sql)
+        except duckdb.Error as error:
+            raise _athena_error(error) from None
+        # Trino folds identifiers to lower case, so Athena's result columns are lower-case.
+        columns = [description[0].lower() for description in cursor.description or []]
+        return columns, cursor.fetchall()
+    finally:
+        connection.close()
+        if store is None:
+            objects.close()
+
+
+def _athena_error(error: duckdb.Error) -> ServiceError:
+    message = str(error).splitlines()[0]
+    for prefix in ("Binder Error: ", "Catalog Error: ", "Parser Error: ", "Conversion Error: "):
+        message = message.removeprefix(prefix)
+    if isinstance(error, duckdb.ParserException):
+        category = "SYNTAX_ERROR"
+    elif isinstance(error, duckdb.BinderException) and "column" in message.lower():
+        category = "COLUMN_NOT_FOUND"
+    elif isinstance(error, duckdb.CatalogException) and "function" in message.lower():
+        category = "FUNCTION_NOT_FOUND"
+    elif isinstance(error, duckdb.BinderException | duckdb.CatalogException):
+        category = "SEMANTIC_ERROR"
+    elif isinstance(error, duckdb.ConversionException):
+        category = "INVALID_CAST_ARGUMENT"
+    else:
+        category = "GENERIC_USER_ERROR"
+    return query_error(category, message)

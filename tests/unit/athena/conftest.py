@@ -1,0 +1,155 @@
+"""Realistic events of this product, as the Plumbing bus emits them, for the lake tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def envelope(
+    detail_type: str, source: str, time: str, detail: dict[str, Any], event_id: str
+) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": event_id,
+        "detail-type": detail_type,
+        "source": source,
+        "account": "123456789012",
+        "time": time,
+        "region": "eu-west-2",
+        "resources": [],
+        "detail": detail,
+    }
+
+
+def face(left: float) -> dict[str, Any]:
+    return {
+        "BoundingBox": {"Height": 0.11, "Left": left, "Top": 0.13, "Width": 0.08},
+        "Confidence": 99.9,
+        "Emotions": [{"Confidence": 59.6, "Type": "SAD"}, {"Confidence": 39.2, "Type": "CALM"}],
+        "Landmarks": [{"Type": "eyeRight", "X": 0.25, "Y": 0.18}],
+        "Pose": {"Pitch": -31.5, "Roll": 4.0, "Yaw": -14.8},
+        "Quality": {"Brightness": 88.5, "Sharpness": 53.3},
+        "Smile": {"Value": False, "Confidence": 90.1},
+    }
+
+
+def analysed(
+    event_id: str, time: str, author: str, text: str, sentiment: str, images: list
+) -> dict[str, Any]:
+    return envelope(
+        "MESSAGE_ANALYSED",
+        "BOT",
+        time,
+        {
+            "Text": text,
+            "Author": author,
+            "Twitter": {"TweetId": f"t-{event_id}", "UserId": f"u-{author}"},
+            "Analysis": {
+                "TextSentiment": sentiment,
+                "TextSentimentScore": {"Positive": 0.9, "Negative": 0.01, "Neutral": 0.08, "Mixed": 0.01},
+                "TextEntities": [
+                    {"BeginOffset": 0, "EndOffset": 9, "Score": 0.74, "Text": "@makitdev", "Type": "PERSON"}
+                ],
+                "KeyPhrases": [],
+                "Language": "en",
+                "Images": images,
+            },
+        },
+        event_id,
+    )
+
+
+def image(key: str, labels: list[str], celebrities: list[str], texts: list[str]) -> dict[str, Any]:
+    return {
+        "Key": key,
+        "Analysis": {
+            "Labels": [
+                {"Name": name, "Confidence": 97.5, "Parents": [{"Name": "Animal"}], "Instances": []}
+                for name in labels
+            ],
+            "CelebrityFaces": [
+                {"Name": name, "Id": f"id-{name}", "Urls": [], "MatchConfidence": 99.0, "Face": face(0.2)}
+                for name in celebrities
+            ],
+            "UnrecognizedFaces": [face(0.6)],
+            "TextDetections": [
+                {
+                    "DetectedText": text,
+                    "Type": "LINE",
+                    "Id": 0,
+                    "Confidence": 98.0,
+                    "Geometry": {
+                        "BoundingBox": {"Height": 0.05, "Left": 0.8, "Top": 0.53, "Width": 0.05},
+                        "Polygon": [{"X": 0.8, "Y": 0.53}],
+                    },
+                }
+                for text in texts
+            ],
+        },
+    }
+
+
+@pytest.fixture
+def lake_events() -> list[dict[str, Any]]:
+    """A small day of traffic: analysed photos and texts, a received mention, a raw X event, a failure."""
+    return [
+        analysed(
+            "e1",
+            "2026-11-20T10:00:00Z",
+            "harry11",
+            "@makitdev look who I met",
+            "POSITIVE",
+            [image("media/e1-0.jpg", ["Person", "Shoe"], ["Keanu Reeves"], ["VAN"])],
+        ),
+        analysed(
+            "e2",
+            "2026-11-20T11:00:00Z",
+            "sally",
+            "@makitdev two photos",
+            "NEUTRAL",
+            [
+                image("media/e2-0.jpg", ["Person", "Fowl"], ["Keanu Reeves", "Ada Lovelace"], []),
+                image("media/e2-1.jpg", ["Person"], [], []),
+            ],
+        ),
+        analysed("e3", "2026-11-20T12:00:00Z", "bob", "@makitdev tell me a joke", "POSITIVE", []),
+        analysed("e4", "2026-11-20T13:00:00Z", "eve", "@makitdev this is awful", "NEGATIVE", []),
+        envelope(
+            "MESSAGE_RECEIVED",
+            "TWITTER",
+            "2026-11-20T09:59:59Z",
+            {
+                "Text": "@makitdev look who I met",
+                "ImageUrls": ["https://pbs.twimg.com/media/x.jpg"],
+                "Author": "harry11",
+                "Twitter": {"TweetId": "t-e1", "UserId": "u-harry11"},
+            },
+            "r1",
+        ),
+        envelope(
+            "TWITTER_TWEETED",
+            "TWITTER",
+            "2026-11-20T09:59:59Z",
+            {
+                "created_at": "Fri Nov 20 09:59:58 +0000 2026",
+                "id": 1572570427880538999,
+                "text": "@makitdev hi",
+                "user": {"screen_name": "harry11", "followers_count": 3},
+                "entities": {"hashtags": []},
+            },
+            "x1",
+        ),
+        envelope(
+            "MESSAGE_ANALYSIS_FAILED",
+            "BOT",
+            "2026-11-20T14:00:00Z",
+            {
+                "Twitter": {"TweetId": "t-e5", "UserId": "u-z"},
+                "Error": "Rekognition.InvalidImageFormatException",
+                "Cause": "not an image",
+            },
+            "f1",
+        ),
+    ]
