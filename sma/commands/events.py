@@ -1,9 +1,192 @@
-"""`sma` commands for this area (being built; registers nothing until its commands land)."""
+"""`sma events test-pattern`, `sma replay`, `sma logs`, `sma metrics`: the bus from the command line.
+
+They work on the local cloud's state directory, so they run beside a running local cloud: a replay is
+queued durably and delivered by the process that owns the targets.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from integrations.errors import ServiceError
+
+events_app = typer.Typer(
+    help="EventBridge on the local cloud: patterns, rules, archives.", no_args_is_help=True
+)
+DEFAULT_BUS = "Plumbing"
+
+
+def _argument(value: str) -> str:
+    """A literal, or the contents of a file given as `@path` or `file://path` (as the AWS CLI reads)."""
+    for prefix in ("file://", "@"):
+        if value.startswith(prefix):
+            path = Path(value.removeprefix(prefix))
+            try:
+                return path.read_text(encoding="utf-8")
+            except OSError as error:
+                raise typer.BadParameter(f"cannot read {path}: {error.strerror}") from None
+    return value
+
+
+def _fail(operation: str, error: ServiceError) -> typer.Exit:
+    message = f"An error occurred ({error.code}) when calling the {operation} operation: {error.message}"
+    typer.echo(message, err=True)
+    return typer.Exit(2)
+
+
+@events_app.command("test-pattern")
+def test_pattern(
+    pattern: str = typer.Option(..., "--pattern", help="The event pattern: JSON, @file or file://file."),
+    event: str = typer.Option(..., "--event", help="The event: JSON, @file or file://file."),
+) -> None:
+    """Print whether EVENT matches PATTERN (`true` / `false`), like `aws events test-event-pattern`."""
+    from integrations.patterns import test_event_pattern
+
+    try:
+        result = test_event_pattern(_argument(pattern), _argument(event))
+    except ServiceError as error:
+        raise _fail("TestEventPattern", error) from None
+    typer.echo("true" if result else "false")
+
+
+@events_app.command("rules")
+def rules(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
+    """List the bus's rules, their state, pattern and targets."""
+    from integrations.bus import EventBus
+
+    with EventBus(bus) as event_bus:
+        table = Table(title=f"Rules on {bus}")
+        for column in ("Rule", "State", "Event pattern", "Targets"):
+            table.add_column(column, overflow="fold")
+        for rule in event_bus.list_rules()["Rules"]:
+            targets = event_bus.list_targets_by_rule(rule["Name"])["Targets"]
+            table.add_row(
+                rule["Name"], rule["State"], rule["EventPattern"], "\n".join(t["Arn"] for t in targets)
+            )
+        Console().print(table)
+
+
+def _pick_archive(event_bus: Any, archive: str | None) -> str:
+    names = sorted(event_bus.archives.by_name)
+    if archive:
+        return archive
+    if len(names) == 1:
+        return names[0]
+    raise typer.BadParameter(
+        f"choose the archive with --archive (the bus has {', '.join(names) or 'no archives'})",
+        param_hint="--archive",
+    )
+
+
+def replay(
+    *,
+    start: Annotated[str, typer.Option("--from", help="Replay events from this time (ISO 8601).")],
+    end: Annotated[str, typer.Option("--to", help="... up to (not including) this time (ISO 8601).")],
+    rule: Annotated[
+        list[str] | None, typer.Option("--rule", help="Replay to this rule only (repeatable).")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="The replay's name (default: replay-<time>).")
+    ] = None,
+    archive: Annotated[
+        str | None, typer.Option("--archive", help="The archive (default: the bus's only one).")
+    ] = None,
+    bus: Annotated[str, typer.Option("--bus", help="The event bus.")] = DEFAULT_BUS,
+) -> None:
+    """Replay archived events of a time window to the bus's rules, marked with `replay-name`."""
+    from integrations.bus import EventBus
+
+    with EventBus(bus) as event_bus:
+        replay_name = name or datetime.now(UTC).strftime("replay-%Y%m%dT%H%M%S")
+        destination: dict[str, Any] = {"Arn": event_bus.arn}
+        if rule:
+            destination["FilterArns"] = [event_bus.identity.rule_arn(r) for r in rule]
+        before = event_bus.pending()
+        try:
+            response = event_bus.start_replay(
+                ReplayName=replay_name,
+                EventSourceArn=_pick_archive(event_bus, archive),
+                EventStartTime=start,
+                EventEndTime=end,
+                Destination=destination,
+            )
+        except ServiceError as error:
+            raise _fail("StartReplay", error) from None
+        queued = event_bus.pending() - before
+    console = Console()
+    console.print(f"[bold]{replay_name}[/] {response['State']}: {response['StateReason']}")
+    console.print(f"{queued} deliveries queued; the local cloud delivers them to the rules' targets.")
+    console.print(response["ReplayArn"], highlight=False)
+
+
+def logs(
+    follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new events as they arrive."),
+    detail_type: str | None = typer.Option(None, "--detail-type", help="Only events of this detail-type."),
+    limit: int = typer.Option(20, "--limit", min=1, help="How many of the latest events to print first."),
+    raw: bool = typer.Option(False, "--json", help="Print the events as JSON lines."),
+    group: str = typer.Option(f"/aws/events/{DEFAULT_BUS}", "--group", help="The log group."),
+) -> None:
+    """Print the catch-all log: every event the bus delivered, newest last."""
+    from integrations.bus.observability import EventLog
+
+    log = EventLog(group)
+    console = Console(highlight=False)
+
+    def show(event: dict[str, Any]) -> None:
+        if raw:
+            typer.echo(json.dumps(event))
+            return
+        replay_name = f" [magenta](replay {event['replay-name']})[/]" if "replay-name" in event else ""
+        console.print(
+            f"[dim]{event.get('time')}[/] [bold cyan]{event.get('detail-type')}[/] "
+            f"[green]{event.get('source')}[/] {event.get('id')}{replay_name}"
+        )
+        console.print(f"  {json.dumps(event.get('detail'))}", markup=False)
+
+    for event in log.read(detail_type, limit):
+        show(event)
+    if follow:
+        try:
+            for event in log.follow(detail_type):
+                show(event)
+        except KeyboardInterrupt:
+            return
+
+
+def metrics(
+    minutes: int = typer.Option(15, "--minutes", min=1, max=1440, help="How many minutes to show."),
+) -> None:
+    """Events per detail-type per minute (the metric filters), with a sparkline of the last N minutes."""
+    from integrations.bus.observability import NAMESPACE, Metrics, sparkline
+
+    counters = Metrics()
+    try:
+        series = counters.series(minutes)
+        totals = counters.totals()
+    finally:
+        counters.close()
+    table = Table(title=f"{NAMESPACE}: events per minute, last {minutes} min")
+    table.add_column("Metric (detail-type)")
+    table.add_column(f"Last {minutes} min", justify="right")
+    table.add_column("All time", justify="right")
+    table.add_column("Per minute", no_wrap=True)
+    for metric, total in totals.items():
+        values = series.get(metric, [0] * minutes)
+        table.add_row(metric, str(sum(values)), str(total), sparkline(values))
+    if not totals:
+        table.caption = "No events logged yet."
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
-    del app  # commands land with their issue
+    app.add_typer(events_app, name="events")
+    app.command("replay")(replay)
+    app.command("logs")(logs)
+    app.command("metrics")(metrics)

@@ -1,0 +1,164 @@
+"""The catch-all log and the per-detail-type metrics, and the `sma logs` / `sma metrics` / `sma replay`
+commands over them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from integrations.bus import EventBus, ManualClock
+from integrations.bus.observability import EventLog, Metrics, attach_observability, sparkline
+from sma.commands import events
+
+runner = CliRunner()
+
+
+def cli() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def root() -> None:
+        """The commands under test."""
+
+    events.register(app)
+    return app
+
+
+def fill(bus: EventBus, clock: ManualClock) -> None:
+    attach_observability(bus)
+    bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "one"})
+    bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "two"})
+    clock.advance(120)
+    bus.put_event("BOT", "SEND_TWEET", {"Text": "reply"})
+    bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "three"})
+    assert bus.drain() == 4
+
+
+def test_every_event_is_logged_once_as_a_json_line(bus: EventBus, clock: ManualClock, sma_home: Path) -> None:
+    fill(bus, clock)
+    lines = (sma_home / "logs" / "aws-events-Plumbing.jsonl").read_text().splitlines()
+    assert [json.loads(line)["detail"]["Text"] for line in lines] == ["one", "two", "reply", "three"]
+    log = EventLog("/aws/events/Plumbing")
+    assert [e["detail"]["Text"] for e in log.read(detail_type="MESSAGE_RECEIVED", limit=2)] == [
+        "two",
+        "three",
+    ]
+    assert log.read(detail_type="NOPE") == []
+
+
+def test_metrics_count_per_detail_type_per_minute(bus: EventBus, clock: ManualClock) -> None:
+    fill(bus, clock)
+    metrics = Metrics()
+    series = metrics.series(minutes=3, now=clock.now())
+    assert series == {"MESSAGE_RECEIVED": [2, 0, 1], "SEND_TWEET": [0, 0, 1]}
+    assert metrics.totals() == {"MESSAGE_RECEIVED": 3, "SEND_TWEET": 1}
+    metrics.close()
+
+
+def test_replays_are_logged_with_their_name(bus: EventBus, clock: ManualClock) -> None:
+    bus.create_archive(ArchiveName="all")
+    fill(bus, clock)
+    bus.start_replay(ReplayName="again", EventSourceArn="all", EventStartTime=0, EventEndTime=clock.now() + 1)
+    assert bus.drain() == 4
+    logged = EventLog("/aws/events/Plumbing").read()
+    assert [e.get("replay-name") for e in logged] == [None] * 4 + ["again"] * 4
+
+
+def test_follow_yields_only_new_complete_lines(tmp_path: Path) -> None:
+    log = EventLog("g", directory=tmp_path)
+    log.write({"detail-type": "OLD"})
+    polls: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) == 1:
+            log.write({"detail-type": "A"})
+            with log.path.open("a") as handle:
+                handle.write('{"detail-type": "PART')  # a line still being written
+        elif len(polls) == 2:
+            with log.path.open("a") as handle:
+                handle.write('IAL"}\n')
+
+    followed = list(log.follow(sleep=sleep, stop=lambda: len(polls) >= 3))
+    assert [e["detail-type"] for e in followed] == ["A", "PARTIAL"]
+
+
+def test_sparkline_scales_to_the_peak() -> None:
+    assert sparkline([0, 1, 4, 8]) == " ▁▄█"
+    assert sparkline([0, 0]) == "  "
+    assert sparkline([3]) == "█"
+
+
+def test_logs_command_prints_the_latest_events(bus: EventBus, clock: ManualClock) -> None:
+    fill(bus, clock)
+    result = runner.invoke(cli(), ["logs", "--limit", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["detail"]["Text"] for line in result.output.splitlines()] == ["reply", "three"]
+    result = runner.invoke(cli(), ["logs", "--detail-type", "SEND_TWEET"])
+    assert result.exit_code == 0
+    assert "SEND_TWEET" in result.output and "MESSAGE_RECEIVED" not in result.output
+    assert '{"Text": "reply"}' in result.output
+
+
+def test_metrics_command_shows_a_table_with_sparklines(sma_home: Path) -> None:
+    # The command reads the wall clock: put the events in the current minute.
+    with EventBus("Plumbing", clock=ManualClock(datetime.now(UTC).timestamp())) as bus:
+        attach_observability(bus)
+        for _ in range(3):
+            bus.put_event("TWITTER", "MESSAGE_RECEIVED", {})
+        assert bus.drain() == 3
+    result = runner.invoke(cli(), ["metrics", "--minutes", "5"], terminal_width=140)
+    assert result.exit_code == 0, result.output
+    assert "ServerlessMessageAnalyser" in result.output
+    row = next(line for line in result.output.splitlines() if "MESSAGE_RECEIVED" in line)
+    assert "█" in row and " 3 " in row
+
+
+def test_metrics_command_with_nothing_logged(sma_home: Path) -> None:
+    result = runner.invoke(cli(), ["metrics"])
+    assert result.exit_code == 0
+    assert "No events logged yet." in result.output
+
+
+def test_replay_command_queues_a_replay_for_the_running_cloud(sma_home: Path, clock: ManualClock) -> None:
+    with EventBus("Plumbing", clock=clock) as bus:
+        bus.create_archive(ArchiveName="all")
+        bus.put_rule(Name="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
+        bus.put_targets(Rule="received", Targets=[{"Id": "sfn", "Arn": "arn:sfn"}])
+        bus.put_rule(Name="other", EventPattern={"source": ["TWITTER"]})
+        bus.put_targets(Rule="other", Targets=[{"Id": "sfn", "Arn": "arn:other"}])
+        bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "again"})
+        for arn in ("arn:sfn", "arn:other"):
+            bus.register_target(arn, lambda payload: None)
+        assert bus.drain() == 2  # the live deliveries
+    result = runner.invoke(
+        cli(),
+        ["replay", "--from", "2025-12-31T23:00:00Z", "--to", "2026-01-01T01:00:00Z", "--rule", "received",
+         "--name", "fix"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "fix COMPLETED: Replayed 1 events." in result.output
+    assert "1 deliveries queued" in result.output
+    received: list[dict] = []
+    with EventBus("Plumbing") as bus:  # the local cloud, with its targets, on the same wall clock as the CLI
+        bus.register_target("arn:sfn", received.append)
+        bus.register_target("arn:other", received.append)
+        assert bus.drain() == 1
+    assert received[0]["replay-name"] == "fix"
+
+
+def test_replay_command_errors(sma_home: Path) -> None:
+    with EventBus("Plumbing") as bus:
+        bus.create_archive(ArchiveName="a")
+        bus.create_archive(ArchiveName="b")
+    window = ["--from", "2026-01-01T00:00:00Z", "--to", "2025-01-01T00:00:00Z"]
+    result = runner.invoke(cli(), ["replay", *window])
+    assert result.exit_code == 2
+    assert "--archive" in result.output
+    result = runner.invoke(cli(), ["replay", *window, "--archive", "a"])
+    assert result.exit_code == 2
+    assert "EventStartTime must be before EventEndTime" in result.stderr
