@@ -1,0 +1,53 @@
+"""ASL engine handlers for the bus: `arn:aws:states:::events:putEvents` (the optimised integration) and
+`arn:aws:states:::aws-sdk:eventbridge:putEvents`.
+
+Step Functions serialises a `Detail` given as a JSON object before calling PutEvents, so workflows may
+write `"Detail": {"Text.$": "$.Text"}`. The optimised integration fails the task with
+`EventBridge.FailedEntry` when any entry failed (its cause is the PutEvents response); the SDK
+integration returns the response as it is, failed entries included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from integrations.bus.bus import EventBus
+from integrations.errors import ServiceError
+
+Handler = Callable[[Any, Any], Any]
+
+
+def _entries(arguments: Any) -> list[Any]:
+    if not isinstance(arguments, Mapping) or not isinstance(arguments.get("Entries"), list):
+        raise ServiceError(
+            "events", "ValidationException", "Parameter Entries is required and must be a list."
+        )
+    return [_serialised(entry) for entry in arguments["Entries"]]
+
+
+def _serialised(entry: Any) -> Any:
+    if isinstance(entry, Mapping) and isinstance(entry.get("Detail"), dict | list):
+        return {**entry, "Detail": json.dumps(entry["Detail"], separators=(",", ":"))}
+    return entry
+
+
+def engine_handlers(bus: EventBus) -> dict[str, Handler]:
+    """Resource ARN → handler, for the engine's `handlers` mapping."""
+
+    def optimised(arguments: Any, invocation: Any) -> dict[str, Any]:
+        del invocation  # PutEvents depends on its arguments only
+        response = bus.put_events(Entries=_entries(arguments))
+        if response["FailedEntryCount"]:
+            raise ServiceError("events", "FailedEntry", json.dumps(response, separators=(",", ":")))
+        return response
+
+    def sdk(arguments: Any, invocation: Any) -> dict[str, Any]:
+        del invocation
+        return bus.put_events(Entries=_entries(arguments))
+
+    return {
+        "arn:aws:states:::events:putEvents": optimised,
+        "arn:aws:states:::aws-sdk:eventbridge:putEvents": sdk,
+    }
