@@ -1,0 +1,64 @@
+"""Where each pipe is in each shard, and what it dead-lettered: SQLite under `state_dir("pipes")`.
+
+A shard's checkpoint moves only after its batch has been handled (delivered, filtered out or
+dead-lettered), so a restart replays at most the batch in flight: at-least-once, never a loss.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from integrations.state import state_dir
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS checkpoints (
+    pipe TEXT NOT NULL, shard INTEGER NOT NULL, after INTEGER NOT NULL, PRIMARY KEY (pipe, shard)
+);
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, pipe TEXT NOT NULL, created REAL NOT NULL,
+    batch_info TEXT NOT NULL, records TEXT NOT NULL
+);
+"""
+
+
+class Checkpoints:
+    def __init__(self, path: Path | None = None) -> None:
+        self._lock = threading.Lock()
+        target = path if path is not None else state_dir("pipes") / "checkpoints.sqlite"
+        self._db = sqlite3.connect(target, check_same_thread=False, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def get(self, pipe: str, shard: int) -> int | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT after FROM checkpoints WHERE pipe = ? AND shard = ?", (pipe, shard)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def set(self, pipe: str, shard: int, after: int) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?)", (pipe, shard, after))
+
+    def dead_letter(self, pipe: str, created: float, batch_info: dict[str, Any], records: list[dict]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO dead_letters (pipe, created, batch_info, records) VALUES (?, ?, ?, ?)",
+                (pipe, created, json.dumps(batch_info), json.dumps(records)),
+            )
+
+    def dead_letters(self, pipe: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT batch_info, records FROM dead_letters WHERE pipe = ? ORDER BY id", (pipe,)
+            ).fetchall()
+        return [(json.loads(info), json.loads(records)) for info, records in rows]
