@@ -1,0 +1,70 @@
+"""The local outbox: replies that would have been posted, as JSON lines plus copies of their photos.
+
+Used only where no X credentials are configured (the local cloud). `outbox.jsonl` holds one entry per
+reply; photos are stored beside it under `images/`. Delivering the same reply twice (a retried
+execution) appends nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lambdas.post_tweet.command import ReplyCommand
+
+OUTBOX_FILE = "outbox.jsonl"
+
+
+class Outbox:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / OUTBOX_FILE
+
+    def deliver(self, reply: ReplyCommand, image: bytes | None, extension: str | None) -> dict[str, Any]:
+        """Record `reply` (and its photo); the entry as written, with the photo's path if any."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        image_path = self._store_image(reply, image, extension) if image is not None else None
+        entry = {
+            "ReplyToTweetId": reply.reply_to_tweet_id,
+            "ReplyToUserId": reply.reply_to_user_id,
+            "Text": reply.text,
+            "ImageKey": reply.image_key,
+            "Image": str(image_path) if image_path else None,
+        }
+        if entry not in self._entries():
+            line = json.dumps({**entry, "QueuedAt": datetime.now(UTC).isoformat(timespec="seconds")})
+            # One write of one line to a file opened for appending: concurrent writers never interleave.
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, (line + "\n").encode("utf-8"))
+            finally:
+                os.close(fd)
+        return entry
+
+    def _entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        entries = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                document = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn line from a crash: keep reading the rest
+            if isinstance(document, dict):
+                document.pop("QueuedAt", None)
+                entries.append(document)
+        return entries
+
+    def _store_image(self, reply: ReplyCommand, image: bytes, extension: str | None) -> Path:
+        digest = hashlib.sha256(image).hexdigest()[:16]
+        path = self.folder / "images" / f"{reply.reply_to_tweet_id}-{digest}.{extension or 'bin'}"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(path.suffix + ".tmp")
+            temporary.write_bytes(image)
+            temporary.replace(path)
+        return path

@@ -1,0 +1,291 @@
+"""Posting replies: X API v2 calls (mocked with `responses`), error mapping, and the local outbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import responses
+from moto import mock_aws
+
+from lambdas.post_tweet import handler as post_handler
+from lambdas.post_tweet.errors import (
+    ImageUnavailable,
+    XCredentialsMissing,
+    XRateLimited,
+    XRejected,
+    XUnavailable,
+)
+from lambdas.post_tweet.post import post_reply
+from lambdas.post_tweet.settings import PostSettings
+from lambdas.post_tweet.x_api import XApi
+from lambdas.shared.errors import ConfigurationError, InvalidInput
+from lambdas.shared.x_credentials import XCredentials
+
+BUCKET = "sma-media"
+UPLOAD = "https://api.x.com/2/media/upload"
+TWEETS = "https://api.twitter.com/2/tweets"
+CREDENTIALS = XCredentials(
+    consumer_key="ck-value",
+    consumer_secret="cs-value",
+    access_token="at-value",
+    access_token_secret="ats-value",
+)
+COMMAND = {
+    "Text": "@alice I can see Ada Lovelace in your photo.",
+    "ReplyToTweetId": "1790000000000000001",
+    "ReplyToUserId": "2222222222",
+}
+
+
+@pytest.fixture(scope="module")
+def _mocked_s3() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("s3")
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+        yield client
+
+
+@pytest.fixture
+def s3(_mocked_s3: Any, make_image: Callable[..., bytes]) -> Any:
+    _mocked_s3.put_object(Bucket=BUCKET, Key="annotated/media/1/0.jpg", Body=make_image("JPEG"))
+    _mocked_s3.put_object(Bucket=BUCKET, Key="annotated/media/1/bad.jpg", Body=b"<html></html>")
+    return _mocked_s3
+
+
+@pytest.fixture
+def x() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def header(call: Any, name: str) -> str:
+    """A request header as text (requests-oauthlib leaves some as bytes)."""
+    value = call.request.headers[name]
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def api(found: XCredentials) -> XApi:
+    return XApi(found, media_upload_url=UPLOAD, timeout_seconds=5)
+
+
+def post(
+    s3: Any, command: dict[str, Any], found: XCredentials | None = CREDENTIALS, outbox: Path | None = None
+):
+    return post_reply(
+        {"Command": command, "Bucket": BUCKET},
+        settings=PostSettings(secret_id="sma/x", outbox_dir=outbox),
+        s3=s3,
+        credentials=lambda: found,
+        api_factory=api,
+    )
+
+
+def test_a_text_reply_is_posted_with_oauth1_as_a_reply(s3: Any, x: responses.RequestsMock) -> None:
+    x.post(TWEETS, json={"data": {"id": "1790000000000000999", "text": COMMAND["Text"]}}, status=201)
+    result = post(s3, COMMAND)
+    assert result == {
+        "Posted": True,
+        "TweetId": "1790000000000000999",
+        "ReplyToTweetId": COMMAND["ReplyToTweetId"],
+        "MediaIds": [],
+    }
+    [call] = x.calls
+    assert json.loads(call.request.body) == {
+        "text": COMMAND["Text"],
+        "reply": {"in_reply_to_tweet_id": COMMAND["ReplyToTweetId"]},
+    }
+    authorization = call.request.headers["Authorization"]
+    assert authorization.startswith("OAuth ") and 'oauth_consumer_key="ck-value"' in authorization
+    assert 'oauth_token="at-value"' in authorization and "cs-value" not in authorization
+
+
+def test_a_photo_is_uploaded_through_v2_and_attached(s3: Any, x: responses.RequestsMock) -> None:
+    x.post(UPLOAD, json={"data": {"id": "1880028106020515840", "media_key": "3_1880028106020515840"}})
+    x.post(TWEETS, json={"data": {"id": "1790000000000000999", "text": "t"}}, status=201)
+    result = post(s3, {**COMMAND, "ImageKey": "annotated/media/1/0.jpg"})
+    assert result["MediaIds"] == ["1880028106020515840"]
+    upload, create = x.calls
+    assert header(upload, "Content-Type").startswith("multipart/form-data")
+    assert b'name="media_category"\r\n\r\ntweet_image' in upload.request.body
+    assert b'name="media"; filename="reply.jpeg"' in upload.request.body
+    assert header(upload, "Authorization").startswith("OAuth ")
+    assert json.loads(create.request.body)["media"] == {"media_ids": ["1880028106020515840"]}
+
+
+@pytest.mark.parametrize("limited", [TWEETS, UPLOAD])
+def test_a_rate_limit_is_the_retryable_error_with_its_reset_time(
+    s3: Any, x: responses.RequestsMock, limited: str
+) -> None:
+    for url in (UPLOAD, TWEETS):
+        if url == limited:
+            x.post(
+                url,
+                json={"title": "Too Many Requests"},
+                status=429,
+                headers={"x-rate-limit-reset": "1795000000"},
+            )
+        else:
+            x.post(url, json={"data": {"id": "1"}}, status=201)
+    with pytest.raises(XRateLimited) as raised:
+        post(s3, {**COMMAND, "ImageKey": "annotated/media/1/0.jpg"})
+    assert raised.value.reset_at == 1795000000
+    assert "2026-11-18T11:06:40Z" in str(raised.value)
+
+
+def test_a_rate_limit_without_a_reset_header_still_says_so(s3: Any, x: responses.RequestsMock) -> None:
+    x.post(TWEETS, json={}, status=429)
+    with pytest.raises(XRateLimited, match="unknown time"):
+        post(s3, COMMAND)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [
+        (
+            403,
+            {
+                "detail": "You are not allowed to create a Tweet with duplicate content.",
+                "title": "Forbidden",
+                "status": 403,
+            },
+            "duplicate content",
+        ),
+        (
+            400,
+            {"errors": [{"message": "Your media IDs are invalid."}], "title": "Invalid Request"},
+            "media IDs are invalid",
+        ),
+        (401, {"title": "Unauthorized", "status": 401}, "Unauthorized"),
+    ],
+)
+def test_other_refusals_carry_xs_message(
+    s3: Any, x: responses.RequestsMock, status: int, body: dict, message: str
+) -> None:
+    x.post(TWEETS, json=body, status=status)
+    with pytest.raises(XRejected, match=message) as raised:
+        post(s3, COMMAND)
+    assert raised.value.status == status
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_are_retryable(s3: Any, x: responses.RequestsMock, status: int) -> None:
+    x.post(TWEETS, body="upstream down", status=status)
+    with pytest.raises(XUnavailable, match=str(status)):
+        post(s3, COMMAND)
+
+
+def test_an_unreachable_x_is_retryable(s3: Any, x: responses.RequestsMock) -> None:
+    import requests
+
+    x.post(TWEETS, body=requests.ConnectionError("no route"))
+    with pytest.raises(XUnavailable):
+        post(s3, COMMAND)
+
+
+def test_an_upload_answer_without_an_id_is_retryable(s3: Any, x: responses.RequestsMock) -> None:
+    x.post(UPLOAD, json={"data": {}})
+    with pytest.raises(XUnavailable, match=r"data\.id"):
+        post(s3, {**COMMAND, "ImageKey": "annotated/media/1/0.jpg"})
+
+
+def test_an_incomplete_secret_is_a_configuration_error_naming_the_missing_keys(s3: Any) -> None:
+    incomplete = XCredentials(consumer_key="KEY-1", consumer_secret="SECRET-2", access_token="TOKEN-3")
+    with pytest.raises(ConfigurationError, match="access_token_secret") as raised:
+        post(s3, COMMAND, incomplete)
+    for value in ("KEY-1", "SECRET-2", "TOKEN-3"):
+        assert value not in str(raised.value)
+        assert value not in repr(incomplete)
+
+
+@pytest.mark.parametrize(
+    ("key", "error"),
+    [("annotated/media/1/missing.jpg", "not in bucket"), ("annotated/media/1/bad.jpg", "not a JPEG")],
+)
+def test_an_unusable_image_is_reported(s3: Any, key: str, error: str) -> None:
+    with pytest.raises(ImageUnavailable, match=error):
+        post(s3, {**COMMAND, "ImageKey": key})
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({}, "Command"),
+        ({"Command": "text"}, "Command"),
+        ({"Command": {**COMMAND, "Text": "  "}}, "Text"),
+        ({"Command": {**COMMAND, "ReplyToTweetId": 179}}, "ReplyToTweetId"),
+        ({"Command": {**COMMAND, "ReplyToUserId": "abc"}}, "ReplyToUserId"),
+        ({"Command": {**COMMAND, "ImageKey": ""}}, "ImageKey"),
+        ({"Command": {**COMMAND, "ImageKey": "a.jpg"}}, "Bucket"),
+    ],
+)
+def test_commands_of_the_wrong_shape_are_invalid(event: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        post_reply(event, settings=PostSettings(), s3=None, credentials=lambda: CREDENTIALS, api_factory=api)
+
+
+def test_without_credentials_and_outbox_posting_fails_loudly(s3: Any) -> None:
+    with pytest.raises(XCredentialsMissing, match="SMA_OUTBOX_DIR"):
+        post(s3, COMMAND, None)
+
+
+def test_without_credentials_replies_go_to_the_outbox_once(
+    s3: Any, tmp_path: Path, make_image: Callable[..., bytes]
+) -> None:
+    outbox = tmp_path / "outbox"
+    command = {**COMMAND, "ImageKey": "annotated/media/1/0.jpg"}
+    result = post(s3, command, None, outbox)
+    assert result["Posted"] is False
+    assert result["Outbox"] == str(outbox / "outbox.jsonl")
+    image = Path(result["Image"])
+    assert image.parent == outbox / "images" and image.suffix == ".jpg"
+    assert image.read_bytes() == make_image("JPEG")
+    again = post(s3, command, None, outbox)  # a retried execution
+    assert again == result
+    [line] = (outbox / "outbox.jsonl").read_text().splitlines()
+    entry = json.loads(line)
+    assert entry["Text"] == COMMAND["Text"] and entry["ReplyToTweetId"] == COMMAND["ReplyToTweetId"]
+    assert entry["ImageKey"] == "annotated/media/1/0.jpg" and entry["QueuedAt"]
+    post(s3, {**COMMAND, "Text": "another reply"}, None, outbox)
+    assert len((outbox / "outbox.jsonl").read_text().splitlines()) == 2
+
+
+def test_the_handler_uses_the_outbox_when_the_secret_does_not_exist(
+    s3: Any, sma_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from integrations.state import state_dir
+
+    monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x-absent")
+    monkeypatch.setenv("SMA_OUTBOX_DIR", str(state_dir("outbox")))
+    post_handler._runtime.cache_clear()
+    try:
+        result = post_handler.handler({"Command": COMMAND, "Bucket": BUCKET}, None)
+    finally:
+        post_handler._runtime.cache_clear()
+    assert result["Posted"] is False
+    assert Path(result["Outbox"]).is_relative_to(sma_home)
+
+
+def test_the_handler_posts_with_the_secret_from_secrets_manager(
+    s3: Any, x: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = {
+        "ApiKey": "ck-value",
+        "ApiSecret": "cs-value",
+        "AccessToken": "at-value",
+        "AccessTokenSecret": "ats-value",
+    }
+    boto3.client("secretsmanager").create_secret(Name="sma/x-legacy", SecretString=json.dumps(secret))
+    monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x-legacy")
+    monkeypatch.delenv("SMA_OUTBOX_DIR", raising=False)
+    x.post(TWEETS, json={"data": {"id": "42", "text": "t"}}, status=201)
+    post_handler._runtime.cache_clear()
+    try:
+        assert post_handler.handler({"Command": COMMAND}, None)["TweetId"] == "42"
+    finally:
+        post_handler._runtime.cache_clear()
+    assert 'oauth_consumer_key="ck-value"' in x.calls[0].request.headers["Authorization"]
