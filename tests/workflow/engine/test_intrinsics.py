@@ -1,0 +1,198 @@
+"""Intrinsic functions, with the examples of the guide page "Intrinsic functions in Amazon States
+Language for JSONPath states" (https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html).
+"""
+
+from __future__ import annotations
+
+import pytest
+from engine_support import single
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workflows.engine import IntrinsicSyntaxError, execute, parse_intrinsic
+
+
+def evaluate(expression: str, data=None):
+    """Run the intrinsic in a Pass state's Parameters and return its value."""
+    execution = execute(single({"Type": "Pass", "Parameters": {"v.$": expression}}), data or {}, seed=7)
+    assert execution.status == "SUCCEEDED", execution.cause
+    return execution.output["v"]
+
+
+def failure(expression: str, data=None):
+    execution = execute(single({"Type": "Pass", "Parameters": {"v.$": expression}}), data or {})
+    assert execution.status == "FAILED"
+    return execution.error, execution.cause
+
+
+def test_format_with_a_path_argument():
+    assert (
+        evaluate("States.Format('Hello, my name is {}.', $.name)", {"name": "Arnav"})
+        == "Hello, my name is Arnav."
+    )
+
+
+def test_format_escapes_braces_and_quotes():
+    assert evaluate(r"States.Format('\{\} {} \'q\' \\', $.n)", {"n": 5}) == "{} 5 'q' \\"
+
+
+def test_format_placeholder_count_must_match():
+    error, cause = failure("States.Format('{} and {}', 'one')")
+    assert error == "States.IntrinsicFailure"
+    assert "2 placeholder(s) but 1 value(s)" in cause
+
+
+def test_string_to_json_and_back():
+    data = {"escapedJsonString": '{"foo": "bar"}', "unescapedJson": {"foo": "bar"}}
+    assert evaluate("States.StringToJson($.escapedJsonString)", data) == {"foo": "bar"}
+    assert evaluate("States.JsonToString($.unescapedJson)", data) == '{"foo":"bar"}'
+
+
+def test_array_and_nesting():
+    assert evaluate("States.Array('Foo', 2020, $.someJson, null)", {"someJson": {"random": "abcdefg"}}) == [
+        "Foo",
+        2020,
+        {"random": "abcdefg"},
+        None,
+    ]
+
+
+def test_array_partition():
+    data = {"inputArray": [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+    assert evaluate("States.ArrayPartition($.inputArray,4)", data) == [[1, 2, 3, 4], [5, 6, 7, 8], [9]]
+
+
+def test_array_contains():
+    data = {"inputArray": [1, 2, 3, 4, 5, 6, 7, 8, 9], "lookingFor": 5}
+    assert evaluate("States.ArrayContains($.inputArray, $.lookingFor)", data) is True
+    assert evaluate("States.ArrayContains($.inputArray, 'x')", data) is False
+
+
+def test_array_range_is_inclusive_and_limited():
+    assert evaluate("States.ArrayRange(1, 9, 2)") == [1, 3, 5, 7, 9]
+    assert len(evaluate("States.ArrayRange(1, 1000, 1)")) == 1000
+    assert failure("States.ArrayRange(0, 1000, 1)")[0] == "States.IntrinsicFailure"
+
+
+def test_array_get_item_length_unique():
+    data = {"inputArray": [1, 2, 3, 4, 5, 6, 7, 8, 9], "index": 5}
+    assert evaluate("States.ArrayGetItem($.inputArray, $.index)", data) == 6
+    assert evaluate("States.ArrayLength($.inputArray)", data) == 9
+    assert evaluate("States.ArrayUnique($.a)", {"a": [1, 2, 3, 3, 3, 3, 3, 3, 4]}) == [1, 2, 3, 4]
+    assert evaluate("States.ArrayUnique($.a)", {"a": [1, True, 1.0, "1"]}) == [1, True, "1"]
+
+
+def test_base64_round_trip_and_limit():
+    assert evaluate("States.Base64Encode($.input)", {"input": "Data to encode"}) == "RGF0YSB0byBlbmNvZGU="
+    assert evaluate("States.Base64Decode($.base64)", {"base64": "RGF0YSB0byBlbmNvZGU="}) == "Data to encode"
+    error, cause = failure("States.Base64Encode($.big)", {"big": "x" * 10_001})
+    assert error == "States.IntrinsicFailure" and "10000" in cause
+
+
+def test_hash_examples():
+    data = {"Data": "input data", "Algorithm": "SHA-1"}
+    assert evaluate("States.Hash($.Data, $.Algorithm)", data) == "aaff4a450a104cd177d28d18d74485e8cae074b7"
+    assert evaluate("States.Hash('abc', 'SHA-256')").startswith("ba7816bf")
+    assert failure("States.Hash('abc', 'SHA-3')")[0] == "States.IntrinsicFailure"
+
+
+def test_json_merge_is_shallow_only():
+    data = {"json1": {"a": {"a1": 1, "a2": 2}, "b": 2}, "json2": {"a": {"a3": 1, "a4": 2}, "c": 3}}
+    assert evaluate("States.JsonMerge($.json1, $.json2, false)", data) == {
+        "a": {"a3": 1, "a4": 2},
+        "b": 2,
+        "c": 3,
+    }
+    assert "shallow" in failure("States.JsonMerge($.json1, $.json2, true)", data)[1]
+
+
+def test_math_random_range_and_seed():
+    values = {evaluate(f"States.MathRandom(1, 5, {seed})") for seed in range(40)}
+    assert values <= {1, 2, 3, 4} and len(values) > 1
+    assert evaluate("States.MathRandom(1, 999, 1234)") == evaluate("States.MathRandom(1, 999, 1234)")
+
+
+def test_math_add():
+    assert evaluate("States.MathAdd($.value1, $.step)", {"value1": 111, "step": -1}) == 110
+    assert failure("States.MathAdd(1.5, 1)")[0] == "States.IntrinsicFailure"
+
+
+def test_string_split():
+    assert evaluate(
+        "States.StringSplit($.inputString, $.splitter)", {"inputString": "1,2,3,4,5", "splitter": ","}
+    ) == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]
+    data = {"inputString": "This.is+a,test=string", "splitter": ".+,="}
+    assert evaluate("States.StringSplit($.inputString, $.splitter)", data) == [
+        "This",
+        "is",
+        "a",
+        "test",
+        "string",
+    ]
+
+
+def test_uuid_is_a_version_4_uuid():
+    value = evaluate("States.UUID()")
+    assert len(value) == 36 and value[14] == "4"
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("States.ArrayLength($.s)", "must be an array"),
+        ("States.ArrayLength()", "expected 1 argument"),
+        ("States.ArrayGetItem(States.Array(1), 3)", "out of bounds"),
+        ("States.StringToJson('{nope')", "not valid JSON"),
+        ("States.Format('{}', States.Array(1))", "must be a string, number, boolean or null"),
+    ],
+)
+def test_bad_arguments_fail_with_intrinsic_failure(expression, message):
+    error, cause = failure(expression, {"s": "text"})
+    assert error == "States.IntrinsicFailure"
+    assert message in cause
+
+
+def test_missing_path_argument_is_a_runtime_error():
+    error, cause = failure("States.ArrayLength($.missing)")
+    assert error == "States.Runtime"
+    assert "$.missing" in cause
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "States.Nope()",
+        "States.Format('x'",
+        "States.Format('x) ",
+        "Format('x')",
+        "States.Array(1,,2)",
+        "States.Array(1) extra",
+        "States.Array($.)",
+    ],
+)
+def test_bad_syntax(bad):
+    with pytest.raises(IntrinsicSyntaxError):
+        parse_intrinsic(bad)
+
+
+@given(st.text(max_size=40))
+def test_random_text_never_crashes_the_parser(text):
+    try:
+        parse_intrinsic("States.Format(" + text)
+        parse_intrinsic(text)
+    except IntrinsicSyntaxError:
+        pass
+
+
+@given(st.text(alphabet="States.Format()Array,'$\\{}[] 0123.-abtruefalsn", max_size=40))
+def test_intrinsic_like_text_never_crashes_the_parser(text):
+    try:
+        parse_intrinsic(text)
+    except IntrinsicSyntaxError:
+        pass

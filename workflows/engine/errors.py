@@ -1,0 +1,102 @@
+"""Errors: one class per `States.*` error name of the ASL spec, plus the public failure and syntax errors.
+
+A `WorkflowError` carries the `error` and `cause` a state fails with; `Retry` and `Catch` match on
+`error`. The matching rules (what `States.ALL` and `States.TaskFailed` cover) live in `retry_catch`.
+"""
+
+from __future__ import annotations
+
+
+class WorkflowError(Exception):
+    """A state failed with an ASL error name (`error`) and a human-readable `cause`."""
+
+    error: str = "States.TaskFailed"
+
+    def __init__(self, cause: str = "", error: str | None = None) -> None:
+        if error is not None:
+            self.error = error
+        self.cause = cause
+        super().__init__(f"{self.error}: {cause}" if cause else self.error)
+
+    def output(self) -> dict[str, str]:
+        """The error output a `Catch` passes on: `{"Error": ..., "Cause": ...}`."""
+        return {"Error": self.error, "Cause": self.cause}
+
+
+class TaskFailure(WorkflowError):
+    """Raise from a handler or interceptor to fail the task with this error name and cause."""
+
+    def __init__(self, error: str, cause: str = "") -> None:
+        super().__init__(cause, error)
+
+
+class StatesTaskFailed(WorkflowError):
+    error = "States.TaskFailed"
+
+
+class StatesRuntime(WorkflowError):
+    """Not retriable and not caught by `States.ALL` or `States.TaskFailed`: the execution fails."""
+
+    error = "States.Runtime"
+
+
+class StatesTimeout(WorkflowError):
+    error = "States.Timeout"
+
+
+class StatesHeartbeatTimeout(WorkflowError):
+    error = "States.HeartbeatTimeout"
+
+
+class StatesNoChoiceMatched(WorkflowError):
+    error = "States.NoChoiceMatched"
+
+
+class StatesIntrinsicFailure(WorkflowError):
+    error = "States.IntrinsicFailure"
+
+
+class StatesParameterPathFailure(WorkflowError):
+    error = "States.ParameterPathFailure"
+
+
+class StatesResultPathMatchFailure(WorkflowError):
+    error = "States.ResultPathMatchFailure"
+
+
+class StatesBranchFailed(WorkflowError):
+    error = "States.BranchFailed"
+
+
+class StatesExceedToleratedFailureThreshold(WorkflowError):
+    error = "States.ExceedToleratedFailureThreshold"
+
+
+class StatesQueryEvaluationError(WorkflowError):
+    error = "States.QueryEvaluationError"
+
+
+class StatesDataLimitExceeded(WorkflowError):
+    """Caught only when named explicitly: `States.ALL` does not match it."""
+
+    error = "States.DataLimitExceeded"
+
+
+class StatesItemReaderFailed(WorkflowError):
+    error = "States.ItemReaderFailed"
+
+
+class PathSyntaxError(ValueError):
+    """A JSONPath or reference path that does not parse."""
+
+
+class IntrinsicSyntaxError(ValueError):
+    """An intrinsic function call (`States.Format(...)`) that does not parse."""
+
+
+class DefinitionError(ValueError):
+    """An ASL definition the engine cannot run (AWS would reject it at CreateStateMachine)."""
+
+
+class ExecutionTimedOut(Exception):
+    """The execution's own TimeoutSeconds passed: nothing inside can catch this."""

@@ -1,0 +1,194 @@
+"""`execute()`: run a definition to completion and return the `Execution` with its history and counters."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from workflows.engine.clock import Clock, ManualClock
+from workflows.engine.errors import DefinitionError, ExecutionTimedOut, WorkflowError
+from workflows.engine.history import History, over_limit, to_json
+from workflows.engine.machine import Branch
+from workflows.engine.scope import Run, Scope
+from workflows.engine.states.base import JSONPATH
+from workflows.engine.substitutions import apply_substitutions
+from workflows.engine.tasks import Dispatcher, Handler, Interceptor, LambdaFunction
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+EXPRESS_MAX_SECONDS = 300  # an Express execution runs for at most five minutes
+DEFAULT_MAX_CONCURRENCY = 40  # threads for branches and iterations under a real clock
+
+
+@dataclass(slots=True)
+class Execution:
+    """The outcome of one execution, with the history GetExecutionHistory would show."""
+
+    name: str
+    arn: str
+    state_machine_arn: str
+    status: str  # SUCCEEDED | FAILED | TIMED_OUT | ABORTED
+    input: Any
+    output: Any
+    error: str | None
+    cause: str | None
+    start_date: datetime
+    stop_date: datetime
+    history: list[dict[str, Any]]
+    transitions: int
+    resource_calls: Counter[str]
+    states_visited: list[str]
+    variables: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        """Seconds from start to stop on the execution's clock."""
+        return (self.stop_date - self.start_date).total_seconds()
+
+    @property
+    def output_json(self) -> str | None:
+        return None if self.status != "SUCCEEDED" else to_json(self.output)
+
+
+@lru_cache(maxsize=256)
+def _compile(text: str) -> Branch:
+    try:
+        definition = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(f"the definition is not valid JSON: {exc}") from None
+    if not isinstance(definition, dict):
+        raise DefinitionError("the definition must be a JSON object with StartAt and States")
+    language = definition.get("QueryLanguage", JSONPATH)
+    if language not in ("JSONPath", "JSONata"):
+        raise DefinitionError(f"QueryLanguage must be JSONPath or JSONata, got {language!r}")
+    return Branch(definition, language)
+
+
+def compile_definition(
+    definition: dict[str, Any] | str, substitutions: Mapping[str, str] | None = None
+) -> Branch:
+    """The compiled definition (cached by its text, so repeated executions compile once)."""
+    text = definition if isinstance(definition, str) else json.dumps(definition)
+    return _compile(apply_substitutions(text, substitutions or {}))
+
+
+def execute(
+    definition: dict[str, Any] | str,
+    input: Any = None,
+    *,
+    handlers: Mapping[str, Handler] | None = None,
+    functions: Mapping[str, LambdaFunction] | None = None,
+    interceptor: Interceptor | None = None,
+    name: str | None = None,
+    clock: Clock | None = None,
+    state_machine_type: str = "STANDARD",
+    state_machine_arn: str | None = None,
+    role_arn: str | None = None,
+    substitutions: Mapping[str, str] | None = None,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    seed: int | None = None,
+) -> Execution:
+    """Run `definition` on `input` to completion; raises DefinitionError if it cannot run at all."""
+    if state_machine_type not in ("STANDARD", "EXPRESS"):
+        raise ValueError(f"state_machine_type must be 'STANDARD' or 'EXPRESS', got {state_machine_type!r}")
+    machine = compile_definition(definition, substitutions)
+    spec = json.loads(definition) if isinstance(definition, str) else definition
+    state_input = {} if input is None else input
+    input_json = to_json(state_input)
+    state_input = json.loads(input_json)  # the execution owns its own copy, as after StartExecution
+    clock = clock or ManualClock()
+    region, account, machine_name = _identity(state_machine_arn)
+    machine_arn = state_machine_arn or f"arn:aws:states:{region}:{account}:stateMachine:{machine_name}"
+    execution_name = name or str(uuid.uuid4())
+    if state_machine_type == "EXPRESS":
+        execution_arn = (
+            f"arn:aws:states:{region}:{account}:express:{machine_name}:{execution_name}:{uuid.uuid4()}"
+        )
+    else:
+        execution_arn = f"arn:aws:states:{region}:{account}:execution:{machine_name}:{execution_name}"
+    started = clock.now()
+    timeout = spec.get("TimeoutSeconds") if isinstance(spec, dict) else None
+    if state_machine_type == "EXPRESS":
+        timeout = min(timeout or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS)
+    history = History()
+    run = Run(
+        execution_arn=execution_arn,
+        name=execution_name,
+        state_machine_arn=machine_arn,
+        state_machine_name=machine_name,
+        role_arn=role_arn or f"arn:aws:iam::{account}:role/StepFunctionsRole",
+        input=state_input,
+        start_time=started,
+        state_machine_type=state_machine_type,
+        history=history,
+        random=random.Random(seed),
+        dispatcher=Dispatcher(handlers, functions, interceptor, region, account),
+        deadline=started + timedelta(seconds=timeout) if timeout else None,
+        max_concurrency=max_concurrency,
+    )
+    scope = Scope(run, clock, {})
+    scope.event(
+        "ExecutionStarted",
+        "executionStartedEventDetails",
+        {
+            "input": input_json,
+            "inputDetails": {"truncated": False},
+            "roleArn": run.role_arn,
+        },
+    )
+    status, output, error, cause = "SUCCEEDED", None, None, None
+    try:
+        if over_limit(input_json):
+            raise WorkflowError("The execution input exceeds the 256 KiB limit.", "States.DataLimitExceeded")
+        output = machine.run(scope, state_input)
+        scope.event(
+            "ExecutionSucceeded",
+            "executionSucceededEventDetails",
+            {"output": to_json(output), "outputDetails": {"truncated": False}},
+        )
+    except WorkflowError as failure:
+        status, error, cause = "FAILED", failure.error, failure.cause
+        details = {key: value for key, value in (("error", error), ("cause", cause)) if value is not None}
+        scope.event("ExecutionFailed", "executionFailedEventDetails", details)
+    except ExecutionTimedOut:
+        status, error, cause = "TIMED_OUT", "States.Timeout", "The execution timed out."
+        scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": error, "cause": cause})
+    return Execution(
+        name=execution_name,
+        arn=execution_arn,
+        state_machine_arn=machine_arn,
+        status=status,
+        input=state_input,
+        output=output,
+        error=error,
+        cause=cause,
+        start_date=started,
+        stop_date=clock.now(),
+        history=history.events,
+        transitions=history.transitions,
+        resource_calls=history.resource_calls,
+        states_visited=history.states_visited,
+        variables=scope.variables,
+    )
+
+
+def _identity(state_machine_arn: str | None) -> tuple[str, str, str]:
+    if state_machine_arn is None:
+        return DEFAULT_REGION, DEFAULT_ACCOUNT, "LocalStateMachine"
+    parts = state_machine_arn.split(":")
+    if len(parts) < 7 or parts[:3] != ["arn", "aws", "states"] or parts[5] != "stateMachine":
+        raise ValueError(
+            f"state_machine_arn {state_machine_arn!r} must look like "
+            "arn:aws:states:<region>:<account>:stateMachine:<name>"
+        )
+    return parts[3], parts[4], parts[6]
+
+
+__all__ = ["Execution", "compile_definition", "execute"]

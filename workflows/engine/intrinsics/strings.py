@@ -1,0 +1,72 @@
+"""Intrinsics for strings and identifiers: States.Format, StringSplit, UUID."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from workflows.engine.intrinsics.arguments import Arguments, json_type
+
+
+def format_(args: Arguments) -> str:
+    if not args.values:
+        raise args.fail("expected a template string and its values")
+    template = args.string(0)
+    raw = args.raw[0] if args.raw[0] is not None else template.replace("\\", "\\\\")
+    pieces: list[str] = []
+    values = iter(args.values[1:])
+    placeholders = 0
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\" and index + 1 < len(raw):
+            pieces.append(raw[index + 1])
+            index += 2
+            continue
+        if raw.startswith("{}", index):
+            placeholders += 1
+            value = next(values, None) if placeholders <= len(args.values) - 1 else None
+            pieces.append(_render(args, value))
+            index += 2
+            continue
+        pieces.append(char)
+        index += 1
+    if placeholders != len(args.values) - 1:
+        raise args.fail(
+            f"the template has {placeholders} placeholder(s) but {len(args.values) - 1} value(s) were given"
+        )
+    return "".join(pieces)
+
+
+def _render(args: Arguments, value: Any) -> str:
+    if type(value) is str:
+        return value
+    if type(value) in (dict, list):
+        raise args.fail(
+            f"a placeholder value must be a string, number, boolean or null, got {json_type(value)}"
+        )
+    return json.dumps(value)
+
+
+def string_split(args: Arguments) -> list[str]:
+    args.expect_count(2)
+    text, delimiters = args.string(0), args.string(1)
+    # Every character of the second argument is a delimiter, and empty pieces are dropped.
+    pieces: list[str] = []
+    current: list[str] = []
+    for char in text:
+        if char in delimiters:
+            if current:
+                pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+def uuid_(args: Arguments) -> str:
+    args.expect_count(0)
+    return str(uuid.UUID(int=args.random.getrandbits(128), version=4))

@@ -1,0 +1,204 @@
+"""Input and output processing of a state, in the order the Developer Guide gives.
+
+JSONPath: InputPath -> Parameters -> (the work) -> ResultSelector -> Assign -> ResultPath -> OutputPath.
+JSONata: Arguments -> (the work) -> Assign and Output, both evaluated with the variables' old values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from workflows.engine import jsonata_eval
+from workflows.engine.errors import (
+    DefinitionError,
+    PathSyntaxError,
+    StatesResultPathMatchFailure,
+    StatesRuntime,
+)
+from workflows.engine.history import to_json
+from workflows.engine.jsonpath import Path, PathNotFound, compile_path
+from workflows.engine.payload import Renderer, compile_template, resolve_path
+from workflows.engine.scope import Scope
+
+JSONPATH_ONLY = (
+    "InputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "OutputPath",
+    "ItemsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "ErrorPath",
+    "CausePath",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+    "Iterator",
+    "Result",
+)
+JSONATA_ONLY = ("Arguments", "Output", "Items")
+_DEFAULT = "$"
+
+
+def compile_optional_path(
+    spec: dict[str, Any], field: str, state: str, *, reference: bool = False
+) -> Path | None:
+    """A `*Path` field: absent means `$`, null means "none" (returned as None)."""
+    value = spec.get(field, _DEFAULT)
+    if value is None:
+        return None
+    try:
+        path = compile_path(value)
+    except PathSyntaxError as exc:
+        raise DefinitionError(f"state {state!r}, {field}: {exc}") from None
+    if reference and not path.is_reference:
+        raise DefinitionError(f"state {state!r}, {field}: {value!r} must be a reference path (one node)")
+    return path
+
+
+def check_fields(spec: dict[str, Any], state: str, *, jsonata: bool) -> None:
+    """Fields of the other query language are a definition error, as CreateStateMachine reports."""
+    wrong = JSONPATH_ONLY if jsonata else JSONATA_ONLY
+    language = "JSONata" if jsonata else "JSONPath"
+    advice = "remove it or set QueryLanguage to JSONPath" if jsonata else "set QueryLanguage to JSONata"
+    for field in wrong:
+        if field in spec:
+            raise DefinitionError(
+                f"state {state!r}: the field {field!r} is not supported in a {language} state; {advice}"
+            )
+
+
+def states_bindings(scope: Scope, state_input: Any, **extra: Any) -> dict[str, Any]:
+    """The `$states` object and the variables a JSONata expression can read."""
+    states = {"input": state_input, "context": scope.context_object(), **extra}
+    return {**scope.variables, "states": states}
+
+
+class DataFlow:
+    """The input/output fields of one state, compiled once."""
+
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        state: str,
+        *,
+        jsonata: bool,
+        parameters_field: str | None,
+        result_fields: bool,
+    ) -> None:
+        self.state = state
+        self.jsonata = jsonata
+        self.result_fields = result_fields
+        if jsonata:
+            self.arguments = (
+                jsonata_eval.compile_value(spec["Arguments"], "Arguments")
+                if parameters_field and "Arguments" in spec
+                else None
+            )
+            self.output = (
+                jsonata_eval.required(jsonata_eval.compile_value(spec["Output"], "Output"), "Output")
+                if "Output" in spec
+                else None
+            )
+            self.assign_jsonata = (
+                jsonata_eval.compile_value(spec["Assign"], "Assign") if "Assign" in spec else None
+            )
+            return
+        self.input_path = compile_optional_path(spec, "InputPath", state)
+        self.output_path = compile_optional_path(spec, "OutputPath", state)
+        self.parameters: Renderer | None = (
+            compile_template(spec[parameters_field], parameters_field)
+            if parameters_field and parameters_field in spec
+            else None
+        )
+        self.result_selector = (
+            compile_template(spec["ResultSelector"], "ResultSelector")
+            if result_fields and "ResultSelector" in spec
+            else None
+        )
+        self.result_path = (
+            compile_optional_path(spec, "ResultPath", state, reference=True)
+            if result_fields
+            else compile_path("$")
+        )
+        self.assign = compile_template(spec["Assign"], "Assign") if "Assign" in spec else None
+
+    # -- JSONPath ------------------------------------------------------------------------------------------
+    def effective_input(self, raw: Any, scope: Scope) -> Any:
+        """InputPath, then Parameters (JSONPath); Arguments (JSONata; the raw input if absent)."""
+        if self.jsonata:
+            if self.arguments is None:
+                return raw
+            return jsonata_eval.required(self.arguments, "Arguments")(states_bindings(scope, raw))
+        value = select(self.input_path, raw, scope, "InputPath")
+        if self.parameters is not None:
+            value = self.parameters(value, scope)
+        return value
+
+    def finish(
+        self, raw: Any, result: Any, scope: Scope, *, assign: Callable[..., None] | None = None
+    ) -> Any:
+        """The state's output from its raw input and its result; assigns variables on the way."""
+        if self.jsonata:
+            bindings = (
+                states_bindings(scope, raw, result=result)
+                if self.result_fields
+                else states_bindings(scope, raw)
+            )
+            output = (
+                self.output(bindings) if self.output is not None else (result if self.result_fields else raw)
+            )
+            if self.assign_jsonata is not None:
+                assign_variables(scope, self.assign_jsonata(bindings))
+            return output
+        if self.result_selector is not None:
+            result = self.result_selector(result, scope)
+        if self.assign is not None:
+            assign_variables(scope, self.assign(result, scope))
+        if self.result_fields:
+            result = apply_result_path(self.result_path, raw, result, self.state)
+        return select(self.output_path, result, scope, "OutputPath")
+
+
+def select(path: Path | None, value: Any, scope: Scope, field: str) -> Any:
+    """InputPath / OutputPath: null gives `{}`, `$` the value itself, a missing path a runtime error."""
+    if path is None:
+        return {}
+    if not path.keys and path.definite and path.root == "$":
+        return value
+    try:
+        return resolve_path(path, value, scope)
+    except PathNotFound:
+        raise StatesRuntime(
+            f"Invalid path '{path.source}' : The {field} '{path.source}' could not be found in the input "
+            f"'{to_json(value)}'"
+        ) from None
+
+
+def apply_result_path(path: Path | None, raw: Any, result: Any, state: str) -> Any:
+    """ResultPath: null keeps the input, `$` replaces it, `$.a.b` places the result (creating objects)."""
+    if path is None:
+        return raw
+    if not path.keys:
+        return result
+    try:
+        return path.set(raw, result)
+    except PathNotFound:
+        raise StatesResultPathMatchFailure(
+            f"Unable to apply ResultPath '{path.source}' to input '{to_json(raw)}': a node on the way is "
+            f"not an object"
+        ) from None
+
+
+def assign_variables(scope: Scope, values: Any) -> None:
+    """All assignments of one Assign block see the old values, so they are applied together."""
+    if not isinstance(values, dict):
+        raise StatesRuntime(
+            f"Assign must produce an object of variable names to values, got {to_json(values)}"
+        )
+    if values:
+        scope.variables = {**scope.variables, **values}

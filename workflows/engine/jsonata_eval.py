@@ -1,0 +1,124 @@
+"""JSONata evaluation: `{% expression %}` strings and templates that embed them, compiled once.
+
+Expressions see `$states` (input, result, errorOutput, context) and the workflow variables as `$name`.
+JSON null is passed to the library as its own null marker, so `null` and "missing" stay different.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import jsonata
+from jsonata import utils as jsonata_utils
+
+from workflows.engine.errors import DefinitionError, StatesQueryEvaluationError
+
+_NULL = jsonata_utils.Utils.NULL_VALUE
+_UNDEFINED = object()
+_MAX_SAFE_INTEGER = 2**53
+OPEN, CLOSE = "{%", "%}"
+
+Bindings = Mapping[str, Any]
+Evaluator = Callable[[Bindings], Any]
+
+
+def is_expression(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(OPEN) and value.endswith(CLOSE)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(body: str) -> jsonata.Jsonata:
+    expression = jsonata.Jsonata(body)
+    expression.set_output_convert_nulls(False)  # keep null (the marker) apart from undefined (None)
+    return expression
+
+
+def compile_expression(text: str, field: str) -> Evaluator:
+    """An evaluator for one `{% %}` string; the result is `UNDEFINED` when JSONata yields nothing."""
+    body = text[len(OPEN) : -len(CLOSE)].strip()
+    if not body:
+        raise DefinitionError(f"{field!r}: the JSONata expression {text!r} is empty")
+    try:
+        expression = _compiled(body)
+    except Exception as exc:  # the library raises JException and, for some inputs, other errors
+        raise DefinitionError(f"{field!r}: bad JSONata {body!r}: {exc}") from None
+
+    def evaluate(bindings: Bindings) -> Any:
+        try:
+            result = expression.evaluate(None, {name: to_jsonata(value) for name, value in bindings.items()})
+        except Exception as exc:  # every evaluation failure is a QueryEvaluationError in ASL
+            raise StatesQueryEvaluationError(
+                f"An error occurred while evaluating the JSONata expression '{body}' specified for the "
+                f"field '{field}': {exc}"
+            ) from None
+        return from_jsonata(result) if result is not None else UNDEFINED
+
+    return evaluate
+
+
+UNDEFINED = _UNDEFINED
+
+
+def compile_value(template: Any, field: str) -> Evaluator:
+    """A JSONata-state field: an expression, or JSON with expressions in its string values."""
+    if is_expression(template):
+        return compile_expression(template, field)
+    if isinstance(template, dict):
+        parts = [(key, compile_value(value, f"{field}.{key}")) for key, value in template.items()]
+
+        def render_object(bindings: Bindings) -> dict[str, Any]:
+            rendered = {}
+            for key, part in parts:
+                value = part(bindings)
+                if value is not UNDEFINED:  # a field whose expression yields nothing is left out
+                    rendered[key] = value
+            return rendered
+
+        return render_object
+    if isinstance(template, list):
+        items = [compile_value(item, f"{field}[{index}]") for index, item in enumerate(template)]
+        return lambda bindings: [value for item in items if (value := item(bindings)) is not UNDEFINED]
+    return lambda bindings: template
+
+
+def required(evaluator: Evaluator, field: str) -> Evaluator:
+    """A field that must produce a value (Output, Condition, Items, ...)."""
+
+    def evaluate(bindings: Bindings) -> Any:
+        value = evaluator(bindings)
+        if value is UNDEFINED:
+            raise StatesQueryEvaluationError(
+                f"The JSONata expression specified for the field '{field}' returned nothing (undefined)."
+            )
+        return value
+
+    return evaluate
+
+
+def to_jsonata(value: Any) -> Any:
+    """JSON as the library expects it: None becomes its null marker (None would mean 'undefined')."""
+    if value is None:
+        return _NULL
+    kind = type(value)
+    if kind is dict:
+        return {key: to_jsonata(item) for key, item in value.items()}
+    if kind is list:
+        return [to_jsonata(item) for item in value]
+    return value
+
+
+def from_jsonata(value: Any) -> Any:
+    """Plain JSON back: null marker to None, sequences to lists, whole floats to ints (JSON numbers)."""
+    if value is None or value is _NULL:
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < _MAX_SAFE_INTEGER else value
+    if isinstance(value, dict):
+        return {key: from_jsonata(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [from_jsonata(item) for item in value if item is not None]
+    if callable(value):
+        raise StatesQueryEvaluationError("A JSONata expression returned a function, which is not JSON.")
+    return value

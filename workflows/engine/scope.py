@@ -1,0 +1,96 @@
+"""What a running state can see: the execution-wide `Run` and the per-branch `Scope`.
+
+A Scope is one thread of control: the top level, one Parallel branch or one Map iteration. It holds its
+own clock fork and its own copy of the variables, which is how AWS scopes variables (inner scopes read
+the outer values; their assignments do not leak out).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from workflows.engine.clock import Clock, iso
+from workflows.engine.errors import ExecutionTimedOut
+from workflows.engine.history import History
+
+if TYPE_CHECKING:
+    from workflows.engine.tasks import Dispatcher
+
+
+@dataclass(slots=True)
+class Run:
+    """Everything one execution shares across its branches."""
+
+    execution_arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_name: str
+    role_arn: str
+    input: Any
+    start_time: datetime
+    state_machine_type: str
+    history: History
+    random: random.Random
+    dispatcher: Dispatcher
+    deadline: datetime | None
+    max_concurrency: int
+    _start_iso: str = ""
+
+    def check_deadline(self, now: datetime) -> None:
+        if self.deadline is not None and now > self.deadline:
+            raise ExecutionTimedOut
+
+    def start_iso(self) -> str:
+        if not self._start_iso:
+            self._start_iso = iso(self.start_time)
+        return self._start_iso
+
+
+@dataclass(slots=True)
+class Scope:
+    run: Run
+    clock: Clock
+    variables: dict[str, Any]
+    prefix: str = ""  # "Outer/" inside a Parallel or Map state named Outer
+    last_event: int = 0
+    state_name: str = ""
+    entered_time: datetime | None = None
+    entered_event: int = 0
+    retry_count: int = 0
+    task_token: str | None = None
+    map_item: dict[str, Any] | None = field(default=None)
+
+    def child(self, prefix: str, clock: Clock) -> Scope:
+        return Scope(self.run, clock, dict(self.variables), self.prefix + prefix, self.last_event)
+
+    def event(self, kind: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> int:
+        self.last_event = self.run.history.add(kind, self.clock.now(), self.last_event, details_key, details)
+        return self.last_event
+
+    def context_object(self) -> dict[str, Any]:
+        """The `$$` context object, built only when an expression reads it."""
+        run = self.run
+        context: dict[str, Any] = {
+            "Execution": {
+                "Id": run.execution_arn,
+                "Input": run.input,
+                "Name": run.name,
+                "RoleArn": run.role_arn,
+                "StartTime": run.start_iso(),
+                "RedriveCount": 0,
+            },
+            "State": {
+                "EnteredTime": iso(self.entered_time or run.start_time),
+                "Name": self.state_name,
+                "RetryCount": self.retry_count,
+            },
+            "StateMachine": {"Id": run.state_machine_arn, "Name": run.state_machine_name},
+        }
+        if self.task_token is not None:
+            context["Task"] = {"Token": self.task_token}
+        if self.map_item is not None:
+            context["Map"] = {"Item": self.map_item}
+        return context

@@ -1,0 +1,76 @@
+"""Running Parallel branches and Map iterations: scopes, clock forks and (with a real clock) threads."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workflows.engine.scope import Scope
+
+Job = Callable[["Scope"], Any]
+
+
+def run_concurrently(
+    scope: Scope,
+    prefix: str,
+    jobs: Sequence[Job],
+    max_concurrency: int,
+    on_result: Callable[[int, Any, BaseException | None], bool],
+) -> None:
+    """Run each job in its own child scope, at most `max_concurrency` at a time (0 means no limit).
+
+    `on_result(index, value, error)` is told about each job; it returns False to stop starting new ones
+    (a failure). Under a virtual clock the jobs run one after another, each starting at the virtual time
+    its concurrency slot frees up, so the parent ends at the time concurrent work would have ended.
+    """
+    clock = scope.clock
+    limit = max_concurrency if 0 < max_concurrency < len(jobs) else len(jobs)
+    if clock.concurrent and len(jobs) > 1:
+        _run_threads(scope, prefix, jobs, min(limit, scope.run.max_concurrency), on_result)
+        return
+    start = clock.now()
+    slots = [start] * max(limit, 1)
+    forks = []
+    for index, job in enumerate(jobs):
+        slot_start = heapq.heappop(slots)
+        fork = clock.fork(slot_start)
+        child = scope.child(prefix, fork)
+        forks.append(fork)
+        try:
+            value, error = job(child), None
+        except Exception as exc:  # handed to on_result, which decides: the state's error or tolerated
+            value, error = None, exc
+        heapq.heappush(slots, fork.now())
+        if not on_result(index, value, error):
+            break
+    clock.join(forks)
+
+
+def _run_threads(
+    scope: Scope,
+    prefix: str,
+    jobs: Sequence[Job],
+    workers: int,
+    on_result: Callable[[int, Any, BaseException | None], bool],
+) -> None:
+    stop = False
+
+    def guarded(job: Job) -> tuple[Any, BaseException | None]:
+        if stop:
+            return None, None
+        try:
+            return job(scope.child(prefix, scope.clock)), None
+        except Exception as exc:
+            return None, exc
+
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        futures = [pool.submit(guarded, job) for job in jobs]
+        for index, future in enumerate(futures):
+            value, error = future.result()
+            if stop:
+                continue
+            if not on_result(index, value, error):
+                stop = True

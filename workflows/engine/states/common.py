@@ -1,0 +1,68 @@
+"""Helpers for states that do work (Task, Parallel, Map): Retry/Catch around it, numeric settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from workflows.engine import jsonata_eval
+from workflows.engine.errors import DefinitionError, StatesRuntime, WorkflowError
+from workflows.engine.io import states_bindings
+from workflows.engine.payload import compile_dynamic
+from workflows.engine.retry_catch import compile_catchers, compile_retriers, matches, with_retries
+from workflows.engine.states.base import State
+
+if TYPE_CHECKING:
+    from workflows.engine.scope import Scope
+
+Setting = Callable[["Scope", Any], Any]
+
+
+class WorkState(State):
+    """A state with Retry and Catch."""
+
+    def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
+        super().__init__(name, spec, query_language)
+        self.retriers = compile_retriers(spec, name)
+        self.catchers = compile_catchers(spec, name, jsonata=self.jsonata)
+
+    def run(self, scope: Scope, state_input: Any) -> tuple[Any, str | None]:
+        try:
+            return self.work(scope, state_input, lambda attempt: with_retries(self.retriers, scope, attempt))
+        except WorkflowError as error:
+            catcher = next((c for c in self.catchers if matches(c.error_equals, error.error)), None)
+            if catcher is None:
+                raise
+            return catcher.handle(error, state_input, scope), catcher.next
+
+    def work(
+        self, scope: Scope, state_input: Any, retrying: Callable[[Callable[[], Any]], Any]
+    ) -> tuple[Any, str | None]:
+        raise NotImplementedError
+
+
+def number_setting(
+    state: State, spec: dict[str, Any], field: str, default: float | None, *, minimum: float = 0
+) -> Setting:
+    """A numeric field with its `*Path` (JSONPath) or `{% %}` (JSONata) form, checked when read."""
+    if f"{field}Path" in spec:
+        if field in spec:
+            raise DefinitionError(f"state {state.name!r}: use either {field} or {field}Path, not both")
+        read = compile_dynamic(spec[f"{field}Path"], f"{field}Path")
+        return lambda scope, data: _checked(state, field, read(data, scope), minimum)
+    value = spec.get(field, default)
+    if jsonata_eval.is_expression(value):
+        evaluate = jsonata_eval.required(jsonata_eval.compile_expression(value, field), field)
+        return lambda scope, data: _checked(state, field, evaluate(states_bindings(scope, data)), minimum)
+    if value is not None:
+        _checked(state, field, value, minimum, static=True)
+    return lambda scope, data: value
+
+
+def _checked(state: State, field: str, value: Any, minimum: float, *, static: bool = False) -> Any:
+    if type(value) not in (int, float) or value < minimum:
+        message = f"state {state.name!r}: {field} must be a number >= {minimum}, got {value!r}"
+        if static:
+            raise DefinitionError(message)
+        raise StatesRuntime(message)
+    return value

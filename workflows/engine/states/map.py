@@ -1,0 +1,196 @@
+"""The Map state: runs its ItemProcessor once per item (or per batch) and collects the outputs in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from workflows.engine import jsonata_eval
+from workflows.engine.errors import (
+    DefinitionError,
+    StatesExceedToleratedFailureThreshold,
+    StatesRuntime,
+    WorkflowError,
+)
+from workflows.engine.history import to_json, utf8_size
+from workflows.engine.io import DataFlow, compile_optional_path, select, states_bindings
+from workflows.engine.payload import compile_template
+from workflows.engine.states.branches import run_concurrently
+from workflows.engine.states.common import WorkState, number_setting
+
+if TYPE_CHECKING:
+    from workflows.engine.scope import Scope
+
+
+class MapState(WorkState):
+    type_name = "Map"
+
+    def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
+        from workflows.engine.machine import Branch
+
+        super().__init__(name, spec, query_language)
+        processor = spec.get("ItemProcessor", spec.get("Iterator"))
+        if not isinstance(processor, dict):
+            raise DefinitionError(f"state {name!r}: a Map state needs an ItemProcessor")
+        for unsupported in ("ItemReader", "ResultWriter"):
+            if unsupported in spec:
+                raise DefinitionError(
+                    f"state {name!r}: {unsupported} (Distributed Map over S3) is not supported "
+                    "by the local engine; pass the items inline with Items/ItemsPath"
+                )
+        language = "JSONata" if self.jsonata else "JSONPath"
+        self.processor = Branch(processor, language, f"{name}.ItemProcessor")
+        self.flow = DataFlow(spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=True)
+        selector = spec.get("ItemSelector", spec.get("Parameters"))
+        if self.jsonata:
+            self.items_path = None
+            self.items = (
+                jsonata_eval.required(jsonata_eval.compile_value(spec["Items"], "Items"), "Items")
+                if "Items" in spec
+                else None
+            )
+            self.selector_jsonata = (
+                jsonata_eval.compile_value(selector, "ItemSelector") if selector is not None else None
+            )
+        else:
+            self.items_path = compile_optional_path(spec, "ItemsPath", name)
+            self.selector = compile_template(selector, "ItemSelector") if selector is not None else None
+        self.max_concurrency = number_setting(self, spec, "MaxConcurrency", 0)
+        self.tolerated_count = number_setting(self, spec, "ToleratedFailureCount", None)
+        self.tolerated_percentage = number_setting(self, spec, "ToleratedFailurePercentage", None)
+        batcher = spec.get("ItemBatcher")
+        self.batcher = batcher if isinstance(batcher, dict) else None
+        if self.batcher is not None:
+            self.max_items = number_setting(self, self.batcher, "MaxItemsPerBatch", None, minimum=1)
+            self.max_bytes = number_setting(self, self.batcher, "MaxInputBytesPerBatch", None, minimum=1)
+            self.batch_input = (
+                jsonata_eval.compile_value(self.batcher["BatchInput"], "BatchInput")
+                if self.jsonata and "BatchInput" in self.batcher
+                else None
+            )
+            self.batch_template = (
+                compile_template(self.batcher["BatchInput"], "BatchInput")
+                if not self.jsonata and "BatchInput" in self.batcher
+                else None
+            )
+
+    def work(
+        self, scope: Scope, state_input: Any, retrying: Callable[[Callable[[], Any]], Any]
+    ) -> tuple[Any, str | None]:
+        effective = state_input if self.jsonata else self.flow.effective_input(state_input, scope)
+        result = retrying(lambda: self.iterate(scope, state_input, effective))
+        return self.flow.finish(state_input, result, scope), self.next
+
+    def _items(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
+        if self.jsonata:
+            items = self.items(states_bindings(scope, state_input)) if self.items else state_input
+        else:
+            items = select(self.items_path, effective, scope, "ItemsPath")
+        if not isinstance(items, list):
+            raise StatesRuntime(f"The Map state '{self.name}' needs an array of items, got {to_json(items)}")
+        return items
+
+    def _select(self, scope: Scope, state_input: Any, effective: Any, items: list[Any]) -> list[Any]:
+        selected = []
+        for index, item in enumerate(items):
+            scope.map_item = {"Index": index, "Value": item}
+            try:
+                if self.jsonata:
+                    if self.selector_jsonata is None:
+                        selected.append(item)
+                    else:
+                        selected.append(self.selector_jsonata(states_bindings(scope, state_input)))
+                else:
+                    selected.append(self.selector(effective, scope) if self.selector is not None else item)
+            finally:
+                scope.map_item = None
+        return selected
+
+    def _batches(self, scope: Scope, state_input: Any, effective: Any, items: list[Any]) -> list[Any]:
+        assert self.batcher is not None
+        max_items = self.max_items(scope, effective)
+        max_bytes = self.max_bytes(scope, effective)
+        batch_input = None
+        if self.batch_input is not None:
+            batch_input = self.batch_input(states_bindings(scope, state_input))
+        elif self.batch_template is not None:
+            batch_input = self.batch_template(effective, scope)
+        batches: list[list[Any]] = []
+        size = 0
+        for item in items:
+            item_size = utf8_size(to_json(item)) + 1
+            full = batches and (
+                (max_items is not None and len(batches[-1]) >= max_items)
+                or (max_bytes is not None and size + item_size > max_bytes)
+            )
+            if not batches or full:
+                batches.append([])
+                size = 0
+            batches[-1].append(item)
+            size += item_size
+        return [
+            {"Items": batch, **({"BatchInput": batch_input} if batch_input is not None else {})}
+            for batch in batches
+        ]
+
+    def iterate(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
+        items = self._items(scope, state_input, effective)
+        inputs = self._select(scope, state_input, effective, items)
+        if self.batcher is not None:
+            inputs = self._batches(scope, state_input, effective, inputs)
+        scope.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(inputs)})
+        tolerated_count = self.tolerated_count(scope, effective)
+        tolerated_percentage = self.tolerated_percentage(scope, effective)
+        tolerant = tolerated_count is not None or tolerated_percentage is not None
+        outputs: list[Any] = [None] * len(inputs)
+        failures: list[BaseException] = []
+
+        def job(index: int) -> Callable[[Scope], Any]:
+            def iteration(child: Scope) -> Any:
+                details = {"name": self.name, "index": index}
+                child.event("MapIterationStarted", "mapIterationStartedEventDetails", details)
+                try:
+                    output = self.processor.run(child, inputs[index])
+                except WorkflowError:
+                    child.event("MapIterationFailed", "mapIterationFailedEventDetails", details)
+                    raise
+                child.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
+                return output
+
+            return iteration
+
+        def collect(index: int, value: Any, error: BaseException | None) -> bool:
+            if error is None:
+                outputs[index] = value
+                return True
+            failures.append(error)
+            if not tolerant or not isinstance(error, WorkflowError):
+                return False
+            outputs[index] = error.output()
+            return not self._exceeded(len(failures), len(inputs), tolerated_count, tolerated_percentage)
+
+        concurrency = int(self.max_concurrency(scope, effective) or 0)
+        run_concurrently(
+            scope, f"{self.name}/", [job(index) for index in range(len(inputs))], concurrency, collect
+        )
+        if failures and (
+            not tolerant
+            or not isinstance(failures[-1], WorkflowError)
+            or self._exceeded(len(failures), len(inputs), tolerated_count, tolerated_percentage)
+        ):
+            scope.event("MapStateFailed")
+            if tolerant and isinstance(failures[-1], WorkflowError):
+                raise StatesExceedToleratedFailureThreshold(
+                    f"The specified tolerated failure threshold was exceeded: {len(failures)} of "
+                    f"{len(inputs)} iterations failed."
+                )
+            raise failures[0]
+        scope.event("MapStateSucceeded")
+        return outputs
+
+    @staticmethod
+    def _exceeded(failed: int, total: int, count: float | None, percentage: float | None) -> bool:
+        # With both set, exceeding either one fails the state.
+        return (count is not None and failed > count) or (
+            percentage is not None and failed * 100 > percentage * total
+        )
