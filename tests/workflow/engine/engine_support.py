@@ -15,8 +15,8 @@ def single(state: dict[str, Any], **top: Any) -> dict[str, Any]:
 def chain(*states: tuple[str, dict[str, Any]], **top: Any) -> dict[str, Any]:
     """A definition of states in order: each gets Next to the following one, the last End."""
     built: dict[str, Any] = {}
-    for index, (name, state) in enumerate(states):
-        state = dict(state)
+    for index, (name, spec) in enumerate(states):
+        state = dict(spec)
         if state["Type"] not in ("Choice", "Succeed", "Fail") and "Next" not in state and "End" not in state:
             if index + 1 < len(states):
                 state["Next"] = states[index + 1][0]

@@ -6,6 +6,8 @@ and "Reference paths" on the same page.
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -100,15 +102,11 @@ def test_bad_syntax_raises_path_syntax_error(bad):
 
 @given(st.text(max_size=40))
 def test_random_text_never_crashes_the_parser(text):
-    try:
+    with contextlib.suppress(PathSyntaxError):
         compile_path(text)
-    except PathSyntaxError:
-        pass
 
 
 @given(st.text(alphabet="$.[]*?@()'\"=<>!&|,:-0123456789abc ", max_size=30))
 def test_path_like_text_never_crashes_the_parser(text):
-    try:
+    with contextlib.suppress(PathSyntaxError):
         compile_path(text)
-    except PathSyntaxError:
-        pass
