@@ -1,0 +1,201 @@
+"""`sma workflow validate | run | test`: output a person can read, exit codes a script can trust."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sma.cli import app
+
+FIXTURES = Path(__file__).resolve().parents[1] / "workflow" / "fixtures"
+GOOD = {"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "Result": {"Hi": "there"}, "End": True}}}
+BAD = {"StartAt": "Hello", "States": {"Hello": {"Type": "Pass", "Next": "Nowhere"}}}
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout-like folder with workflows/ holding the triage fixture suite; the working directory."""
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    for path in FIXTURES.glob("triage.*.json"):
+        shutil.copy(path, workflows / path.name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["workflow", *args])
+
+
+def write(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document))
+    return path
+
+
+# -- validate -----------------------------------------------------------------------------------------
+
+
+def test_validate_defaults_to_every_workflow_file(project: Path) -> None:
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert "✓ workflows/triage.asl.json" in result.output
+
+
+def test_validate_reports_file_state_and_pointer_and_exits_1(project: Path) -> None:
+    bad = write(project / "bad.asl.json", BAD)
+    good = write(project / "good.asl.json", GOOD)
+    result = invoke("validate", str(bad), str(good))
+    assert result.exit_code == 1
+    assert (
+        f"error {bad}: state 'Hello' at /States/Hello/Next: no state named 'Nowhere' in this scope"
+        in result.output
+    )
+    assert f"✓ {good}" in result.output
+    assert "1 of 2 definition(s) have errors." in result.output
+
+
+def test_validate_with_no_files_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("validate")
+    assert result.exit_code == 0
+    assert "No workflows/*.asl.json files found: nothing to validate." in result.output
+
+
+def test_validate_missing_file_is_a_usage_error(project: Path) -> None:
+    result = invoke("validate", "nothere.asl.json")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: nothere.asl.json: no such file"
+
+
+def test_validate_applies_substitutions(project: Path) -> None:
+    task = {"Type": "Task", "Resource": "${Fn}", "End": True}
+    path = write(project / "sub.asl.json", {"StartAt": "T", "States": {"T": task}})
+    assert invoke("validate", str(path)).exit_code == 0
+    result = invoke("validate", str(path), "-s", "Fn=not-an-arn")
+    assert result.exit_code == 1 and "unknown resource 'not-an-arn'" in result.output
+    assert invoke("validate", str(path), "-s", "Fn").exit_code == 2
+
+
+# -- run ----------------------------------------------------------------------------------------------
+
+
+def test_run_prints_trace_and_output(project: Path) -> None:
+    path = write(project / "hello.asl.json", GOOD)
+    result = invoke("run", str(path), "--input", '{"a": 1}')
+    assert result.exit_code == 0, result.output
+    assert "Hello" in result.output and "Pass" in result.output and "succeeded" in result.output
+    assert "Status: SUCCEEDED" in result.output
+    assert '"Hi": "there"' in result.output
+
+
+def test_run_with_mock_config_shows_retries_and_exits_1_on_failure(project: Path) -> None:
+    ok = invoke(
+        "run",
+        "workflows/triage.asl.json",
+        "--input",
+        '{"Text": "bad"}',
+        "--mock-config",
+        "workflows/triage.mock.json",
+        "--case",
+        "ThrottledThenNegative",
+    )
+    assert ok.exit_code == 0, ok.output
+    detect_row = next(line for line in ok.output.splitlines() if "DetectSentiment" in line)
+    assert "│ 2 " in detect_row.replace("  ", " ")  # two retries before the mocked success
+    failed = invoke(
+        "run",
+        "workflows/triage.asl.json",
+        "--input",
+        '{"Text": "x"}',
+        "--mock-config",
+        "workflows/triage.mock.json",
+        "--case",
+        "Unavailable",
+    )
+    assert failed.exit_code == 1
+    assert "Status: FAILED" in failed.output
+    assert "Error: Comprehend.InternalServerException" in failed.output
+    assert "caught → AnalysisFailed" in failed.output
+
+
+def test_run_reads_input_from_a_file(project: Path) -> None:
+    path = write(
+        project / "hello.asl.json", {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}}
+    )
+    write(project / "input.json", {"from": "file"})
+    result = invoke("run", str(path), "--input", "@input.json")
+    assert result.exit_code == 0, result.output
+    assert '"from": "file"' in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.asl.json"], "error: missing.asl.json: state machine definition not found"),
+        (["hello.asl.json", "--input", "{nope"], "error: --input is not valid JSON (line 1, column 2"),
+        (["hello.asl.json", "--input", "@absent.json"], "error: --input file absent.json not found"),
+        (["hello.asl.json", "--case", "X"], "error: --mock-config and --case go together"),
+        (
+            ["workflows/triage.asl.json", "--mock-config", "workflows/triage.mock.json", "--case", "Sunny"],
+            "error: workflows/triage.mock.json: state machine 'triage' has no test case 'Sunny'",
+        ),
+        (
+            ["hello.asl.json", "--mock-config", "none.json", "--case", "A"],
+            "error: none.json: mock config file not found",
+        ),
+    ],
+)
+def test_run_usage_errors_are_one_line_exit_2(project: Path, args: list[str], message: str) -> None:
+    write(project / "hello.asl.json", GOOD)
+    result = invoke("run", *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(message)
+    assert len(result.output.strip().splitlines()) == 1
+
+
+# -- test ---------------------------------------------------------------------------------------------
+
+
+def test_test_runs_every_case_and_reports_pass_per_case(project: Path) -> None:
+    result = invoke("test", "triage")
+    assert result.exit_code == 0, result.output
+    for case in ("Negative", "Positive", "ThrottledThenNegative", "Unavailable", "OutOfMocks", "Hybrid"):
+        assert f"PASS triage #{case}" in result.output
+    assert "7 passed, 0 failed" in result.output
+
+
+def test_test_one_case_and_a_failing_expectation(project: Path) -> None:
+    tests = json.loads((project / "workflows" / "triage.tests.json").read_text())
+    tests["TestCases"]["Positive"]["ExpectedPath"] = ["DetectSentiment", "Done"]
+    write(project / "workflows" / "triage.tests.json", tests)
+    result = invoke("test", "triage", "--case", "Positive")
+    assert result.exit_code == 1
+    assert "FAIL triage #Positive" in result.output
+    assert "-Done" not in result.output and "+IsNegative" in result.output
+    assert "0 passed, 1 failed" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nothing"], "error: workflows/nothing.asl.json: no such state machine definition"),
+        (["triage", "--case", "Sunny"], "error: state machine 'triage' has no test case 'Sunny'"),
+    ],
+)
+def test_test_usage_errors_exit_2(project: Path, args: list[str], message: str) -> None:
+    result = invoke("test", *args)
+    assert result.exit_code == 2
+    assert result.output.startswith(message)
+
+
+def test_test_without_mock_config_says_how_to_add_one(project: Path) -> None:
+    (project / "workflows" / "triage.mock.json").unlink()
+    result = invoke("test", "triage")
+    assert result.exit_code == 2
+    assert "triage.mock.json: no mock config for 'triage'; create one to give it test cases" in result.output

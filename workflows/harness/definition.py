@@ -1,0 +1,52 @@
+"""Reading ASL files and finding their Task states, for the harness and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+
+class DefinitionError(ValueError):
+    """A definition file cannot be used; the one-line message says which and why."""
+
+
+def load_definition(path: str | Path) -> dict[str, Any]:
+    """The JSON object in an `.asl.json` file."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}: state machine definition not found") from None
+    except OSError as exc:
+        raise DefinitionError(f"{path}: cannot read the definition ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if not isinstance(document, dict):
+        raise DefinitionError(f"{path}: a state machine definition is a JSON object")
+    return document
+
+
+def iter_states(definition: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every (name, state) of the machine, including those inside Parallel branches and Map processors."""
+    states = definition.get("States")
+    if not isinstance(states, Mapping):
+        return
+    for name, state in states.items():
+        if not isinstance(state, Mapping):
+            continue
+        yield name, state
+        for branch in state.get("Branches") or []:
+            if isinstance(branch, Mapping):
+                yield from iter_states(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            if isinstance(state.get(key), Mapping):
+                yield from iter_states(state[key])
+
+
+def state_types(definition: Mapping[str, Any]) -> dict[str, str]:
+    """State name -> Type, across all scopes."""
+    return {name: str(state.get("Type")) for name, state in iter_states(definition)}
