@@ -108,6 +108,24 @@ class _Walker:
         if start in names:
             self._unreachable(start, transitions, at)
 
+    def nested(
+        self,
+        container: Any,
+        at: str,
+        allowed: frozenset[str],
+        kind: str,
+        outer: frozenset[str],
+        *,
+        language: str,
+    ) -> None:
+        """A Parallel branch or Map processor: its states default to the enclosing state's query language
+        (as the engine runs them), so a JSONata Parallel or Map holds JSONata states."""
+        enclosing, self.language = self.language, language
+        try:
+            self.scope(container, at, allowed, kind, outer)
+        finally:
+            self.language = enclosing
+
     @staticmethod
     def _missing_target(target: Any, outer: frozenset[str]) -> str:
         if isinstance(target, str) and target in outer:
@@ -182,8 +200,8 @@ class _Walker:
             self.findings.error(
                 name,
                 at + "/QueryLanguage",
-                "a state cannot use JSONPath when the state machine's QueryLanguage is JSONata "
-                "(only JSONPath machines may opt single states into JSONata)",
+                "a state cannot use JSONPath inside a JSONata state machine, Parallel or Map "
+                "(only JSONPath ones may opt single states into JSONata)",
             )
         return language
 
@@ -351,19 +369,38 @@ class _Walker:
             )
             return
         for index, branch in enumerate(branches):
-            self.scope(branch, at + pointer("Branches", index), F.BRANCH_FIELDS, "Parallel branch", visible)
+            self.nested(
+                branch,
+                at + pointer("Branches", index),
+                F.BRANCH_FIELDS,
+                "Parallel branch",
+                visible,
+                language=language,
+            )
 
     def _map(
         self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
     ) -> None:
         if "ItemProcessor" in state:
             processor = state["ItemProcessor"]
-            self.scope(
-                processor, at + "/ItemProcessor", F.ITEM_PROCESSOR_FIELDS, "Map ItemProcessor", visible
+            self.nested(
+                processor,
+                at + "/ItemProcessor",
+                F.ITEM_PROCESSOR_FIELDS,
+                "Map ItemProcessor",
+                visible,
+                language=language,
             )
         elif "Iterator" in state:
             processor = {}
-            self.scope(state["Iterator"], at + "/Iterator", F.BRANCH_FIELDS, "Map Iterator", visible)
+            self.nested(
+                state["Iterator"],
+                at + "/Iterator",
+                F.BRANCH_FIELDS,
+                "Map Iterator",
+                visible,
+                language=language,
+            )
         else:
             self.findings.error(name, at, "a Map state needs ItemProcessor (or the older Iterator)")
             processor = {}

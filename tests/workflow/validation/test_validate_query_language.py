@@ -37,7 +37,7 @@ def test_a_jsonata_machine_may_not_downgrade_a_state_to_jsonpath(machine, errors
     state = {"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}
     [(at, message)] = errors_of(machine(query_language="JSONata", A=state))
     assert at == "/States/A/QueryLanguage"
-    assert message.startswith("a state cannot use JSONPath when the state machine's QueryLanguage is JSONata")
+    assert message.startswith("a state cannot use JSONPath inside a JSONata state machine, Parallel or Map")
 
 
 def test_unknown_query_language(machine, errors_of) -> None:
@@ -87,3 +87,25 @@ def test_jsonata_catch_uses_output_not_result_path(machine, errors_of) -> None:
     assert errors_of(machine(query_language="JSONata", A=state, F={"Type": "Fail"})) == [
         ("/States/A/Catch/0/ResultPath", "unknown field 'ResultPath'")
     ]
+
+
+def test_nested_states_default_to_the_enclosing_states_language(machine, errors_of) -> None:
+    processor = {
+        "StartAt": "Item",
+        "States": {"Item": {"Type": "Pass", "Output": "{% $states.input %}", "End": True}},
+    }
+    jsonata_map = {"Type": "Map", "QueryLanguage": "JSONata", "ItemProcessor": processor, "End": True}
+    assert errors_of(machine(M=jsonata_map)) == []
+    jsonpath_map = {"Type": "Map", "ItemProcessor": processor, "End": True}
+    assert errors_of(machine(M=jsonpath_map)) == [
+        (
+            "/States/M/ItemProcessor/States/Item/Output",
+            'Output is JSONata-only; set "QueryLanguage": "JSONata" '
+            "or use ResultSelector / ResultPath / OutputPath",
+        )
+    ]
+    downgrade = {"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}
+    branch = {"StartAt": "B", "States": {"B": downgrade}}
+    parallel = {"Type": "Parallel", "QueryLanguage": "JSONata", "Branches": [branch], "End": True}
+    [(at, _)] = errors_of(machine(P=parallel))
+    assert at == "/States/P/Branches/0/States/B/QueryLanguage"
