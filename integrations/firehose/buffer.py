@@ -108,6 +108,15 @@ class Buffer:
             ).fetchall()
         return [PartitionState(partition, int(size), float(oldest)) for partition, size, oldest in rows]
 
+    def partition(self, stream: str, partition: str) -> PartitionState | None:
+        """One partition's state (an index lookup, cheap enough to do on every put)."""
+        with self._lock:
+            size, oldest = self._db.execute(
+                "SELECT SUM(length(data)), MIN(arrival) FROM records WHERE stream = ? AND partition = ?",
+                (stream, partition),
+            ).fetchone()
+        return None if size is None else PartitionState(partition, int(size), float(oldest))
+
     def chunks(self, stream: str, state: PartitionState, max_bytes: int) -> Iterator[list[Buffered]]:
         """A partition's records in arrival order, cut into objects of about `max_bytes` each."""
         with self._lock:

@@ -94,9 +94,9 @@ class DeliveryStreams:
         config = self.config(name)
         incoming = [_place(config, data) for data in records]
         ids = self.buffer.append(name, incoming, self.clock())
-        touched = {record.partition for record in incoming}
-        for state in self.buffer.partitions(name):
-            if state.partition in touched and state.size >= config.size_bytes:
+        for partition in {record.partition for record in incoming}:
+            state = self.buffer.partition(name, partition)
+            if state is not None and state.size >= config.size_bytes:
                 try:
                     self._deliver_partition(config, state)
                 except (ServiceError, OSError) as error:  # accepted anyway: it stays buffered for a retry

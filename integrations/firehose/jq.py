@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 Step = str | int
@@ -135,6 +136,8 @@ class _Parser:
         return int(number)
 
 
+@lru_cache(maxsize=64)
 def compile_query(text: str) -> Query:
-    """Compile a metadata-extraction query (raises `JqSyntaxError` on unsupported jq)."""
+    """Compile a metadata-extraction query (raises `JqSyntaxError` on unsupported jq); cached, as
+    every record of a partitioned stream is evaluated with the same query."""
     return _Parser(text.strip()).query()

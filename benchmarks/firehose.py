@@ -1,0 +1,135 @@
+"""Throughput of the local data path: Firehose into the lake, and the stream's PutRecord(s).
+
+Run: .venv/bin/python benchmarks/firehose.py [--records N]
+
+Every figure includes durability: each PutRecord / PutRecordBatch commits (fsync) to SQLite before it
+returns, and the Firehose figures include delivering the objects into the object store. State goes
+to a temporary directory that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def event(number: int) -> bytes:
+    """A MESSAGE_ANALYSED event of realistic size (about 1.3 KB)."""
+    detail = {
+        "Text": f"@makitdev message number {number} with a photo",
+        "Author": "harry11",
+        "Twitter": {"TweetId": str(1572570427880538999 + number), "UserId": "1498961531635122999"},
+        "Analysis": {
+            "TextSentiment": "POSITIVE",
+            "TextSentimentScore": {"Positive": 0.91, "Negative": 0.01, "Neutral": 0.07, "Mixed": 0.01},
+            "TextEntities": [
+                {"BeginOffset": 0, "EndOffset": 9, "Score": 0.74, "Text": "@makitdev", "Type": "PERSON"}
+            ],
+            "Language": "en",
+            "KeyPhrases": [{"BeginOffset": 10, "EndOffset": 24, "Score": 0.99, "Text": "message number"}],
+            "Images": [
+                {
+                    "Key": f"media/{number}-0.jpg",
+                    "Analysis": {
+                        "Labels": [
+                            {"Name": "Person", "Confidence": 99.1},
+                            {"Name": "Shoe", "Confidence": 88.0},
+                        ],
+                        "CelebrityFaces": [{"Name": "Keanu Reeves", "MatchConfidence": 99.0}],
+                        "UnrecognizedFaces": [],
+                        "TextDetections": [{"DetectedText": "VAN", "Type": "LINE", "Confidence": 98.0}],
+                    },
+                }
+            ],
+        },
+    }
+    envelope = {
+        "version": "0",
+        "id": f"00000000-0000-0000-0000-{number:012d}",
+        "detail-type": "MESSAGE_ANALYSED",
+        "source": "BOT",
+        "account": "123456789012",
+        "time": "2026-11-20T10:00:00Z",
+        "region": "eu-west-2",
+        "resources": [],
+        "detail": detail,
+    }
+    return json.dumps(envelope).encode()
+
+
+def measure(label: str, records: list[bytes], run: Callable[[], None]) -> None:
+    started = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - started
+    size = sum(len(r) for r in records) / 1e6
+    rate = len(records) / seconds
+    print(f"{label:<48} {rate:>10,.0f} records/s {size / seconds:>8.2f} MB/s  ({seconds:.2f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=5000, help="records per measurement (default 5000)")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["SMA_HOME"] = home
+        from integrations.athena.lake_table import LAKE_BUCKET, LAKE_FIREHOSE_DESTINATION
+        from integrations.firehose import DeliveryStreams, FirehoseClient
+        from integrations.objectstore import ObjectStore
+        from integrations.stream import KinesisClient
+
+        records = [event(n) for n in range(arguments.records)]
+        print(f"{len(records)} events of ~{len(records[0])} bytes; state in {home}\n")
+
+        store = ObjectStore()
+        store.create_bucket(LAKE_BUCKET)
+        firehose = FirehoseClient(DeliveryStreams(store))
+        firehose.create_delivery_stream(
+            DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=LAKE_FIREHOSE_DESTINATION
+        )
+
+        def batches() -> None:
+            for start in range(0, len(records), 500):
+                chunk = [{"Data": r} for r in records[start : start + 500]]
+                firehose.put_record_batch(DeliveryStreamName="lake", Records=chunk)
+            firehose.streams.flush()
+
+        def singles() -> None:
+            for record in records:
+                firehose.put_record(DeliveryStreamName="lake", Record={"Data": record})
+            firehose.streams.flush()
+
+        measure("Firehose PutRecordBatch (500) + delivery", records, batches)
+        measure("Firehose PutRecord + delivery", records, singles)
+        objects = list(store.iter_keys(LAKE_BUCKET))
+        print(f"  -> {len(objects)} objects, {sum(o.size for o in objects) / 1e6:.1f} MB in the lake\n")
+
+        kinesis = KinesisClient(enforce_throughput=False)
+        kinesis.create_stream(StreamName="bench", ShardCount=2)
+
+        def put_record() -> None:
+            for number, record in enumerate(records):
+                kinesis.put_record(StreamName="bench", Data=record, PartitionKey=f"user-{number % 100}")
+
+        def put_records() -> None:
+            for start in range(0, len(records), 500):
+                chunk = [
+                    {"Data": r, "PartitionKey": f"user-{start + i}"}
+                    for i, r in enumerate(records[start : start + 500])
+                ]
+                kinesis.put_records(StreamName="bench", Records=chunk)
+
+        measure("Stream PutRecord", records, put_record)
+        measure("Stream PutRecords (500)", records, put_records)
+        os.environ.pop("SMA_HOME")
+
+
+if __name__ == "__main__":
+    main()
