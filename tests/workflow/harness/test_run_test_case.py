@@ -138,10 +138,6 @@ def test_a_third_photo_runs_out_of_mocks(definition, fixtures) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: $$.Task.Token is not in the context object while the Task's Parameters are evaluated",
-)
 def test_wait_for_task_token_return_is_the_callback_result(definition, fixtures) -> None:
     execution = run_test_case(
         definition("callback"), "callback", "Approved", {"Reply": "Thanks!"}, fixtures / "callback.mock.json"
