@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from integrations.athena.tables import Column, TableDefinition
 
-LAKE_BUCKET = "sma-data-lake"
+# The local cloud's name for the topology's "Lake" bucket (sma-<name>-<account>), its delivery stream's
+# prefix and its Glue database, so `sma query` reads what the running local cloud writes.
+LAKE_BUCKET = "sma-lake-123456789012"
 LAKE_PREFIX = "events/"
 LAKE_TABLE_NAME = "analysed-messages-table"  # the name the seeds' queries use
-LAKE_DATABASE = "sma"
+LAKE_DATABASE = "messages_data_lake"
 
 BOUNDING_BOX = "struct<Width:double,Height:double,Left:double,Top:double>"
 POINT = "struct<X:double,Y:double>"

@@ -127,7 +127,7 @@ def test_trino_functions_are_transpiled(lake: ObjectStore) -> None:
     _, rows = run_query(
         "SELECT detail.author, cardinality(detail.analysis.images) AS images, "
         "date_format(from_iso8601_timestamp(time), '%Y-%m-%d') AS day, "
-        'element_at(detail.imageurls, 1) AS url FROM sma."analysed-messages-table" '
+        'element_at(detail.imageurls, 1) AS url FROM messages_data_lake."analysed-messages-table" '
         "WHERE \"detail-type\" IN ('MESSAGE_ANALYSED', 'MESSAGE_RECEIVED') "
         "AND detail.author = 'harry11' ORDER BY \"detail-type\"",
         store=lake,
@@ -167,7 +167,7 @@ def test_glue_table_input_is_lower_case_openx_json() -> None:
     table_input = LAKE_TABLE.glue_table_input()
     descriptor = table_input["StorageDescriptor"]
     assert descriptor["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
-    assert descriptor["Location"] == "s3://sma-data-lake/events/"
+    assert descriptor["Location"] == "s3://sma-lake-123456789012/events/"
     detail = next(c for c in descriptor["Columns"] if c["Name"] == "detail")["Type"]
     assert detail == detail.lower() and "celebrityfaces:array<struct<name:string" in detail
     import botocore.session
