@@ -115,23 +115,23 @@ class MapState(WorkState):
             batch_input = self.batch_input(states_bindings(scope, state_input))
         elif self.batch_template is not None:
             batch_input = self.batch_template(effective, scope)
+        # A batch's size is that of the JSON input its iteration gets: {"Items":[...],"BatchInput":...}.
+        extra = {"BatchInput": batch_input} if batch_input is not None else {}
+        empty_size = utf8_size(to_json({"Items": [], **extra}))
         batches: list[list[Any]] = []
         size = 0
         for item in items:
-            item_size = utf8_size(to_json(item)) + 1
+            item_size = utf8_size(to_json(item))
             full = batches and (
                 (max_items is not None and len(batches[-1]) >= max_items)
-                or (max_bytes is not None and size + item_size > max_bytes)
+                or (max_bytes is not None and size + 1 + item_size > max_bytes)
             )
             if not batches or full:
                 batches.append([])
-                size = 0
+                size = empty_size - 1  # the first item adds no comma
             batches[-1].append(item)
-            size += item_size
-        return [
-            {"Items": batch, **({"BatchInput": batch_input} if batch_input is not None else {})}
-            for batch in batches
-        ]
+            size += 1 + item_size
+        return [{"Items": batch, **extra} for batch in batches]
 
     def iterate(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
         items = self._items(scope, state_input, effective)

@@ -51,17 +51,17 @@ class TaskState(WorkState):
     def work(
         self, scope: Scope, state_input: Any, retrying: Callable[[Callable[[], Any]], Any]
     ) -> tuple[Any, str | None]:
-        arguments = self.flow.effective_input(state_input, scope)
         timeout, heartbeat = self.timeout(scope, state_input), self.heartbeat(scope, state_input)
-        arguments_json = to_json(arguments)
-        result = retrying(lambda: self.attempt(scope, arguments_json, timeout, heartbeat))
+        result = retrying(lambda: self.attempt(scope, state_input, timeout, heartbeat))
         return self.flow.finish(state_input, result, scope), self.next
 
-    def attempt(self, scope: Scope, arguments_json: str, timeout: float, heartbeat: float | None) -> Any:
+    def attempt(self, scope: Scope, state_input: Any, timeout: float, heartbeat: float | None) -> Any:
+        """One try: Parameters are evaluated per attempt ($$.State.RetryCount and $$.Task.Token change)."""
         resource = self.resource
         run = scope.run
         if resource.pattern == "waitForTaskToken":
             scope.task_token = str(uuid.UUID(int=run.random.getrandbits(128), version=4))
+        arguments_json = to_json(self.flow.effective_input(state_input, scope))
         invocation = TaskInvocation(
             state_name=self.name,
             resource=resource.arn,

@@ -1,0 +1,184 @@
+"""Choice and Wait states.
+
+Guide pages: "Choice workflow state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html),
+"Wait workflow state" (state-wait.html).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from workflows.engine import DefinitionError, ManualClock, execute
+
+
+def choose(rule, data, default="Other"):
+    definition = {
+        "StartAt": "C",
+        "States": {
+            "C": {
+                "Type": "Choice",
+                "Choices": [{**rule, "Next": "Match"}],
+                **({"Default": default} if default else {}),
+            },
+            "Match": {"Type": "Pass", "Result": "match", "End": True},
+            "Other": {"Type": "Pass", "Result": "other", "End": True},
+        },
+    }
+    return execute(definition, data)
+
+
+@pytest.mark.parametrize(
+    ("rule", "data", "expected"),
+    [
+        ({"Variable": "$.type", "StringEquals": "Private"}, {"type": "Private"}, "match"),
+        ({"Variable": "$.type", "StringEquals": "Private"}, {"type": 1}, "other"),
+        ({"Variable": "$.v", "NumericEquals": 1}, {"v": 1.0}, "match"),
+        ({"Variable": "$.v", "NumericGreaterThanEquals": 20}, {"v": 20}, "match"),
+        ({"Variable": "$.v", "NumericLessThan": 30}, {"v": 30}, "other"),
+        ({"Variable": "$.v", "NumericEquals": 1}, {"v": "1"}, "other"),
+        ({"Variable": "$.b", "BooleanEquals": True}, {"b": True}, "match"),
+        ({"Variable": "$.b", "BooleanEquals": True}, {"b": 1}, "other"),
+        ({"Variable": "$.s", "StringLessThan": "b"}, {"s": "a"}, "match"),
+        ({"Variable": "$.s", "StringGreaterThanEquals": "b"}, {"s": "b"}, "match"),
+        (
+            {"Variable": "$.t", "TimestampEquals": "2001-01-01T12:00:00Z"},
+            {"t": "2001-01-01T12:00:00Z"},
+            "match",
+        ),
+        (
+            {"Variable": "$.t", "TimestampLessThan": "2001-01-01T12:00:00Z"},
+            {"t": "2001-01-01T11:00:00Z"},
+            "match",
+        ),
+        (
+            {"Variable": "$.t", "TimestampGreaterThan": "2001-01-01T12:00:00Z"},
+            {"t": "2001-01-01T13:00:00+02:00"},
+            "other",
+        ),
+        ({"Variable": "$.t", "TimestampEquals": "2001-01-01T12:00:00Z"}, {"t": "not a time"}, "other"),
+        ({"Variable": "$.a", "NumericLessThanPath": "$.b"}, {"a": 1, "b": 2}, "match"),
+        ({"Variable": "$.a", "StringEqualsPath": "$.b"}, {"a": "x", "b": "x"}, "match"),
+        (
+            {"Variable": "$.a", "TimestampLessThanEqualsPath": "$.b"},
+            {"a": "2020-01-01T00:00:00Z", "b": "2020-01-01T00:00:00Z"},
+            "match",
+        ),
+        ({"Variable": "$.a", "BooleanEqualsPath": "$.b"}, {"a": False, "b": False}, "match"),
+        ({"Variable": "$.x", "IsPresent": True}, {"x": None}, "match"),
+        ({"Variable": "$.x", "IsPresent": True}, {}, "other"),
+        ({"Variable": "$.x", "IsPresent": False}, {}, "match"),
+        ({"Variable": "$.x", "IsNull": True}, {"x": None}, "match"),
+        ({"Variable": "$.x", "IsNumeric": True}, {"x": 1.5}, "match"),
+        ({"Variable": "$.x", "IsNumeric": True}, {"x": True}, "other"),
+        ({"Variable": "$.x", "IsString": True}, {"x": "s"}, "match"),
+        ({"Variable": "$.x", "IsBoolean": False}, {"x": "s"}, "match"),
+        ({"Variable": "$.x", "IsTimestamp": True}, {"x": "2016-03-14T01:59:00Z"}, "match"),
+        ({"Variable": "$.x", "IsTimestamp": True}, {"x": "2016-03-14"}, "other"),
+        ({"Variable": "$.x", "StringMatches": "log-*.txt"}, {"x": "log-2024.txt"}, "match"),
+        ({"Variable": "$.x", "StringMatches": "log-*.txt"}, {"x": "log-2024.csv"}, "other"),
+        ({"Variable": "$.x", "StringMatches": r"a\*b"}, {"x": "a*b"}, "match"),
+        ({"Variable": "$.x", "StringMatches": r"a\*b"}, {"x": "axxb"}, "other"),
+        ({"Variable": "$.x", "StringMatches": r"back\\slash*"}, {"x": "back\\slash!"}, "match"),
+        ({"Not": {"Variable": "$.type", "StringEquals": "Private"}}, {"type": "Public"}, "match"),
+        (
+            {
+                "And": [
+                    {"Variable": "$.value", "NumericGreaterThanEquals": 20},
+                    {"Variable": "$.value", "NumericLessThan": 30},
+                ]
+            },
+            {"value": 25},
+            "match",
+        ),
+        (
+            {
+                "And": [
+                    {"Variable": "$.value", "NumericGreaterThanEquals": 20},
+                    {"Variable": "$.value", "NumericLessThan": 30},
+                ]
+            },
+            {"value": 30},
+            "other",
+        ),
+        (
+            {"Or": [{"Variable": "$.a", "IsPresent": True}, {"Variable": "$.b", "IsPresent": True}]},
+            {"b": 1},
+            "match",
+        ),
+    ],
+)
+def test_choice_rules(rule, data, expected):
+    assert choose(rule, data).output == expected
+
+
+def test_missing_variable_is_a_runtime_error():
+    execution = choose({"Variable": "$.missing", "StringEquals": "x"}, {})
+    assert execution.error == "States.Runtime"
+    assert "Invalid path '$.missing'" in execution.cause
+
+
+def test_no_match_without_default_fails_with_no_choice_matched():
+    execution = choose({"Variable": "$.v", "NumericEquals": 1}, {"v": 2}, default=None)
+    assert execution.status == "FAILED"
+    assert execution.error == "States.NoChoiceMatched"
+
+
+def test_choice_applies_inputpath_and_outputpath():
+    definition = {
+        "StartAt": "C",
+        "States": {
+            "C": {
+                "Type": "Choice",
+                "InputPath": "$.inner",
+                "OutputPath": "$.keep",
+                "Choices": [{"Variable": "$.v", "NumericEquals": 1, "Next": "Done"}],
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    assert execute(definition, {"inner": {"v": 1, "keep": "kept"}}).output == "kept"
+
+
+def test_unknown_comparison_is_a_definition_error():
+    with pytest.raises(DefinitionError, match="unknown Choice comparison 'StringIs'"):
+        choose({"Variable": "$.x", "StringIs": "x"}, {})
+
+
+def wait(fields, data=None, clock=None):
+    clock = clock or ManualClock(datetime(2024, 1, 1, tzinfo=UTC))
+    definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", **fields, "End": True}}}
+    return execute(definition, data or {}, clock=clock), clock
+
+
+def test_wait_seconds_advances_the_manual_clock_without_sleeping():
+    execution, clock = wait({"Seconds": 10})
+    assert execution.duration == 10
+    assert clock.now() == datetime(2024, 1, 1, 0, 0, 10, tzinfo=UTC)
+
+
+def test_wait_seconds_path_and_timestamp_path():
+    assert wait({"SecondsPath": "$.s"}, {"s": 3})[0].duration == 3
+    execution, _ = wait({"TimestampPath": "$.t"}, {"t": "2024-01-01T00:01:00Z"})
+    assert execution.duration == 60
+
+
+def test_wait_timestamp_in_the_past_does_not_wait():
+    assert wait({"Timestamp": "2016-03-14T01:59:00Z"})[0].duration == 0
+
+
+def test_wait_bad_timestamp_path_is_a_runtime_error():
+    execution, _ = wait({"TimestampPath": "$.t"}, {"t": "tomorrow"})
+    assert execution.error == "States.Runtime"
+    assert "ISO-8601" in execution.cause
+
+
+def test_wait_negative_seconds_path_is_a_runtime_error():
+    execution, _ = wait({"SecondsPath": "$.s"}, {"s": -1})
+    assert execution.error == "States.Runtime"
+
+
+def test_wait_needs_exactly_one_field():
+    with pytest.raises(DefinitionError, match="exactly one of"):
+        wait({"Seconds": 1, "Timestamp": "2016-03-14T01:59:00Z"})

@@ -1,0 +1,347 @@
+"""JSONata query language and workflow variables.
+
+Guide pages: "Transforming data with JSONata in Step Functions"
+(https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html) and "Passing data between
+states with variables" (workflow-variables.html).
+"""
+
+from __future__ import annotations
+
+import pytest
+from engine_support import chain, single
+
+from workflows.engine import DefinitionError, ManualClock, TaskFailure, execute
+
+INVOKE = "arn:aws:states:::lambda:invoke"
+JSONATA = {"QueryLanguage": "JSONata"}
+
+
+def test_jsonata_task_arguments_and_output():
+    definition = single(
+        {
+            "Type": "Task",
+            "Resource": INVOKE,
+            "Arguments": {"FunctionName": "Greet", "Payload": {"name": "{% $states.input.customer.name %}"}},
+            "Output": "{% $states.result.Payload %}",
+        },
+        **JSONATA,
+    )
+    functions = {"Greet": lambda event, ctx: {"greeting": "Hello " + event["name"]}}
+    assert execute(definition, {"customer": {"name": "Ana"}}, functions=functions).output == {
+        "greeting": "Hello Ana"
+    }
+
+
+def test_jsonata_default_output_of_a_task_is_the_result():
+    resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+    definition = single({"Type": "Task", "Resource": resource}, **JSONATA)
+    assert execute(definition, {"x": 1}, handlers={resource: lambda args, inv: {"got": args}}).output == {
+        "got": {"x": 1}
+    }
+
+
+def test_jsonata_expressions_inside_strings_and_nested_templates():
+    definition = single(
+        {
+            "Type": "Pass",
+            "Output": {
+                "total": "{% $sum($states.input.items.price) %}",
+                "first": "{% $states.input.items[0].name %}",
+                "missing": "{% $states.input.nothing %}",
+                "literal": "plain text",
+                "nulls": "{% null %}",
+                "execution": "{% $states.context.Execution.Name %}",
+            },
+        },
+        **JSONATA,
+    )
+    execution = execute(
+        definition, {"items": [{"name": "a", "price": 2}, {"name": "b", "price": 3.5}]}, name="e1"
+    )
+    assert execution.output == {
+        "total": 5.5,
+        "first": "a",
+        "literal": "plain text",
+        "nulls": None,
+        "execution": "e1",
+    }
+
+
+def test_jsonata_whole_numbers_are_integers():
+    definition = single({"Type": "Pass", "Output": "{% $states.input.a / 2 %}"}, **JSONATA)
+    output = execute(definition, {"a": 8}).output
+    assert output == 4 and type(output) is int
+
+
+def test_jsonata_null_input_values_stay_null():
+    definition = single(
+        {"Type": "Pass", "Output": {"v": "{% $states.input.v %}", "isNull": "{% $states.input.v = null %}"}},
+        **JSONATA,
+    )
+    assert execute(definition, {"v": None}).output == {"v": None, "isNull": True}
+
+
+def test_jsonata_choice_condition():
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "C",
+        "States": {
+            "C": {
+                "Type": "Choice",
+                "Default": "Low",
+                "Choices": [
+                    {
+                        "Condition": "{% $states.input.value > 10 %}",
+                        "Next": "High",
+                        "Output": {"level": "high"},
+                    }
+                ],
+            },
+            "High": {"Type": "Succeed"},
+            "Low": {"Type": "Succeed", "Output": {"level": "low"}},
+        },
+    }
+    assert execute(definition, {"value": 11}).output == {"level": "high"}
+    assert execute(definition, {"value": 1}).output == {"level": "low"}
+
+
+def test_jsonata_condition_must_be_boolean():
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "C",
+        "States": {
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.value %}", "Next": "D"}]},
+            "D": {"Type": "Succeed"},
+        },
+    }
+    assert execute(definition, {"value": 3}).error == "States.QueryEvaluationError"
+
+
+def test_jsonata_map_items_and_item_selector():
+    definition = single(
+        {
+            "Type": "Map",
+            "Items": "{% $states.input.numbers %}",
+            "ItemSelector": {
+                "n": "{% $states.context.Map.Item.Value %}",
+                "i": "{% $states.context.Map.Item.Index %}",
+                "k": "{% $states.input.k %}",
+            },
+            "ItemProcessor": {
+                "StartAt": "Double",
+                "States": {
+                    "Double": {
+                        "Type": "Pass",
+                        "Output": "{% $states.input.n * $states.input.k + $states.input.i %}",
+                        "End": True,
+                    }
+                },
+            },
+            "MaxConcurrency": "{% 2 %}",
+        },
+        **JSONATA,
+    )
+    assert execute(definition, {"numbers": [1, 2, 3], "k": 10}).output == [10, 21, 32]
+
+
+def test_jsonata_wait_seconds_and_fail_fields():
+    clock = ManualClock()
+    definition = chain(
+        ("W", {"Type": "Wait", "Seconds": "{% $states.input.delay %}"}),
+        (
+            "F",
+            {
+                "Type": "Fail",
+                "Error": "{% 'Err.' & $states.input.kind %}",
+                "Cause": "{% 'delay was ' & $string($states.input.delay) %}",
+            },
+        ),
+        **JSONATA,
+    )
+    execution = execute(definition, {"delay": 7, "kind": "Slow"}, clock=clock)
+    assert (execution.error, execution.cause) == ("Err.Slow", "delay was 7")
+    assert execution.duration == 7
+
+
+def test_jsonata_evaluation_error_is_a_query_evaluation_error():
+    definition = single({"Type": "Pass", "Output": "{% $number('x') + $undefinedFunction() %}"}, **JSONATA)
+    execution = execute(definition, {})
+    assert execution.error == "States.QueryEvaluationError"
+
+
+def test_jsonata_catch_error_output_and_assign():
+    resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+
+    def failing(arguments, invocation):
+        raise TaskFailure("Bad", "because")
+
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": resource,
+                "End": True,
+                "Catch": [
+                    {
+                        "ErrorEquals": ["States.ALL"],
+                        "Next": "R",
+                        "Assign": {"failure": "{% $states.errorOutput.Error %}"},
+                        "Output": {"in": "{% $states.input %}", "err": "{% $states.errorOutput %}"},
+                    }
+                ],
+            },
+            "R": {
+                "Type": "Pass",
+                "Output": {"was": "{% $failure %}", "prev": "{% $states.input %}"},
+                "End": True,
+            },
+        },
+    }
+    assert execute(definition, {"a": 1}, handlers={resource: failing}).output == {
+        "was": "Bad",
+        "prev": {"in": {"a": 1}, "err": {"Error": "Bad", "Cause": "because"}},
+    }
+
+
+@pytest.mark.parametrize("field", ["InputPath", "Parameters", "ResultPath", "OutputPath", "ResultSelector"])
+def test_jsonpath_fields_are_rejected_in_jsonata_states(field):
+    with pytest.raises(DefinitionError, match=f"the field '{field}' is not supported in a JSONata state"):
+        execute(single({"Type": "Pass", field: "$"}, **JSONATA), {})
+
+
+def test_jsonata_fields_are_rejected_in_jsonpath_states():
+    with pytest.raises(DefinitionError, match="'Output' is not supported in a JSONPath state"):
+        execute(single({"Type": "Pass", "Output": "{% 1 %}"}), {})
+
+
+def test_per_state_query_language():
+    definition = chain(
+        ("Path", {"Type": "Pass", "Parameters": {"v.$": "$.a"}}),
+        ("Nata", {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.v + 1 %}"}),
+    )
+    assert execute(definition, {"a": 1}).output == 2
+
+
+def test_variables_assign_and_reference_in_both_languages():
+    definition = chain(
+        ("Set", {"Type": "Pass", "Assign": {"productName": "product1", "count": 42, "available": True}}),
+        ("UsePath", {"Type": "Pass", "Parameters": {"name.$": "$productName", "n.$": "$count"}}),
+        (
+            "UseNata",
+            {
+                "Type": "Pass",
+                "QueryLanguage": "JSONata",
+                "Output": {
+                    "name": "{% $productName %}",
+                    "more": "{% $count + 1 %}",
+                    "prev": "{% $states.input %}",
+                },
+            },
+        ),
+    )
+    assert execute(definition, {}).output == {
+        "name": "product1",
+        "more": 43,
+        "prev": {"name": "product1", "n": 42},
+    }
+
+
+def test_all_assignments_in_one_assign_see_the_old_values():
+    definition = chain(
+        ("Init", {"Type": "Pass", "Assign": {"a": 1, "b": 2}}),
+        ("Swap", {"Type": "Pass", "Assign": {"a.$": "$b", "b.$": "$a"}}),
+        ("Show", {"Type": "Pass", "Parameters": {"a.$": "$a", "b.$": "$b"}}),
+    )
+    assert execute(definition, {}).output == {"a": 2, "b": 1}
+
+
+def test_jsonpath_assign_sees_the_result_after_result_selector_before_resultpath():
+    resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+    definition = chain(
+        (
+            "T",
+            {
+                "Type": "Task",
+                "Resource": resource,
+                "ResultSelector": {"s.$": "$.Sentiment"},
+                "Assign": {"sentiment.$": "$.s"},
+                "ResultPath": "$.r",
+            },
+        ),
+        ("Show", {"Type": "Pass", "Parameters": {"v.$": "$sentiment", "r.$": "$.r"}}),
+    )
+    output = execute(definition, {}, handlers={resource: lambda a, i: {"Sentiment": "NEGATIVE"}}).output
+    assert output == {"v": "NEGATIVE", "r": {"s": "NEGATIVE"}}
+
+
+def test_jsonata_output_does_not_see_assignments_of_the_same_state():
+    definition = chain(
+        ("Init", {"Type": "Pass", "Assign": {"x": "old"}}),
+        ("Both", {"Type": "Pass", "Assign": {"x": "new"}, "Output": {"x": "{% $x %}"}}),
+        ("After", {"Type": "Pass", "Output": {"x": "{% $x %}"}}),
+        **JSONATA,
+    )
+    execution = execute(definition, {})
+    assert execution.output == {"x": "new"}
+    both_exit = [e for e in execution.history if e["type"] == "PassStateExited"][1]
+    assert both_exit["stateExitedEventDetails"]["output"] == '{"x":"old"}'
+
+
+def test_branch_variables_are_copies_and_do_not_leak_out():
+    definition = chain(
+        ("Init", {"Type": "Pass", "Assign": {"outer": 1}}),
+        (
+            "P",
+            {
+                "Type": "Parallel",
+                "Branches": [
+                    {
+                        "StartAt": "B",
+                        "States": {
+                            "B": {
+                                "Type": "Pass",
+                                "Assign": {"outer": 99, "inner": 2},
+                                "Parameters": {"seen.$": "$outer"},
+                                "End": True,
+                            }
+                        },
+                    }
+                ],
+            },
+        ),
+        ("Show", {"Type": "Pass", "Parameters": {"outer.$": "$outer", "branch.$": "$[0].seen"}}),
+    )
+    assert execute(definition, {}).output == {"outer": 1, "branch": 1}
+    leaking = chain(
+        ("Init", definition["States"]["Init"]),
+        ("P", definition["States"]["P"] | {"Next": "Use"}),
+        ("Use", {"Type": "Pass", "Parameters": {"v.$": "$inner"}}),
+    )
+    execution = execute(leaking, {})
+    assert execution.error == "States.Runtime" and "'$inner'" in execution.cause
+
+
+def test_map_iterations_read_outer_variables():
+    definition = chain(
+        ("Init", {"Type": "Pass", "Assign": {"factor": 3}}),
+        (
+            "M",
+            {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "I",
+                    "States": {
+                        "I": {
+                            "Type": "Pass",
+                            "QueryLanguage": "JSONata",
+                            "Output": "{% $states.input * $factor %}",
+                            "End": True,
+                        }
+                    },
+                },
+            },
+        ),
+    )
+    assert execute(definition, [1, 2]).output == [3, 6]

@@ -1,0 +1,249 @@
+"""Map and Parallel states.
+
+Guide pages: "Map workflow state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html),
+"Using Map state in Inline mode" (state-map-inline.html), "Parallel workflow state" (state-parallel.html),
+"ItemBatcher" (input-output-itembatcher.html), "Setting failure thresholds for Distributed Map states"
+(maprun-fail-threshold.html).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from workflows.engine import DefinitionError, ManualClock, SystemClock, TaskFailure, execute
+
+RESOURCE = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+PASS_PROCESSOR = {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": True}}}
+
+
+def map_state(processor=None, **fields):
+    return {
+        "StartAt": "M",
+        "States": {"M": {"Type": "Map", "ItemProcessor": processor or PASS_PROCESSOR, "End": True, **fields}},
+    }
+
+
+def test_map_guide_example_with_item_selector_and_context():
+    # state-map-inline.html: ship-val items with ItemSelector using $$.Map.Item.Value / Index.
+    data = {
+        "ship-date": "2016-03-14T01:59:00Z",
+        "detail": {
+            "delivery-partner": "UQS",
+            "shipped": [
+                {"prod": "R31", "dest-code": 9511, "quantity": 1344},
+                {"prod": "S39", "dest-code": 9511, "quantity": 40},
+            ],
+        },
+    }
+    definition = map_state(
+        ItemsPath="$.detail.shipped",
+        ItemSelector={
+            "parcel.$": "$$.Map.Item.Value",
+            "index.$": "$$.Map.Item.Index",
+            "courier.$": "$.detail.delivery-partner",
+        },
+        ResultPath="$.detail.shipped",
+    )
+    execution = execute(definition, data)
+    assert execution.output["detail"]["shipped"] == [
+        {"parcel": {"prod": "R31", "dest-code": 9511, "quantity": 1344}, "index": 0, "courier": "UQS"},
+        {"parcel": {"prod": "S39", "dest-code": 9511, "quantity": 40}, "index": 1, "courier": "UQS"},
+    ]
+    assert execution.states_visited == ["M", "M/Inner", "M/Inner"]
+
+
+def test_legacy_iterator_and_parameters_fields():
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "Iterator": PASS_PROCESSOR,
+                "Parameters": {"v.$": "$$.Map.Item.Value"},
+                "End": True,
+            }
+        },
+    }
+    assert execute(definition, [1, 2]).output == [{"v": 1}, {"v": 2}]
+
+
+def test_map_over_non_array_is_a_runtime_error():
+    execution = execute(map_state(ItemsPath="$.items"), {"items": "nope"})
+    assert execution.error == "States.Runtime" and "needs an array" in execution.cause
+
+
+def test_map_history_events():
+    types = [event["type"] for event in execute(map_state(), [1]).history]
+    assert types == [
+        "ExecutionStarted",
+        "MapStateEntered",
+        "MapStateStarted",
+        "MapIterationStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "MapIterationSucceeded",
+        "MapStateSucceeded",
+        "MapStateExited",
+        "ExecutionSucceeded",
+    ]
+
+
+def waiting_processor(seconds):
+    return {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": seconds, "End": True}}}
+
+
+def test_iterations_run_concurrently_in_virtual_time():
+    clock = ManualClock()
+    execution = execute(map_state(waiting_processor(10)), [1, 2, 3, 4], clock=clock)
+    assert execution.duration == 10
+
+
+def test_max_concurrency_limits_virtual_time_slots():
+    execution = execute(map_state(waiting_processor(10), MaxConcurrency=2), [1, 2, 3, 4, 5])
+    assert execution.duration == 30
+    assert execute(map_state(waiting_processor(10), MaxConcurrency=1), [1, 2, 3]).duration == 30
+
+
+def test_iteration_failure_fails_the_map_with_its_error_and_catch_sees_it():
+    processor = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "ItemBad", "Cause": "no"}}}
+    definition = map_state(processor)
+    definition["States"]["M"]["Catch"] = [{"ErrorEquals": ["ItemBad"], "Next": "Recovered"}]
+    definition["States"]["Recovered"] = {"Type": "Pass", "End": True}
+    execution = execute(definition, [1, 2])
+    assert execution.output == {"Error": "ItemBad", "Cause": "no"}
+    assert "MapIterationFailed" in [event["type"] for event in execution.history]
+
+
+def flaky_processor():
+    return {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": RESOURCE, "End": True}}}
+
+
+def flaky_handler(arguments, invocation):
+    if arguments % 2:
+        raise TaskFailure("Odd", f"{arguments} is odd")
+    return arguments
+
+
+def test_tolerated_failure_count_and_percentage():
+    within = execute(
+        map_state(flaky_processor(), ToleratedFailureCount=2),
+        [1, 2, 3, 4],
+        handlers={RESOURCE: flaky_handler},
+    )
+    assert within.status == "SUCCEEDED"
+    assert within.output[1] == 2 and within.output[0] == {"Error": "Odd", "Cause": "1 is odd"}
+    beyond = execute(
+        map_state(flaky_processor(), ToleratedFailureCount=1),
+        [1, 2, 3, 4],
+        handlers={RESOURCE: flaky_handler},
+    )
+    assert beyond.error == "States.ExceedToleratedFailureThreshold"
+    percent = execute(
+        map_state(flaky_processor(), ToleratedFailurePercentage=25),
+        [1, 2, 3, 4],
+        handlers={RESOURCE: flaky_handler},
+    )
+    assert percent.error == "States.ExceedToleratedFailureThreshold"
+    assert (
+        execute(
+            map_state(flaky_processor(), ToleratedFailurePercentage=50),
+            [1, 2, 3, 4],
+            handlers={RESOURCE: flaky_handler},
+        ).status
+        == "SUCCEEDED"
+    )
+
+
+def test_item_batcher_groups_items_with_batch_input():
+    definition = map_state(
+        ItemBatcher={"MaxItemsPerBatch": 2, "BatchInput": {"factor.$": "$.factor"}}, ItemsPath="$.items"
+    )
+    assert execute(definition, {"items": [1, 2, 3], "factor": 10}).output == [
+        {"Items": [1, 2], "BatchInput": {"factor": 10}},
+        {"Items": [3], "BatchInput": {"factor": 10}},
+    ]
+
+
+def test_item_batcher_by_bytes():
+    # {"Items":["aaaa","bbbb"]} is 25 bytes; adding ,"cccc" would make it 32.
+    definition = map_state(ItemBatcher={"MaxInputBytesPerBatch": 30})
+    assert execute(definition, ["aaaa", "bbbb", "cccc"]).output == [
+        {"Items": ["aaaa", "bbbb"]},
+        {"Items": ["cccc"]},
+    ]
+
+
+def test_distributed_map_item_reader_is_rejected_clearly():
+    with pytest.raises(DefinitionError, match="ItemReader"):
+        execute(map_state(ItemReader={"Resource": "arn:aws:states:::s3:getObject"}), [])
+
+
+def parallel(branches, **fields):
+    return {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Parallel", "Branches": branches, "End": True, **fields}},
+    }
+
+
+def branch(name, state):
+    return {"StartAt": name, "States": {name: {**state, "End": True}}}
+
+
+def test_parallel_guide_example_outputs_a_list_in_branch_order():
+    definition = parallel(
+        [
+            branch("Add", {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, $.b)"}}),
+            branch("Sub", {"Type": "Pass", "Parameters": {"diff.$": "States.MathAdd($.a, -1)"}}),
+        ],
+        ResultPath="$.results",
+    )
+    execution = execute(definition, {"a": 3, "b": 2})
+    assert execution.output == {"a": 3, "b": 2, "results": [{"sum": 5}, {"diff": 2}]}
+    assert execution.states_visited == ["P", "P/Add", "P/Sub"]
+
+
+def test_parallel_branches_wait_concurrently():
+    definition = parallel(
+        [branch("A", {"Type": "Wait", "Seconds": 5}), branch("B", {"Type": "Wait", "Seconds": 8})]
+    )
+    assert execute(definition, {}).duration == 8
+
+
+def test_parallel_branch_failure_fails_the_state_with_the_branch_error():
+    definition = parallel(
+        [
+            branch("A", {"Type": "Pass"}),
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "b"}}},
+        ]
+    )
+    execution = execute(definition, {})
+    assert (execution.error, execution.cause) == ("Boom", "b")
+    assert "ParallelStateFailed" in [event["type"] for event in execution.history]
+
+
+def test_parallel_retry_reruns_all_branches():
+    calls = []
+
+    def handler(arguments, invocation):
+        calls.append(invocation.state_path)
+        if len(calls) == 1:
+            raise TaskFailure("Flaky", "")
+        return "ok"
+
+    definition = parallel(
+        [branch("T", {"Type": "Task", "Resource": RESOURCE})],
+        Retry=[{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1}],
+    )
+    assert execute(definition, {}, handlers={RESOURCE: handler}).output == ["ok"]
+    assert calls == ["P/T", "P/T"]
+
+
+def test_nested_map_in_parallel_paths_and_real_clock_threads():
+    inner = {"Type": "Map", "ItemProcessor": PASS_PROCESSOR, "ItemsPath": "$.items"}
+    definition = parallel([branch("M", inner), branch("N", {"Type": "Pass"})])
+    execution = execute(definition, {"items": [1, 2]}, clock=SystemClock())
+    assert execution.output == [[1, 2], {"items": [1, 2]}]
+    assert sorted(execution.states_visited) == ["P", "P/M", "P/M/Inner", "P/M/Inner", "P/N"]
+    assert execution.duration < timedelta(seconds=5).total_seconds()

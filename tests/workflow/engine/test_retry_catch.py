@@ -1,0 +1,202 @@
+"""Retry and Catch.
+
+Guide page: "Handling errors in Step Functions workflows"
+(https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.engine import DefinitionError, ManualClock, TaskFailure, execute
+
+RESOURCE = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+
+
+def failing(errors):
+    """A handler that raises the given errors in turn, then succeeds."""
+    remaining = list(errors)
+
+    def handler(arguments, invocation):
+        if remaining:
+            raise TaskFailure(remaining.pop(0), "cause")
+        return "ok"
+
+    return handler
+
+
+def run(state, errors, data=None, clock=None):
+    definition = {
+        "StartAt": "T",
+        "States": {
+            "T": {"Type": "Task", "Resource": RESOURCE, "End": True, **state},
+            "Recover": {"Type": "Pass", "End": True},
+        },
+    }
+    clock = clock or ManualClock()
+    return execute(definition, data or {}, handlers={RESOURCE: failing(errors)}, clock=clock), clock
+
+
+def test_retry_delays_follow_interval_and_backoff():
+    retry = [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 3, "MaxAttempts": 2, "BackoffRate": 1.5}]
+    execution, clock = run({"Retry": retry}, ["States.Timeout", "States.Timeout"])
+    assert execution.output == "ok"
+    assert clock.slept == [3, 4.5]
+    assert execution.transitions == 3  # the state entry plus one per retry
+
+
+def test_retry_defaults_are_one_second_three_attempts_backoff_two():
+    execution, clock = run({"Retry": [{"ErrorEquals": ["States.ALL"]}]}, ["E"] * 4)
+    assert execution.error == "E"
+    assert clock.slept == [1, 2, 4]
+
+
+def test_max_delay_seconds_caps_the_backoff():
+    retry = [
+        {
+            "ErrorEquals": ["States.ALL"],
+            "IntervalSeconds": 5,
+            "MaxAttempts": 4,
+            "BackoffRate": 3,
+            "MaxDelaySeconds": 20,
+        }
+    ]
+    _, clock = run({"Retry": retry}, ["E"] * 4)
+    assert clock.slept == [5, 15, 20, 20]
+
+
+def test_full_jitter_randomises_below_the_delay():
+    retry = [
+        {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 3, "JitterStrategy": "FULL"}
+    ]
+    _, clock = run({"Retry": retry}, ["E"] * 3)
+    assert len(clock.slept) == 3
+    assert all(0 <= delay <= limit for delay, limit in zip(clock.slept, [10, 20, 40], strict=True))
+    assert clock.slept != [10, 20, 40]
+
+
+def test_max_attempts_zero_never_retries():
+    execution, clock = run({"Retry": [{"ErrorEquals": ["E"], "MaxAttempts": 0}]}, ["E"])
+    assert execution.error == "E" and clock.slept == []
+
+
+def test_each_retrier_counts_its_own_attempts():
+    retry = [
+        {"ErrorEquals": ["A"], "MaxAttempts": 1, "IntervalSeconds": 1},
+        {"ErrorEquals": ["B"], "MaxAttempts": 1, "IntervalSeconds": 7},
+    ]
+    execution, clock = run({"Retry": retry}, ["A", "B"])
+    assert execution.output == "ok" and clock.slept == [1, 7]
+
+
+def test_retry_count_is_visible_in_the_context_object():
+    seen = []
+
+    def handler(arguments, invocation):
+        seen.append(arguments["n"])
+        if len(seen) < 3:
+            raise TaskFailure("E", "")
+        return "ok"
+
+    definition = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": RESOURCE,
+                "Parameters": {"n.$": "$$.State.RetryCount"},
+                "Retry": [{"ErrorEquals": ["E"]}],
+                "End": True,
+            }
+        },
+    }
+    assert execute(definition, {}, handlers={RESOURCE: handler}).output == "ok"
+    assert seen == [0, 1, 2]
+
+
+def test_catch_with_resultpath_keeps_the_input_and_adds_the_error():
+    catch = [{"ErrorEquals": ["States.ALL"], "Next": "Recover", "ResultPath": "$.error-info"}]
+    execution, _ = run({"Catch": catch}, ["CustomError"], data={"a": 1})
+    assert execution.output == {"a": 1, "error-info": {"Error": "CustomError", "Cause": "cause"}}
+    assert execution.states_visited == ["T", "Recover"]
+
+
+def test_catch_default_output_is_the_error_output():
+    execution, _ = run({"Catch": [{"ErrorEquals": ["CustomError"], "Next": "Recover"}]}, ["CustomError"])
+    assert execution.output == {"Error": "CustomError", "Cause": "cause"}
+
+
+def test_retry_then_catch():
+    state = {
+        "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": 1}],
+        "Catch": [{"ErrorEquals": ["E"], "Next": "Recover"}],
+    }
+    execution, clock = run(state, ["E", "E"])
+    assert execution.output["Error"] == "E" and clock.slept == [1]
+
+
+def test_task_failed_matches_task_errors_but_not_timeout():
+    catch = [{"ErrorEquals": ["States.TaskFailed"], "Next": "Recover"}]
+    assert run({"Catch": catch}, ["Lambda.Unknown"])[0].states_visited == ["T", "Recover"]
+    assert run({"Catch": catch}, ["States.Timeout"])[0].error == "States.Timeout"
+
+
+def test_states_all_does_not_catch_runtime_errors():
+    state = {
+        "Parameters": {"x.$": "$.missing"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+    }
+    execution, _ = run(state, [])
+    assert execution.error == "States.Runtime"
+
+
+def test_data_limit_exceeded_is_caught_only_by_name():
+    def huge(arguments, invocation):
+        return "x" * 300_000
+
+    def execute_with(catch_names):
+        definition = {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": RESOURCE,
+                    "End": True,
+                    "Catch": [{"ErrorEquals": catch_names, "Next": "Recover"}],
+                },
+                "Recover": {"Type": "Pass", "End": True},
+            },
+        }
+        return execute(definition, {}, handlers={RESOURCE: huge})
+
+    assert execute_with(["States.ALL"]).error == "States.DataLimitExceeded"
+    assert execute_with(["States.DataLimitExceeded"]).output["Error"] == "States.DataLimitExceeded"
+
+
+def test_first_matching_catcher_wins():
+    catch = [
+        {"ErrorEquals": ["A"], "Next": "Recover", "ResultPath": "$.a"},
+        {"ErrorEquals": ["States.ALL"], "Next": "Recover", "ResultPath": "$.all"},
+    ]
+    assert set(run({"Catch": catch}, ["A"])[0].output) == {"a"}
+    assert set(run({"Catch": catch}, ["B"])[0].output) == {"all"}
+
+
+@pytest.mark.parametrize(
+    ("field", "rules", "message"),
+    [
+        ("Retry", [{"ErrorEquals": ["States.ALL", "E"]}], "must appear alone"),
+        ("Retry", [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}], "must be the last"),
+        ("Catch", [{"ErrorEquals": ["E"]}], "needs Next"),
+        ("Catch", [{"ErrorEquals": [], "Next": "Recover"}], "non-empty list"),
+        ("Retry", [{"ErrorEquals": ["E"], "JitterStrategy": "SOME"}], "FULL or NONE"),
+    ],
+)
+def test_bad_retry_and_catch_are_definition_errors(field, rules, message):
+    with pytest.raises(DefinitionError, match=message):
+        run({field: rules}, [])
+
+
+def test_catch_next_must_name_a_state():
+    with pytest.raises(DefinitionError, match="'Nowhere', which is not a state"):
+        run({"Catch": [{"ErrorEquals": ["E"], "Next": "Nowhere"}]}, [])

@@ -1,0 +1,293 @@
+"""Task states and the dispatch registry.
+
+Guide pages: "Task workflow state" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html),
+"Invoke an AWS Lambda function with Step Functions" (connect-lambda.html), "Integrating services with
+AWS SDK service integrations" (supported-services-awssdk.html), "Wait for a Callback with Task Token"
+(connect-to-resource.html#connect-wait-token), "Handling errors in Step Functions workflows"
+(concepts-error-handling.html).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+from engine_support import single
+
+from integrations.errors import ServiceError
+from workflows.engine import HANDLER_NOT_FOUND, NOT_INTERCEPTED, TaskFailure, execute
+
+INVOKE = "arn:aws:states:::lambda:invoke"
+SENTIMENT = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+
+
+def invoke(function_name="Greeter", **extra):
+    return single(
+        {
+            "Type": "Task",
+            "Resource": INVOKE,
+            "Parameters": {"FunctionName": function_name, "Payload.$": "$"},
+            **extra,
+        }
+    )
+
+
+def test_lambda_invoke_wraps_the_response_like_aws():
+    execution = execute(
+        invoke(), {"who": "you"}, functions={"Greeter": lambda event, ctx: {"hi": event["who"]}}
+    )
+    output = execution.output
+    assert output["Payload"] == {"hi": "you"}
+    assert output["StatusCode"] == 200
+    assert output["ExecutedVersion"] == "$LATEST"
+    assert output["SdkHttpMetadata"]["HttpStatusCode"] == 200
+    assert (
+        output["SdkResponseMetadata"]["RequestId"]
+        == output["SdkHttpMetadata"]["HttpHeaders"]["x-amzn-RequestId"]
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Greeter",
+        "Greeter:live",
+        "arn:aws:lambda:eu-west-2:111122223333:function:Greeter",
+        "arn:aws:lambda:eu-west-2:111122223333:function:Greeter:3",
+        "111122223333:function:Greeter",
+    ],
+)
+def test_lambda_function_name_forms(name):
+    execution = execute(invoke(name), {}, functions={"Greeter": lambda event, ctx: ctx.function_name})
+    assert execution.output["Payload"] == "Greeter"
+
+
+def test_plain_lambda_arn_returns_the_unwrapped_result_and_lambda_history_events():
+    definition = single({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Add"})
+    execution = execute(
+        definition, {"a": 1, "b": 2}, functions={"Add": lambda event, ctx: event["a"] + event["b"]}
+    )
+    assert execution.output == 3
+    types = [event["type"] for event in execution.history]
+    assert types == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+
+
+def test_function_exception_becomes_error_type_and_json_cause():
+    def broken(event, ctx):
+        raise ValueError("bad input")
+
+    execution = execute(invoke(), {}, functions={"Greeter": broken})
+    assert execution.error == "ValueError"
+    cause = json.loads(execution.cause)
+    assert cause["errorMessage"] == "bad input"
+    assert cause["errorType"] == "ValueError"
+    assert any("raise ValueError" in line for line in cause["stackTrace"])
+
+
+def test_unserialisable_function_result_is_a_marshal_error():
+    execution = execute(invoke(), {}, functions={"Greeter": lambda event, ctx: object()})
+    assert execution.error == "Runtime.MarshalError"
+
+
+def test_missing_handler_fails_with_a_catchable_actionable_error():
+    execution = execute(single({"Type": "Task", "Resource": SENTIMENT}), {})
+    assert execution.error == HANDLER_NOT_FOUND
+    assert "handlers={'arn:aws:states:::aws-sdk:comprehend:detectSentiment': fn}" in execution.cause
+    missing_function = execute(invoke("Nobody"), {}, functions={"Greeter": print})
+    assert missing_function.error == HANDLER_NOT_FOUND
+    assert "functions={'Nobody': handler}" in missing_function.cause
+
+
+def test_sdk_handler_by_exact_resource_then_prefix():
+    calls = []
+
+    def exact(arguments, invocation):
+        calls.append(("exact", invocation.service, invocation.action, arguments))
+        return {"Sentiment": "POSITIVE"}
+
+    def prefix(arguments, invocation):
+        calls.append(("prefix", invocation.action))
+        return {"Languages": []}
+
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {
+                "Type": "Task",
+                "Resource": SENTIMENT,
+                "Parameters": {"Text.$": "$.t", "LanguageCode": "en"},
+                "ResultPath": "$.s",
+                "Next": "B",
+            },
+            "B": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:comprehend:detectDominantLanguage",
+                "Parameters": {"Text.$": "$.t"},
+                "ResultPath": "$.l",
+                "End": True,
+            },
+        },
+    }
+    handlers = {SENTIMENT: exact, "arn:aws:states:::aws-sdk:comprehend:*": prefix}
+    execution = execute(definition, {"t": "nice"}, handlers=handlers)
+    assert execution.output == {"t": "nice", "s": {"Sentiment": "POSITIVE"}, "l": {"Languages": []}}
+    assert calls == [
+        ("exact", "comprehend", "detectSentiment", {"Text": "nice", "LanguageCode": "en"}),
+        ("prefix", "detectDominantLanguage"),
+    ]
+    assert execution.resource_calls == {
+        SENTIMENT: 1,
+        "arn:aws:states:::aws-sdk:comprehend:detectDominantLanguage": 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("resource", "service", "expected"),
+    [
+        (SENTIMENT, "comprehend", "Comprehend.TextSizeLimitExceededException"),
+        (
+            "arn:aws:states:::aws-sdk:lexruntimev2:recognizeText",
+            "lexv2",
+            "LexRuntimeV2.TextSizeLimitExceededException",
+        ),
+        ("arn:aws:states:::aws-sdk:dynamodb:putItem", "dynamodb", "DynamoDb.TextSizeLimitExceededException"),
+        ("arn:aws:states:::dynamodb:putItem", "dynamodb", "DynamoDB.TextSizeLimitExceededException"),
+    ],
+)
+def test_service_errors_are_named_service_dot_code(resource, service, expected):
+    def failing(arguments, invocation):
+        raise ServiceError(service, "TextSizeLimitExceededException", "Input text size exceeds limit")
+
+    execution = execute(single({"Type": "Task", "Resource": resource}), {}, handlers={resource: failing})
+    assert execution.error == expected
+    assert execution.cause.startswith("Input text size exceeds limit (Service: ")
+
+
+def test_botocore_client_error_is_named_like_a_service_error():
+    def failing(arguments, invocation):
+        raise ClientError(
+            {
+                "Error": {"Code": "NoSuchKey", "Message": "The key does not exist"},
+                "ResponseMetadata": {"HTTPStatusCode": 404},
+            },
+            "GetObject",
+        )
+
+    resource = "arn:aws:states:::aws-sdk:s3:getObject"
+    execution = execute(single({"Type": "Task", "Resource": resource}), {}, handlers={resource: failing})
+    assert execution.error == "S3.NoSuchKey"
+    assert "Status Code: 404" in execution.cause
+
+
+def test_task_failure_from_a_handler_keeps_its_name_and_cause():
+    def failing(arguments, invocation):
+        raise TaskFailure("Custom.Error", "why it failed")
+
+    execution = execute(single({"Type": "Task", "Resource": SENTIMENT}), {}, handlers={SENTIMENT: failing})
+    assert (execution.error, execution.cause) == ("Custom.Error", "why it failed")
+    assert [e["taskFailedEventDetails"] for e in execution.history if e["type"] == "TaskFailed"] == [
+        {
+            "resourceType": "aws-sdk:comprehend",
+            "resource": "detectSentiment",
+            "error": "Custom.Error",
+            "cause": "why it failed",
+        }
+    ]
+
+
+def test_wait_for_task_token_passes_the_token_and_returns_the_callback_output():
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+    seen = {}
+
+    def callback(arguments, invocation):
+        seen.update(arguments=arguments, token=invocation.task_token, pattern=invocation.integration_pattern)
+        return {"approved": True}
+
+    definition = single(
+        {"Type": "Task", "Resource": resource, "Parameters": {"MessageBody": {"token.$": "$$.Task.Token"}}}
+    )
+    execution = execute(definition, {}, handlers={resource: callback})
+    assert execution.output == {"approved": True}
+    assert seen["arguments"]["MessageBody"]["token"] == seen["token"]
+    assert seen["pattern"] == "waitForTaskToken"
+    scheduled = next(e for e in execution.history if e["type"] == "TaskScheduled")
+    assert scheduled["taskScheduledEventDetails"]["resource"] == "sendMessage.waitForTaskToken"
+
+
+def test_interceptor_sees_every_attempt_and_can_fall_through():
+    attempts = []
+
+    def interceptor(invocation):
+        attempts.append((invocation.state_name, invocation.attempt))
+        if invocation.attempt < 2:
+            raise TaskFailure("Lambda.ServiceException", "try again")
+        return NOT_INTERCEPTED
+
+    definition = invoke(Retry=[{"ErrorEquals": ["Lambda.ServiceException"], "MaxAttempts": 3}])
+    execution = execute(
+        definition, {}, functions={"Greeter": lambda event, ctx: "real"}, interceptor=interceptor
+    )
+    assert execution.output["Payload"] == "real"
+    assert attempts == [("S", 0), ("S", 1), ("S", 2)]
+    assert execution.resource_calls[INVOKE] == 3
+
+
+def test_timeout_seconds_on_the_clock():
+    def slow(arguments, invocation):
+        invocation.clock.sleep(11)
+        return "late"
+
+    execution = execute(
+        single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSeconds": 10}), {}, handlers={SENTIMENT: slow}
+    )
+    assert execution.error == "States.Timeout"
+    assert "TaskTimedOut" in [event["type"] for event in execution.history]
+
+
+def test_heartbeat_timeout_unless_the_handler_heartbeats():
+    def silent(arguments, invocation):
+        invocation.clock.sleep(6)
+        return "done"
+
+    def chatty(arguments, invocation):
+        for _ in range(3):
+            invocation.clock.sleep(2)
+            invocation.heartbeat()
+        return "done"
+
+    definition = single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSeconds": 100, "HeartbeatSeconds": 5})
+    assert execute(definition, {}, handlers={SENTIMENT: silent}).error == "States.HeartbeatTimeout"
+    assert execute(definition, {}, handlers={SENTIMENT: chatty}).output == "done"
+
+
+def test_timeout_seconds_path():
+    def slow(arguments, invocation):
+        invocation.clock.sleep(5)
+        return "ok"
+
+    definition = single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSecondsPath": "$.limit"})
+    assert execute(definition, {"limit": 4}, handlers={SENTIMENT: slow}).error == "States.Timeout"
+    assert execute(definition, {"limit": 6}, handlers={SENTIMENT: slow}).output == "ok"
+
+
+def test_handlers_get_a_private_copy_of_their_arguments():
+    def mutating(arguments, invocation):
+        arguments["Text"] = "changed"
+        return "ok"
+
+    definition = single(
+        {"Type": "Task", "Resource": SENTIMENT, "Parameters": {"Text.$": "$.t"}, "ResultPath": "$.r"}
+    )
+    assert execute(definition, {"t": "orig"}, handlers={SENTIMENT: mutating}).output == {
+        "t": "orig",
+        "r": "ok",
+    }
