@@ -120,7 +120,8 @@ class EventBus:
         if bus_name not in (None, "", self.name, self.arn):
             raise ServiceError("events", "ResourceNotFoundException", f"Event bus {bus_name} does not exist.")
 
-    def describe_rule(self, Name: str) -> dict[str, Any]:
+    def describe_rule(self, Name: str, EventBusName: str | None = None) -> dict[str, Any]:
+        self._check_bus(EventBusName)
         return self._rule(Name).describe(self.name)
 
     def list_rules(self) -> dict[str, list[dict[str, Any]]]:
@@ -146,8 +147,11 @@ class EventBus:
             db.execute("DELETE FROM rules WHERE name = ?", (Name,))
         del self._rules[Name]
 
-    def put_targets(self, Rule: str, Targets: list[Mapping[str, Any]]) -> dict[str, Any]:
+    def put_targets(
+        self, Rule: str, Targets: list[Mapping[str, Any]], EventBusName: str | None = None
+    ) -> dict[str, Any]:
         """Add or replace targets. A member may carry `Deliver` (a callable) to register its ARN at once."""
+        self._check_bus(EventBusName)
         rule = self._rule(Rule)
         parsed = [Target.from_api(member) for member in Targets]
         if len({target.id for target in parsed} | set(rule.targets)) > MAX_TARGETS_PER_RULE:
@@ -176,7 +180,8 @@ class EventBus:
             rule.targets.pop(target_id, None)
         return {"FailedEntryCount": 0, "FailedEntries": []}
 
-    def list_targets_by_rule(self, Rule: str) -> dict[str, Any]:
+    def list_targets_by_rule(self, Rule: str, EventBusName: str | None = None) -> dict[str, Any]:
+        self._check_bus(EventBusName)
         return {"Targets": [target.definition for target in self._rule(Rule).targets.values()]}
 
     def register_target(self, arn: str, deliver: Deliver) -> None:
@@ -254,7 +259,17 @@ class EventBus:
         return self.archives.describe(ArchiveName)
 
     def list_archives(self) -> dict[str, Any]:
-        return {"Archives": [self.archives.describe(name) for name in sorted(self.archives.by_name)]}
+        listed = (
+            "ArchiveName",
+            "EventSourceArn",
+            "State",
+            "RetentionDays",
+            "SizeBytes",
+            "EventCount",
+            "CreationTime",
+        )
+        archives = [self.archives.describe(name) for name in sorted(self.archives.by_name)]
+        return {"Archives": [{key: archive[key] for key in listed} for archive in archives]}
 
     def delete_archive(self, ArchiveName: str) -> None:
         self.archives.delete(ArchiveName)
