@@ -1,29 +1,23 @@
-"""The AWS Lambda entry point: settings from the environment, clients and the secret cached per container."""
+"""The Lambda entry point, and `create_handler` for the local cloud (same code, its own clients)."""
 
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from lambdas.post_tweet.post import post_reply
 from lambdas.post_tweet.settings import PostSettings
 from lambdas.post_tweet.x_api import XApi
+from lambdas.shared.runtime import LambdaHandler
 from lambdas.shared.x_credentials import SecretCache, SecretNotFound, XCredentials
 
 
-@functools.cache
-def _runtime() -> tuple[PostSettings, Any, SecretCache]:
-    import boto3
-
-    settings = PostSettings.from_env(os.environ)
-    return settings, boto3.client("s3"), SecretCache(boto3.client("secretsmanager"))
-
-
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def create_handler(env: Mapping[str, str], *, s3: Any, secretsmanager: Any) -> LambdaHandler:
     """`{"Command": <SEND_TWEET detail>, "Bucket"}` in; `{"Posted", ...}` out (see `post`)."""
-    del context
-    settings, s3, secrets = _runtime()
+    settings = PostSettings.from_env(env)
+    secrets = SecretCache(secretsmanager)
 
     def credentials() -> XCredentials | None:
         if settings.secret_id is None:
@@ -38,4 +32,20 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             found, media_upload_url=settings.media_upload_url, timeout_seconds=settings.timeout_seconds
         )
 
-    return post_reply(event, settings=settings, s3=s3, credentials=credentials, api_factory=api)
+    def handle(event: Any, context: Any = None) -> dict[str, Any]:
+        del context
+        return post_reply(event, settings=settings, s3=s3, credentials=credentials, api_factory=api)
+
+    return handle
+
+
+@functools.cache
+def _default() -> LambdaHandler:
+    import boto3
+
+    return create_handler(os.environ, s3=boto3.client("s3"), secretsmanager=boto3.client("secretsmanager"))
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """See `lambdas.post_tweet.post` for the input and output."""
+    return _default()(event, context)

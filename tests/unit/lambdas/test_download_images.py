@@ -294,7 +294,7 @@ def test_the_handler_downloads_from_an_allowed_local_origin(
     s3: Any, media_server: Any, make_image: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SMA_ALLOWED_LOCAL_ORIGINS", media_server.origin)
-    download_handler._runtime.cache_clear()
+    download_handler._default.cache_clear()
     good = media_server.serve(
         "/media/photo.jpg", make_image("JPEG", (80, 60)), headers={"Content-Type": "image/jpeg"}
     )
@@ -308,4 +308,4 @@ def test_the_handler_downloads_from_an_allowed_local_origin(
         stored = s3.get_object(Bucket=BUCKET, Key=f"{PREFIX}0.jpg")["Body"].read()
         assert Image.open(io.BytesIO(stored)).size == (80, 60)
     finally:
-        download_handler._runtime.cache_clear()
+        download_handler._default.cache_clear()

@@ -32,9 +32,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         boto3.client("secretsmanager").create_secret(Name="sma/x", SecretString=json.dumps(SECRET))
         monkeypatch.setenv("SMA_STREAM_NAME", "sma-activity")
         monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x")
-        ingress._runtime.cache_clear()
+        ingress._default.cache_clear()
         yield kinesis
-    ingress._runtime.cache_clear()
+    ingress._default.cache_clear()
 
 
 def records(kinesis: Any) -> list[dict[str, Any]]:
@@ -70,7 +70,7 @@ def test_the_crc_challenge_uses_the_secret_from_secrets_manager(aws: Any) -> Non
 
 def test_a_missing_stream_answers_503_so_x_retries(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMA_STREAM_NAME", "no-such-stream")
-    ingress._runtime.cache_clear()
+    ingress._default.cache_clear()
     event = {
         "httpMethod": "POST",
         "headers": {"x-twitter-webhooks-signature": signature(BODY)},
@@ -83,7 +83,7 @@ def test_a_missing_secret_answers_500(
     aws: Any, monkeypatch: pytest.MonkeyPatch, json_logs: list[str]
 ) -> None:
     monkeypatch.setenv("SMA_X_SECRET_ID", "sma/absent")
-    ingress._runtime.cache_clear()
+    ingress._default.cache_clear()
     response = ingress.handler({"httpMethod": "GET", "queryStringParameters": {"crc_token": "t"}}, None)
     assert response["statusCode"] == 500
     assert any("sma/absent does not exist" in line for line in json_logs)
@@ -94,7 +94,7 @@ def test_missing_configuration_is_a_500_naming_the_variable_in_the_log(
     aws: Any, monkeypatch: pytest.MonkeyPatch, json_logs: list[str], missing: str
 ) -> None:
     monkeypatch.delenv(missing)
-    ingress._runtime.cache_clear()
+    ingress._default.cache_clear()
     response = ingress.handler({"httpMethod": "GET", "queryStringParameters": {"crc_token": "t"}}, None)
     assert response["statusCode"] == 500
     assert missing not in response["body"]

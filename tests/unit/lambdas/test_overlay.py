@@ -295,12 +295,12 @@ def test_the_handler_reads_its_settings_from_the_environment(
 ) -> None:
     s3.put_object(Bucket=BUCKET, Key=EVENT["Key"], Body=png(noise((64, 48))))
     monkeypatch.setenv("SMA_OVERLAY_JPEG_QUALITY", "80")
-    overlay_handler._runtime.cache_clear()
+    overlay_handler._default.cache_clear()
     try:
         assert overlay_handler.handler(EVENT, None)["Key"] == "annotated/media/1790000000000000001/0.jpg"
         monkeypatch.setenv("SMA_OVERLAY_JPEG_QUALITY", "100")
-        overlay_handler._runtime.cache_clear()
+        overlay_handler._default.cache_clear()
         with pytest.raises(ConfigurationError, match="SMA_OVERLAY_JPEG_QUALITY"):
             overlay_handler.handler(EVENT, None)
     finally:
-        overlay_handler._runtime.cache_clear()
+        overlay_handler._default.cache_clear()

@@ -261,11 +261,11 @@ def test_the_handler_uses_the_outbox_when_the_secret_does_not_exist(
 
     monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x-absent")
     monkeypatch.setenv("SMA_OUTBOX_DIR", str(state_dir("outbox")))
-    post_handler._runtime.cache_clear()
+    post_handler._default.cache_clear()
     try:
         result = post_handler.handler({"Command": COMMAND, "Bucket": BUCKET}, None)
     finally:
-        post_handler._runtime.cache_clear()
+        post_handler._default.cache_clear()
     assert result["Posted"] is False
     assert Path(result["Outbox"]).is_relative_to(sma_home)
 
@@ -283,9 +283,9 @@ def test_the_handler_posts_with_the_secret_from_secrets_manager(
     monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x-legacy")
     monkeypatch.delenv("SMA_OUTBOX_DIR", raising=False)
     x.post(TWEETS, json={"data": {"id": "42", "text": "t"}}, status=201)
-    post_handler._runtime.cache_clear()
+    post_handler._default.cache_clear()
     try:
         assert post_handler.handler({"Command": COMMAND}, None)["TweetId"] == "42"
     finally:
-        post_handler._runtime.cache_clear()
+        post_handler._default.cache_clear()
     assert 'oauth_consumer_key="ck-value"' in x.calls[0].request.headers["Authorization"]
