@@ -1,0 +1,41 @@
+"""Load every model once (for `sma ai warmup`, the server and the benchmark) and measure memory."""
+
+from __future__ import annotations
+
+import importlib
+import resource
+from collections.abc import Callable, Iterator
+
+from integrations.ai.lazy import REGISTRY, LazyModel
+
+# Importing these registers their models (each module declares its lazily loaded model at import).
+MODEL_MODULES = (
+    "integrations.ai.text.sentiment",
+    "integrations.ai.text.nlp",
+    "integrations.ai.text.language",
+    "integrations.ai.text.embeddings",
+    "integrations.ai.vision.faces",
+    "integrations.ai.vision.ocr",
+    "integrations.ai.vision.efficientnet",
+    "integrations.ai.vision.labels",
+)
+
+
+def models() -> dict[str, LazyModel[object]]:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
+    return dict(REGISTRY)
+
+
+def load_all(before_each: Callable[[str], None] | None = None) -> Iterator[tuple[str, float]]:
+    """Load each model (if not yet loaded) and yield its name and load time in seconds."""
+    for name, model in models().items():
+        if before_each is not None:
+            before_each(name)
+        model.get()
+        yield name, model.load_seconds or 0.0
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
