@@ -85,8 +85,9 @@ def validate_command(
     substitution: Annotated[list[str] | None, SUBSTITUTION] = None,
 ) -> None:
     """Check ASL definitions statically; exit 1 if any has an error."""
-    console = _console()
     from workflows.validation import validate
+
+    console = _console()
 
     substitutions = _substitutions(substitution)
     paths = list(files or sorted(DEFAULT_DIRECTORY.glob(DEFINITION_GLOB)))
@@ -190,12 +191,12 @@ def run_command(
     ] = False,
 ) -> None:
     """Run one execution and print a state-by-state trace and the output; exit 1 unless it succeeded."""
-    console = _console()
-    from workflows.engine import ManualClock, SystemClock, execute
-    from workflows.harness.definition import DefinitionError, load_definition
+    from workflows.engine import DefinitionError, ManualClock, SystemClock, execute
+    from workflows.harness.definition import DefinitionFileError, load_definition
     from workflows.harness.mock_config import MockConfigError
     from workflows.harness.runner import run_test_case
 
+    console = _console()
     if (mock_config is None) != (case is None):
         raise _usage_error("--mock-config and --case go together: give both or neither")
     payload = _read_input(input_text)
@@ -212,8 +213,12 @@ def run_command(
             execution = run_test_case(definition, machine, case, payload, mock_config, **options)
         else:
             execution = execute(definition, payload, **options)
-    except (DefinitionError, MockConfigError) as exc:
+    except (DefinitionFileError, MockConfigError) as exc:
         raise _usage_error(str(exc)) from None
+    except DefinitionError as exc:
+        raise _usage_error(
+            f"{file}: cannot run: {exc} (sma workflow validate {file} lists every problem)"
+        ) from None
     _print_trace(console, execution)
     _print_result(console, execution)
     if execution.status != "SUCCEEDED":
@@ -231,21 +236,19 @@ def test_command(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each case's trace.")] = False,
 ) -> None:
     """Run the mock-config test cases of a state machine and print pass/fail per case; exit 1 on a failure."""
-    console = _console()
-    from workflows.engine import ManualClock
-    from workflows.harness.definition import DefinitionError
+    from workflows.engine import DefinitionError, ManualClock
+    from workflows.harness.definition import DefinitionFileError
     from workflows.harness.mock_config import MockConfigError
     from workflows.harness.suite import SuiteError, load_suite
 
+    console = _console()
     try:
         suite = load_suite(name, directory)
-        if case is not None and case not in suite.cases:
-            raise SuiteError(
-                f"state machine {name!r} has no test case {case!r} (known: {', '.join(suite.cases)})"
-            )
         results = [suite.run(each, clock=ManualClock()) for each in ([case] if case else list(suite.cases))]
-    except (DefinitionError, MockConfigError, SuiteError) as exc:
+    except (DefinitionFileError, MockConfigError, SuiteError) as exc:
         raise _usage_error(str(exc)) from None
+    except DefinitionError as exc:
+        raise _usage_error(f"{name}: cannot run: {exc} (sma workflow validate lists every problem)") from None
     for result in results:
         if verbose:
             _print_trace(console, result.execution)

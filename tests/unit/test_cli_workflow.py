@@ -199,3 +199,48 @@ def test_test_without_mock_config_says_how_to_add_one(project: Path) -> None:
     result = invoke("test", "triage")
     assert result.exit_code == 2
     assert "triage.mock.json: no mock config for 'triage'; create one to give it test cases" in result.output
+
+
+def test_validate_prints_warnings_but_passes(project: Path) -> None:
+    rule = {"Variable": "$.a", "IsNull": True, "Next": "Done"}
+    definition = {
+        "StartAt": "C",
+        "States": {"C": {"Type": "Choice", "Choices": [rule]}, "Done": {"Type": "Succeed"}},
+    }
+    path = write(project / "choice.asl.json", definition)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 0
+    assert f"warning {path}: state 'C' at /States/C: no Default" in result.output
+
+
+def test_validate_reports_bad_json_as_an_error(project: Path) -> None:
+    path = project / "broken.asl.json"
+    path.write_text("{")
+    result = invoke("validate", str(path))
+    assert result.exit_code == 1
+    assert f"error {path}: at /: not valid JSON" in result.output
+
+
+def test_run_refuses_a_definition_the_engine_cannot_run(project: Path) -> None:
+    path = write(project / "bad.asl.json", BAD)
+    result = invoke("run", str(path))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {path}: cannot run:")
+    assert f"sma workflow validate {path}" in result.output
+
+
+def test_test_verbose_prints_each_trace(project: Path) -> None:
+    result = invoke("test", "triage", "--case", "ThrottledThenNegative", "-v")
+    assert result.exit_code == 0
+    assert "Trace" in result.output and "DetectSentiment" in result.output
+    assert "PASS triage #ThrottledThenNegative" in result.output
+
+
+def test_test_refuses_a_definition_the_engine_cannot_run(project: Path) -> None:
+    write(
+        project / "workflows" / "triage.asl.json", {"StartAt": "Gone", "States": {"Detect": {"Type": "Pass"}}}
+    )
+    result = invoke("test", "triage")
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ")
+    assert len(result.output.strip().splitlines()) == 1

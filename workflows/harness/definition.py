@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 
-class DefinitionError(ValueError):
+class DefinitionFileError(ValueError):
     """A definition file cannot be used; the one-line message says which and why."""
 
 
@@ -18,15 +18,15 @@ def load_definition(path: str | Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DefinitionError(f"{path}: state machine definition not found") from None
+        raise DefinitionFileError(f"{path}: state machine definition not found") from None
     except OSError as exc:
-        raise DefinitionError(f"{path}: cannot read the definition ({exc.strerror})") from None
+        raise DefinitionFileError(f"{path}: cannot read the definition ({exc.strerror})") from None
     except json.JSONDecodeError as exc:
-        raise DefinitionError(
+        raise DefinitionFileError(
             f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     if not isinstance(document, dict):
-        raise DefinitionError(f"{path}: a state machine definition is a JSON object")
+        raise DefinitionFileError(f"{path}: a state machine definition is a JSON object")
     return document
 
 

@@ -29,7 +29,7 @@ LAMBDA_FUNCTION = re.compile(
     rf"^{_PARTITION}:lambda:{_REGION}:{_ACCOUNT}:function:[A-Za-z0-9_-]{{1,64}}(?::[A-Za-z0-9$_-]+)?$"
 )
 ACTIVITY = re.compile(rf"^{_PARTITION}:states:{_REGION}:{_ACCOUNT}:activity:[A-Za-z0-9_-]{{1,80}}$")
-SUBSTITUTION = re.compile(r"\$\{[^}]+\}")
+SUBSTITUTION = re.compile(r"\$\{([^}]+)\}")
 
 EXPECTED_FORMS = (
     "arn:aws:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken], "

@@ -22,7 +22,7 @@ from workflows.validation.expressions import (
     is_jsonata,
 )
 from workflows.validation.problem import Findings, Problem, pointer
-from workflows.validation.resources import check_resource
+from workflows.validation.resources import SUBSTITUTION, check_resource
 from workflows.validation.retry_catch import check_catch, check_retry
 
 Transition = tuple[str, Any]  # (pointer of the field naming the target, the target)
@@ -45,7 +45,12 @@ def validate(
         )
         return list(findings)
     if substitutions is not None:
-        definition = json.loads(apply_substitutions(json.dumps(definition), substitutions))
+        text = apply_substitutions(json.dumps(definition), substitutions)
+        for name in sorted(set(SUBSTITUTION.findall(text))):
+            findings.warning(
+                None, "", f"substitution ${{{name}}} has no value; it stays in the definition as written"
+            )
+        definition = json.loads(text)
     _Walker(findings, definition).machine()
     return list(findings)
 
@@ -355,6 +360,10 @@ class _Walker:
                 transitions.append((where + "/Next", rule["Next"]))
         if "Default" in state:
             transitions.append((at + "/Default", state["Default"]))
+        else:
+            self.findings.warning(
+                name, at, "no Default: when no rule matches, the execution fails with States.NoChoiceMatched"
+            )
         return transitions
 
     def _parallel(

@@ -105,3 +105,14 @@ def test_choice_takes_no_next_or_end(machine, errors_of) -> None:
     assert errors_of(machine(C=choice(rule, End=True), Yes=END)) == [
         ("/States/C/End", "a Choice state transitions through its Choices and Default: it takes no End")
     ]
+
+
+def test_a_choice_without_default_is_a_warning(machine) -> None:
+    from workflows import validate
+    from workflows.validation import Severity
+
+    rule = {"Variable": "$.a", "IsNull": True, "Next": "Yes"}
+    [problem] = validate(machine(C=choice(rule), Yes=END))
+    assert (problem.severity, problem.pointer) == (Severity.WARNING, "/States/C")
+    assert "States.NoChoiceMatched" in problem.message
+    assert validate(machine(C=choice(rule, Default="Yes"), Yes=END)) == []

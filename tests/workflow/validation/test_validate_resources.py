@@ -60,3 +60,14 @@ def test_substitutions_are_applied_before_checking(machine, errors_of) -> None:
     assert errors_of(definition, substitutions=good) == []
     [(at, message)] = errors_of(definition, substitutions={"FunctionArn": "overlay"})
     assert at == "/States/A/Resource" and message.startswith("unknown resource 'overlay'")
+
+
+def test_a_substitution_without_a_value_is_a_warning(machine) -> None:
+    from workflows import validate
+
+    definition = machine(A=task("${FunctionArn}"))
+    [problem] = validate(definition, substitutions={"Other": "x"})
+    assert (problem.severity.value, problem.state, problem.pointer) == ("warning", None, "")
+    assert (
+        problem.message == "substitution ${FunctionArn} has no value; it stays in the definition as written"
+    )

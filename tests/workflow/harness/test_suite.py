@@ -1,0 +1,103 @@
+"""A state machine's suite by file-name convention: NAME.asl.json, NAME.mock.json, NAME.tests.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workflows.harness import SuiteError, load_suite
+
+
+@pytest.fixture
+def suite_dir(tmp_path: Path, fixtures: Path) -> Path:
+    for path in fixtures.glob("triage.*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+def write_tests(directory: Path, document: object) -> None:
+    (directory / "triage.tests.json").write_text(json.dumps(document))
+
+
+def test_every_case_of_the_mock_config_is_in_the_suite(fixtures: Path) -> None:
+    suite = load_suite("triage", fixtures)
+    assert list(suite.cases) == [
+        "Negative",
+        "Positive",
+        "ThrottledThenNegative",
+        "Unavailable",
+        "ThrottledTooOften",
+        "OutOfMocks",
+        "Hybrid",
+    ]
+    assert suite.cases["Unavailable"].expected_status == "FAILED"
+    results = [suite.run(case) for case in suite.cases]
+    assert [result.case.name for result in results if not result.passed] == []
+
+
+def test_a_case_without_expectations_must_succeed(suite_dir: Path) -> None:
+    (suite_dir / "triage.tests.json").unlink()
+    suite = load_suite("triage", suite_dir)
+    assert suite.cases["Positive"].input == {}
+    result = suite.run("Unavailable")
+    assert not result.passed
+    assert result.failures[0].startswith("expected the execution to succeed, but it ended with status FAILED")
+
+
+def test_substitutions_from_the_tests_file_reach_the_engine(suite_dir: Path) -> None:
+    definition = json.loads((suite_dir / "triage.asl.json").read_text())
+    definition["States"]["Alert"]["Parameters"]["TopicArn"] = "${AlertTopicArn}"
+    definition["States"]["Alert"]["ResultPath"] = "$.Topic"
+    definition["States"]["Alert"]["ResultSelector"] = {"Arn": "${AlertTopicArn}"}
+    (suite_dir / "triage.asl.json").write_text(json.dumps(definition))
+    write_tests(
+        suite_dir,
+        {
+            "Substitutions": {"AlertTopicArn": "arn:aws:sns:eu-west-2:123456789012:alerts"},
+            "TestCases": {"Negative": {"Input": {"Text": "bad"}}},
+        },
+    )
+    result = load_suite("triage", suite_dir).run("Negative")
+    assert result.passed, result.failures
+    assert result.execution.output["Topic"] == {"Arn": "arn:aws:sns:eu-west-2:123456789012:alerts"}
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"Cases": {}}, r"expected an object with TestCases"),
+        ({"TestCases": []}, r"TestCases must be an object"),
+        ({"Substitutions": {"A": 1}}, r"Substitutions must be an object of name -> string"),
+        ({"TestCases": {"Sunny": {}}}, r"test case 'Sunny' is not in .*triage.mock.json \(known: Negative,"),
+        ({"TestCases": {"Positive": {"Inputs": {}}}}, r"test case 'Positive' has unknown field 'Inputs'"),
+        (
+            {"TestCases": {"Positive": {"ExpectedStatus": "OK"}}},
+            r"ExpectedStatus must be one of SUCCEEDED, FAILED",
+        ),
+        (
+            {"TestCases": {"Positive": {"ExpectedPath": "Done"}}},
+            r"ExpectedPath must be a list of state names",
+        ),
+    ],
+)
+def test_mistakes_in_the_tests_file_are_one_line_errors(
+    suite_dir: Path, document: object, message: str
+) -> None:
+    write_tests(suite_dir, document)
+    with pytest.raises(SuiteError, match=message) as caught:
+        load_suite("triage", suite_dir)
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_json_in_the_tests_file(suite_dir: Path) -> None:
+    (suite_dir / "triage.tests.json").write_text("{")
+    with pytest.raises(SuiteError, match=r"triage.tests.json: not valid JSON \(line 1"):
+        load_suite("triage", suite_dir)
+
+
+def test_unknown_case_when_running(fixtures: Path) -> None:
+    with pytest.raises(SuiteError, match=r"state machine 'triage' has no test case 'Sunny'"):
+        load_suite("triage", fixtures).run("Sunny")
