@@ -73,6 +73,49 @@ def rules(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
         Console().print(table)
 
 
+@events_app.command("archives")
+def archives(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
+    """List the bus's archives: pattern, retention and how many events each holds."""
+    from integrations.bus import EventBus
+
+    with EventBus(bus) as event_bus:
+        table = Table(title=f"Archives of {bus}")
+        for column in ("Archive", "Event pattern", "Retention (days)", "Events", "Bytes"):
+            table.add_column(column, overflow="fold")
+        for name in sorted(event_bus.archives.by_name):
+            archive = event_bus.describe_archive(name)
+            retention = str(archive["RetentionDays"] or "indefinite")
+            pattern = archive.get("EventPattern", "(all events)")
+            table.add_row(name, pattern, retention, str(archive["EventCount"]), str(archive["SizeBytes"]))
+        Console().print(table)
+
+
+@events_app.command("dead-letters")
+def dead_letters(
+    bus: str = typer.Option(DEFAULT_BUS, help="The event bus."),
+    queue: str | None = typer.Option(None, help="Only this dead-letter queue (ARN)."),
+) -> None:
+    """Events no target would take: the error, the rule and target, and the event."""
+    from integrations.bus import EventBus
+
+    with EventBus(bus) as event_bus:
+        letters = event_bus.dead_letters(queue)
+    console = Console(highlight=False)
+    if not letters:
+        console.print("No dead letters.")
+    for letter in letters:
+        attributes = letter["Attributes"]
+        event = letter["Body"]
+        console.print(
+            f"[bold red]{attributes['ERROR_CODE']}[/] {attributes['ERROR_MESSAGE']} "
+            f"([dim]{attributes['EXHAUSTED_RETRY_CONDITION']}, {attributes['RETRY_ATTEMPTS']} retries[/])",
+        )
+        console.print(f"  rule {attributes['RULE_ARN']} → {attributes['TARGET_ARN']}", markup=False)
+        console.print(
+            f"  {event.get('detail-type')} {event.get('id')}: {json.dumps(event.get('detail'))}", markup=False
+        )
+
+
 def _pick_archive(event_bus: Any, archive: str | None) -> str:
     names = sorted(event_bus.archives.by_name)
     if archive:

@@ -162,3 +162,33 @@ def test_replay_command_errors(sma_home: Path) -> None:
     result = runner.invoke(cli(), ["replay", *window, "--archive", "a"])
     assert result.exit_code == 2
     assert "EventStartTime must be before EventEndTime" in result.stderr
+
+
+def test_rules_archives_and_dead_letters_commands(sma_home: Path, clock: ManualClock) -> None:
+    with EventBus("Plumbing", clock=clock) as bus:
+        bus.create_archive(
+            ArchiveName="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]}, RetentionDays=7
+        )
+        bus.put_rule(Name="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
+
+        def refuse(payload: object) -> None:
+            raise RuntimeError("target is down")
+
+        bus.put_targets(
+            Rule="received",
+            Targets=[
+                {"Id": "sfn", "Arn": "arn:sfn", "Deliver": refuse, "RetryPolicy": {"MaximumRetryAttempts": 0}}
+            ],
+        )
+        bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "lost?"})
+        bus.drain()
+    rules = runner.invoke(cli(), ["events", "rules"], terminal_width=200)
+    assert rules.exit_code == 0 and "received" in rules.output and "arn:sfn" in rules.output
+    listed = runner.invoke(cli(), ["events", "archives"], terminal_width=200)
+    assert listed.exit_code == 0
+    row = next(line for line in listed.output.splitlines() if "received" in line)
+    assert "7" in row and " 1 " in row
+    letters = runner.invoke(cli(), ["events", "dead-letters"], terminal_width=200)
+    assert letters.exit_code == 0
+    assert "SDK_CLIENT_ERROR target is down" in letters.output
+    assert '{"Text": "lost?"}' in letters.output
