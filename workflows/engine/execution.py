@@ -99,7 +99,8 @@ def execute(
     if state_machine_type not in ("STANDARD", "EXPRESS"):
         raise ValueError(f"state_machine_type must be 'STANDARD' or 'EXPRESS', got {state_machine_type!r}")
     machine = compile_definition(definition, substitutions)
-    spec = json.loads(definition) if isinstance(definition, str) else definition
+    if state_machine_type == "EXPRESS":
+        _check_express(machine)
     state_input = {} if input is None else input
     input_json = to_json(state_input)
     state_input = json.loads(input_json)  # the execution owns its own copy, as after StartExecution
@@ -114,7 +115,7 @@ def execute(
     else:
         execution_arn = f"arn:aws:states:{region}:{account}:execution:{machine_name}:{execution_name}"
     started = clock.now()
-    timeout = spec.get("TimeoutSeconds") if isinstance(spec, dict) else None
+    timeout = machine.timeout_seconds
     if state_machine_type == "EXPRESS":
         timeout = min(timeout or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS)
     history = History()
@@ -177,6 +178,17 @@ def execute(
         states_visited=history.states_visited,
         variables=scope.variables,
     )
+
+
+def _check_express(machine: Branch) -> None:
+    """Express workflows support request-response integrations only (CreateStateMachine says so too)."""
+    for state in machine.walk():
+        pattern = getattr(getattr(state, "resource", None), "pattern", "")
+        if pattern:
+            raise DefinitionError(
+                f"state {state.name!r}: Express state machines do not support the '.{pattern}' integration "
+                "pattern; use a STANDARD state machine or a request-response integration"
+            )
 
 
 def _identity(state_machine_arn: str | None) -> tuple[str, str, str]:

@@ -3,6 +3,7 @@ each Parallel branch and each Map ItemProcessor."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from workflows.engine.errors import DefinitionError
@@ -44,6 +45,13 @@ class Branch:
         if start not in states:
             raise DefinitionError(f"{where}: StartAt {start!r} is not one of its States")
         self.start_at: str = start
+        self.timeout_seconds = spec.get("TimeoutSeconds")
+        if self.timeout_seconds is not None and (
+            type(self.timeout_seconds) is not int or self.timeout_seconds < 1
+        ):
+            raise DefinitionError(
+                f"{where}: TimeoutSeconds must be a positive integer, got {self.timeout_seconds!r}"
+            )
         self.states: dict[str, State] = {}
         for name, state_spec in states.items():
             if not isinstance(state_spec, dict) or state_spec.get("Type") not in STATE_TYPES:
@@ -65,6 +73,14 @@ class Branch:
                     raise DefinitionError(
                         f"{where}: state {state.name!r} goes to {target!r}, which is not a state here"
                     )
+
+    def walk(self) -> Iterator[State]:
+        """Every state, including those inside Parallel branches and Map processors."""
+        for state in self.states.values():
+            yield state
+            for inner in [*getattr(state, "branches", []), getattr(state, "processor", None)]:
+                if inner is not None:
+                    yield from inner.walk()
 
     def run(self, scope: Scope, value: Any) -> Any:
         name: str | None = self.start_at

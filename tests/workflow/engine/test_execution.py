@@ -1,0 +1,164 @@
+"""Execution-level behaviour: TimeoutSeconds, substitutions, history, counters, Express vs Standard, and
+definitions or arguments the engine refuses with a one-line reason.
+
+Guide pages: "State machine structure in Amazon States Language"
+(https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html), "Viewing execution
+details" / GetExecutionHistory (https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html),
+"Choosing workflow type" (choosing-workflow-type.html), "Step Functions pricing" (transitions).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from engine_support import chain, single
+
+from workflows.engine import DefinitionError, ManualClock, apply_substitutions, execute
+
+
+def test_execution_timeout_seconds_times_out_a_long_wait():
+    clock = ManualClock()
+    definition = single({"Type": "Wait", "Seconds": 100}, TimeoutSeconds=30)
+    execution = execute(definition, {}, clock=clock)
+    assert execution.status == "TIMED_OUT"
+    assert execution.error == "States.Timeout"
+    assert execution.duration == 30
+    assert execution.history[-1]["type"] == "ExecutionTimedOut"
+
+
+def test_express_executions_last_at_most_five_minutes():
+    definition = single({"Type": "Wait", "Seconds": 400})
+    assert execute(definition, {}, state_machine_type="EXPRESS").status == "TIMED_OUT"
+    assert execute(definition, {}, state_machine_type="STANDARD").status == "SUCCEEDED"
+
+
+def test_express_rejects_callback_and_sync_patterns():
+    definition = single({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2"})
+    with pytest.raises(DefinitionError, match=r"Express state machines do not support the '\.sync:2'"):
+        execute(definition, {}, state_machine_type="EXPRESS")
+
+
+def test_express_execution_arn_format():
+    execution = execute(single({"Type": "Pass"}), {}, name="n1", state_machine_type="EXPRESS")
+    assert execution.arn.startswith("arn:aws:states:us-east-1:123456789012:express:LocalStateMachine:n1:")
+
+
+def test_substitutions_apply_before_parsing_with_json_escaping():
+    text = json.dumps(
+        single(
+            {"Type": "Pass", "Result": {"table": "${TableName}", "quote": "${Quote}", "other": "${NotGiven}"}}
+        )
+    )
+    execution = execute(text, {}, substitutions={"TableName": "Guard", "Quote": 'say "hi"'})
+    assert execution.output == {"table": "Guard", "quote": 'say "hi"', "other": "${NotGiven}"}
+    assert apply_substitutions('{"a": "${X}"}', {"X": "1"}) == '{"a": "1"}'
+    with pytest.raises(TypeError, match="substitution 'X' must be a string"):
+        apply_substitutions('{"a": "${X}"}', {"X": 1})
+
+
+def test_history_ids_timestamps_and_details():
+    clock = ManualClock(datetime(2024, 5, 1, tzinfo=UTC))
+    definition = chain(("A", {"Type": "Pass", "Result": 1}), ("W", {"Type": "Wait", "Seconds": 2}))
+    execution = execute(definition, {"in": True}, clock=clock, name="h")
+    events = execution.history
+    assert [event["id"] for event in events] == list(range(1, len(events) + 1))
+    assert [event["previousEventId"] for event in events] == list(range(0, len(events)))
+    assert events[0]["executionStartedEventDetails"]["input"] == '{"in":true}'
+    assert events[1]["stateEnteredEventDetails"] == {
+        "name": "A",
+        "input": '{"in":true}',
+        "inputDetails": {"truncated": False},
+    }
+    assert events[-1]["type"] == "ExecutionSucceeded"
+    assert events[-1]["timestamp"] - events[0]["timestamp"] == timedelta(seconds=2)
+    assert execution.start_date == datetime(2024, 5, 1, tzinfo=UTC)
+    assert execution.stop_date == datetime(2024, 5, 1, 0, 0, 2, tzinfo=UTC)
+
+
+def test_transitions_count_entered_states():
+    definition = chain(*[(f"S{i}", {"Type": "Pass"}) for i in range(5)])
+    execution = execute(definition, {})
+    assert execution.transitions == 5
+    assert execution.states_visited == ["S0", "S1", "S2", "S3", "S4"]
+
+
+def test_fail_state_with_error_path_and_cause_path_using_an_intrinsic():
+    definition = single(
+        {"Type": "Fail", "ErrorPath": "$.kind", "CausePath": "States.Format('Order {} failed', $.id)"}
+    )
+    execution = execute(definition, {"kind": "OrderFailed", "id": 7})
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", "OrderFailed", "Order 7 failed")
+    assert execution.history[-1]["executionFailedEventDetails"] == {
+        "error": "OrderFailed",
+        "cause": "Order 7 failed",
+    }
+
+
+def test_succeed_state_output_path():
+    assert execute(single({"Type": "Succeed", "OutputPath": "$.a"}), {"a": 5}).output == 5
+
+
+def test_execution_input_defaults_to_an_empty_object_and_is_copied():
+    data = {"list": [1]}
+    assert execute(single({"Type": "Pass"})).output == {}
+    execution = execute(single({"Type": "Pass"}), data)
+    execution.output["list"].append(2)
+    assert data == {"list": [1]}
+
+
+def test_execution_input_over_the_limit_fails():
+    execution = execute(single({"Type": "Pass"}), {"x": "y" * 262_144})
+    assert execution.error == "States.DataLimitExceeded"
+
+
+@pytest.mark.parametrize(
+    ("definition", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ({"States": {}}, 'non-empty "States"'),
+        (
+            {"StartAt": "X", "States": {"A": {"Type": "Pass", "End": True}}},
+            "StartAt 'X' is not one of its States",
+        ),
+        ({"StartAt": "A", "States": {"A": {"Type": "Bogus", "End": True}}}, "unknown Type 'Bogus'"),
+        ({"StartAt": "A", "States": {"A": {"Type": "Pass"}}}, 'needs either "Next"'),
+        (
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}},
+            "goes to 'B', which is not a state",
+        ),
+        (
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "$$$"}, "End": True}}},
+            "'x.\\$'",
+        ),
+        (
+            {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:sqs:x", "End": True}}},
+            "unsupported Resource",
+        ),
+        (
+            {"StartAt": "A", "TimeoutSeconds": 0, "States": {"A": {"Type": "Pass", "End": True}}},
+            "positive integer",
+        ),
+        (
+            {"StartAt": "A", "QueryLanguage": "XPath", "States": {"A": {"Type": "Pass", "End": True}}},
+            "QueryLanguage",
+        ),
+        (
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.a[*]", "End": True}}},
+            "reference path",
+        ),
+    ],
+)
+def test_definitions_that_cannot_run_are_refused_with_a_reason(definition, message):
+    with pytest.raises(DefinitionError, match=message):
+        execute(definition, {})
+
+
+def test_bad_arguments_to_execute():
+    with pytest.raises(ValueError, match="state_machine_type must be 'STANDARD' or 'EXPRESS'"):
+        execute(single({"Type": "Pass"}), {}, state_machine_type="FAST")
+    with pytest.raises(ValueError, match="state_machine_arn"):
+        execute(single({"Type": "Pass"}), {}, state_machine_arn="arn:aws:lambda:x")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        ManualClock(datetime(2024, 1, 1))  # noqa: DTZ001 - the mistake under test
