@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workflows.engine import execute  # noqa: E402
+from workflows.engine import execute
 
 CHAIN_LENGTH = 200
 MAP_ITEMS = 200

@@ -161,4 +161,4 @@ def test_bad_arguments_to_execute():
     with pytest.raises(ValueError, match="state_machine_arn"):
         execute(single({"Type": "Pass"}), {}, state_machine_arn="arn:aws:lambda:x")
     with pytest.raises(ValueError, match="timezone-aware"):
-        ManualClock(datetime(2024, 1, 1))  # noqa: DTZ001 - the mistake under test
+        ManualClock(datetime(2024, 1, 1))
