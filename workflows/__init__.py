@@ -2,6 +2,7 @@
 the domain events, the local ASL engine (`workflows.engine`) and the workflow test harness.
 
 The ASL files are the source of truth for both clouds; nothing generates them from code.
+`workflows.validate(definition)` checks one before it runs (see workflows/README.md).
 """
 
 from typing import Any

@@ -10,6 +10,7 @@ its response defines fails the execution; states the test case does not mention 
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,13 +43,16 @@ class MockedServices:
     fallback: Callable[[TaskInvocation], Any] | None = None
     calls: list[MockedCall] = field(default_factory=list)
     _counts: Counter[str] = field(default_factory=Counter)
+    # Under a real clock, Parallel branches and Map iterations call in from several threads at once.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, invocation: TaskInvocation) -> Any:
         response = self.mocks.get(invocation.state_name)
         if response is None:
             return self.fallback(invocation) if self.fallback else NOT_INTERCEPTED
-        index = self._counts[invocation.state_name]
-        self._counts[invocation.state_name] += 1
+        with self._lock:
+            index = self._counts[invocation.state_name]
+            self._counts[invocation.state_name] += 1
         result = response.for_invocation(index)
         if result is None:
             self.calls.append(

@@ -6,6 +6,7 @@ The equivalent against Step Functions Local is `StartExecution` on `<state machi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ LOCAL_MACHINE_ARN_PREFIX = "arn:aws:states:us-east-1:123456789012:stateMachine:"
 
 
 def run_test_case(
-    definition: Mapping[str, Any],
+    definition: Mapping[str, Any] | str,
     state_machine_name: str,
     case: str,
     input: Any = None,  # the engine's and AWS's own name for it
@@ -35,6 +36,8 @@ def run_test_case(
         raise MockConfigError(
             "run_test_case needs mock_config (a MockConfig or the path of a mock config file)"
         )
+    if isinstance(definition, str):
+        definition = json.loads(definition)
     config = mock_config if isinstance(mock_config, MockConfig) else load_mock_config(mock_config)
     mocks = config.mocks(state_machine_name, case)
     check_mocked_states(definition, mocks, f"{config.source}: test case {case!r}")

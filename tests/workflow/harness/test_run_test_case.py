@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from workflows.engine import ManualClock, TaskFailure
@@ -159,3 +161,26 @@ def test_wait_for_task_token_mock_returns_without_a_callback(definition, fixture
         without_token, "callback", "Approved", {"Reply": "Ok"}, fixtures / "callback.mock.json"
     )
     assert_succeeded(execution, output={"Reply": "Ok", "Approval": {"Approved": True, "By": "moderator"}})
+
+
+def test_concurrent_iterations_each_get_their_own_invocation(definition, fixtures) -> None:
+    from workflows.engine import SystemClock
+    from workflows.harness import parse_mock_config
+
+    images = definition("images")
+    images["States"]["LabelEachImage"]["MaxConcurrency"] = 0  # all iterations at once, in threads
+    images["States"]["LabelEachImage"]["Next"] = "Done"
+    images["States"]["Done"] = {"Type": "Succeed"}
+    del images["States"]["Enrich"]
+    responses = {str(index): {"Return": {"Labels": [{"Name": f"L{index}"}]}} for index in range(8)}
+    config = parse_mock_config(
+        {
+            "StateMachines": {"images": {"TestCases": {"Many": {"DetectLabels": "Labels"}}}},
+            "MockedResponses": {"Labels": responses},
+        }
+    )
+    items = {"Images": [{"Key": str(index)} for index in range(8)]}
+    execution = run_test_case(json.dumps(images), "images", "Many", items, config, clock=SystemClock())
+    assert_succeeded(execution)
+    labels = sorted(result["Labels"][0] for result in execution.output["Labels"])
+    assert labels == sorted(f"L{index}" for index in range(8))  # no invocation index answered twice

@@ -91,3 +91,15 @@ def test_map_processor_cannot_jump_to_outer_state(machine, errors_of) -> None:
             "'M' is outside this branch: a state cannot leave its Parallel branch or Map",
         )
     ]
+
+
+def test_processor_config_fields(machine, errors_of) -> None:
+    inline = map_state()
+    inline["ItemProcessor"]["ProcessorConfig"] = {"Mode": "INLINE", "ExecutionType": "EXPRESS", "Size": 1}
+    assert errors_of(machine(M=inline)) == [
+        ("/States/M/ItemProcessor/ProcessorConfig/Size", "unknown field 'Size' in ProcessorConfig"),
+        (
+            "/States/M/ItemProcessor/ProcessorConfig/ExecutionType",
+            "ExecutionType applies to a Distributed Map only",
+        ),
+    ]

@@ -158,3 +158,10 @@ def test_pointer_escapes_slashes_in_state_names(machine, errors_of) -> None:
     assert errors_of(machine(**{"a/b": {"Type": "Pass", "End": True, "X": 1}})) == [
         ("/States/a~1b/X", "unknown field 'X' for a Pass state")
     ]
+
+
+def test_a_definition_must_be_an_object(errors_of) -> None:
+    assert errors_of("[]") == [("", "a state machine definition is a JSON object, got list")]
+    assert errors_of({"StartAt": "A", "States": {"A": "Pass"}}) == [
+        ("/States/A", "a state must be an object")
+    ]
