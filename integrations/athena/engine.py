@@ -10,6 +10,8 @@ hide the others.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -50,6 +52,48 @@ def table_files(table: TableDefinition, store: ObjectStore) -> list[str]:
     return [str(info.path) for info in store.iter_keys(table.bucket, table.prefix) if info.size > 0]
 
 
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    types: list[str]  # DuckDB's type of each column
+    rows: list[tuple[Any, ...]]
+    scanned_bytes: int
+
+
+def execute_query(
+    sql: str,
+    tables: Iterable[TableDefinition] = (LAKE_TABLE,),
+    *,
+    store: ObjectStore | None = None,
+    database: str | None = None,
+) -> QueryResult:
+    """Run one Athena SELECT. Failures are `ServiceError`s whose message starts with Athena's error
+    category (SYNTAX_ERROR, COLUMN_NOT_FOUND, TABLE_NOT_FOUND, ...)."""
+    definitions = {table.name: table for table in tables}
+    duck_sql = translate(sql, definitions, database)
+    objects = store if store is not None else ObjectStore()
+    connection = duckdb.connect(":memory:")
+    try:
+        scanned = 0
+        for table in definitions.values():
+            files = table_files(table, objects)
+            scanned += sum(Path(path).stat().st_size for path in files)
+            connection.execute(view_sql(table, files))
+        try:
+            cursor = connection.execute(duck_sql)
+        except duckdb.Error as error:
+            raise _athena_error(error) from None
+        description = cursor.description or []
+        # Trino folds identifiers to lower case, so Athena's result columns are lower-case.
+        columns = [column[0].lower() for column in description]
+        types = [str(column[1]) for column in description]
+        return QueryResult(columns, types, cursor.fetchall(), scanned)
+    finally:
+        connection.close()
+        if store is None:
+            objects.close()
+
+
 def run_query(
     sql: str,
     tables: Iterable[TableDefinition] = (LAKE_TABLE,),
@@ -57,26 +101,9 @@ def run_query(
     store: ObjectStore | None = None,
     database: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one Athena SELECT; returns (column names, rows). Failures are `ServiceError`s whose message
-    starts with Athena's error category (SYNTAX_ERROR, COLUMN_NOT_FOUND, TABLE_NOT_FOUND, ...)."""
-    definitions = {table.name: table for table in tables}
-    duck_sql = translate(sql, definitions, database)
-    objects = store if store is not None else ObjectStore()
-    connection = duckdb.connect(":memory:")
-    try:
-        for table in definitions.values():
-            connection.execute(view_sql(table, table_files(table, objects)))
-        try:
-            cursor = connection.execute(duck_sql)
-        except duckdb.Error as error:
-            raise _athena_error(error) from None
-        # Trino folds identifiers to lower case, so Athena's result columns are lower-case.
-        columns = [description[0].lower() for description in cursor.description or []]
-        return columns, cursor.fetchall()
-    finally:
-        connection.close()
-        if store is None:
-            objects.close()
+    """Run one Athena SELECT on the lake; returns (column names, rows)."""
+    result = execute_query(sql, tables, store=store, database=database)
+    return result.columns, result.rows
 
 
 def _athena_error(error: duckdb.Error) -> ServiceError:
