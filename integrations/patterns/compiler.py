@@ -146,15 +146,23 @@ def compile_pattern(pattern: dict[str, Any] | str) -> EventPattern:
     return EventPattern(source, root)
 
 
+# TestEventPattern insists on an event shaped like a real one: these envelope fields are mandatory.
+MANDATORY_EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "detail-type")
+
+
 def test_event_pattern(pattern: dict[str, Any] | str, event: dict[str, Any] | str) -> bool:
-    """EventBridge's TestEventPattern: does `event` (a dict or JSON text) match `pattern`?"""
+    """EventBridge's TestEventPattern: does `event` (a dict or JSON text) match `pattern`?
+
+    As on AWS, the pattern is checked first, and the event must be a JSON object carrying the envelope's
+    mandatory fields (`MANDATORY_EVENT_FIELDS`); filters on other documents use `compile_pattern`.
+    """
+    compiled = compile_pattern(pattern)
     if isinstance(event, str):
         try:
             event = json.loads(event)
         except json.JSONDecodeError:
             raise ServiceError("events", "ValidationException", "Parameter Event is not valid.") from None
-    compiled = compile_pattern(pattern)
-    if not isinstance(event, dict):
+    if not isinstance(event, dict) or any(field not in event for field in MANDATORY_EVENT_FIELDS):
         raise ServiceError("events", "ValidationException", "Parameter Event is not valid.")
     return compiled.matches(event)
 

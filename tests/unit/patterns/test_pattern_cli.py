@@ -24,6 +24,14 @@ def cli() -> typer.Typer:
 
 runner = CliRunner()
 PATTERN = json.dumps({"source": ["TWITTER"], "detail": {"Score": [{"numeric": [">", 0.5]}]}})
+ENVELOPE = {
+    "version": "0", "id": "1", "detail-type": "MESSAGE_ANALYSED", "source": "TWITTER",
+    "account": "123456789012", "time": "2026-01-01T00:00:00Z", "region": "eu-west-2", "resources": [],
+}  # fmt: skip
+
+
+def event(score: float) -> str:
+    return json.dumps({**ENVELOPE, "detail": {"Score": score}})
 
 
 def run(*arguments: str):
@@ -31,18 +39,18 @@ def run(*arguments: str):
 
 
 def test_matching_prints_true() -> None:
-    result = run("--pattern", PATTERN, "--event", json.dumps({"source": "TWITTER", "detail": {"Score": 0.9}}))
+    result = run("--pattern", PATTERN, "--event", event(0.9))
     assert (result.exit_code, result.output) == (0, "true\n")
 
 
 def test_not_matching_prints_false() -> None:
-    result = run("--pattern", PATTERN, "--event", json.dumps({"source": "TWITTER", "detail": {"Score": 0.1}}))
+    result = run("--pattern", PATTERN, "--event", event(0.1))
     assert (result.exit_code, result.output) == (0, "false\n")
 
 
 def test_files_are_read_with_at_or_file_scheme(tmp_path: Path) -> None:
     (tmp_path / "p.json").write_text(PATTERN)
-    (tmp_path / "e.json").write_text(json.dumps({"source": "TWITTER", "detail": {"Score": 1}}))
+    (tmp_path / "e.json").write_text(event(1))
     result = run("--pattern", f"@{tmp_path / 'p.json'}", "--event", f"file://{tmp_path / 'e.json'}")
     assert (result.exit_code, result.output) == (0, "true\n")
 

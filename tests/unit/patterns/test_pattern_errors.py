@@ -72,9 +72,34 @@ def test_deeply_nested_patterns_fail_cleanly() -> None:
     assert raised.value.code == "InvalidEventPatternException"
 
 
-def test_an_event_that_is_not_an_object_is_a_validation_error() -> None:
-    for event in ("[1, 2]", "not json"):
-        with pytest.raises(ServiceError) as raised:
-            test_event_pattern({"source": ["a"]}, event)
-        assert raised.value.code == "ValidationException"
-        assert raised.value.message == "Parameter Event is not valid."
+ENVELOPE = {
+    "id": "1", "account": "123456789012", "source": "a", "time": "2026-01-01T00:00:00Z",
+    "region": "eu-west-2", "resources": [], "detail-type": "X", "detail": {},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        "[1, 2]",
+        "not json",
+        "{}",
+        *({k: v for k, v in ENVELOPE.items() if k != field} for field in ENVELOPE if field != "detail"),
+    ],
+)
+def test_test_event_pattern_wants_a_whole_event(event: Any) -> None:
+    with pytest.raises(ServiceError) as raised:
+        test_event_pattern({"source": ["a"]}, event)
+    assert raised.value.code == "ValidationException"
+    assert raised.value.message == "Parameter Event is not valid."
+
+
+def test_test_event_pattern_checks_the_pattern_first() -> None:
+    with pytest.raises(ServiceError) as raised:
+        test_event_pattern({"source": "a"}, "not json")
+    assert raised.value.code == "InvalidEventPatternException"
+
+
+def test_an_envelope_without_detail_is_enough() -> None:
+    envelope = {k: v for k, v in ENVELOPE.items() if k != "detail"}
+    assert test_event_pattern({"source": ["a"]}, envelope)

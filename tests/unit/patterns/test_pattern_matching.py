@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -213,8 +214,8 @@ def test_multiple_conditions_in_one_array_are_ored() -> None:
 
 
 def test_json_text_patterns_and_events() -> None:
-    assert test_event_pattern('{"source": ["aws.ec2"]}', '{"source": "aws.ec2"}')
-    assert not test_event_pattern({"source": ["aws.ec2"]}, {"source": "aws.s3"})
+    assert test_event_pattern('{"source": ["aws.ec2"]}', json.dumps(EVENT))
+    assert not test_event_pattern({"source": ["aws.ec2"]}, {**EVENT, "source": "aws.s3"})
 
 
 def test_a_compiled_pattern_is_reusable_and_keeps_its_source() -> None:
