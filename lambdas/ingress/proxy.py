@@ -50,7 +50,9 @@ class ProxyRequest:
     request_id: str | None = None
 
     @classmethod
-    def from_event(cls, event: Mapping[str, Any]) -> ProxyRequest:
+    def from_event(cls, event: Any) -> ProxyRequest:
+        if not isinstance(event, Mapping):
+            raise MalformedRequest("the event is not an API Gateway proxy event")
         body_text = event.get("body") or ""
         if not isinstance(body_text, str):
             raise MalformedRequest("the event's body is not a string")

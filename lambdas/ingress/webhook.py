@@ -39,7 +39,7 @@ class _Refused(Exception):
 
 
 def handle_request(
-    event: Mapping[str, Any],
+    event: Any,
     *,
     settings: IngressSettings,
     stream: Any,

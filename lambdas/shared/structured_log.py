@@ -51,7 +51,9 @@ def get_logger(name: str) -> logging.Logger:
         logger.addHandler(handler)
         # Lambda's runtime installs its own plain-text root handler; do not print every line twice.
         logger.propagate = False
-    logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # A mistyped LOG_LEVEL must not stop the function from starting: fall back to INFO.
+    logger.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
     return logger
 
 

@@ -305,3 +305,8 @@ def test_logs_never_hold_the_secret_or_the_signature(json_logs: list[str]) -> No
     assert {"activity recorded", "request refused", "crc challenge answered"} <= {
         r["message"] for r in records
     }
+
+
+@pytest.mark.parametrize("event", [None, [], "GET /twitter"])
+def test_an_event_that_is_not_a_proxy_event_is_a_bad_request(event: Any) -> None:
+    assert call(event)["statusCode"] == 400

@@ -137,3 +137,12 @@ def test_a_truncated_image_is_broken(make_image: Callable[..., bytes]) -> None:
     with pytest.raises(ImageRejected) as raised:
         inspect_image(data[:-30])
     assert raised.value.code == "BrokenImage"
+
+
+def test_a_mistyped_log_level_falls_back_to_info(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lambdas.shared.structured_log import get_logger
+
+    monkeypatch.setenv("LOG_LEVEL", "chatty")
+    assert get_logger("sma.test-level").level == logging.INFO
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert get_logger("sma.test-level").level == logging.DEBUG
