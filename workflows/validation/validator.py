@@ -101,6 +101,8 @@ class _Walker:
         start = container.get("StartAt")
         if start is None:
             self.findings.error(None, at, f"a {kind} needs StartAt")
+        elif not isinstance(start, str):
+            self.findings.error(None, at + "/StartAt", "StartAt must be a state name")
         elif start not in names and states:
             self.findings.error(None, at + "/StartAt", self._missing_target(start, outer))
         transitions: dict[str, list[Transition]] = {}
@@ -108,9 +110,11 @@ class _Walker:
             transitions[name] = self.state(name, state, at + pointer("States", name), names | outer)
         for name, targets in transitions.items():
             for where, target in targets:
-                if target not in names:
+                if not isinstance(target, str):
+                    self.findings.error(name, where, "must be a state name")
+                elif target not in names:
                     self.findings.error(name, where, self._missing_target(target, outer))
-        if start in names:
+        if isinstance(start, str) and start in names:
             self._unreachable(start, transitions, at)
 
     def nested(
@@ -168,7 +172,7 @@ class _Walker:
             findings.error(name, at, "a state must be an object")
             return []
         kind = state.get("Type")
-        if kind not in F.STATE_FIELDS:
+        if not isinstance(kind, str) or kind not in F.STATE_FIELDS:
             message = "a state needs a Type" if kind is None else f"unknown Type {kind!r}"
             findings.error(
                 name,
@@ -245,9 +249,6 @@ class _Walker:
         if "End" in state and state["End"] is not True:
             self.findings.error(name, at + "/End", "End must be true (omit it and give Next instead)")
         if "Next" in state:
-            if not isinstance(state["Next"], str):
-                self.findings.error(name, at + "/Next", "Next must be a state name")
-                return []
             return [(at + "/Next", state["Next"])]
         return []
 

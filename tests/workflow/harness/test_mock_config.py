@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workflows.harness.mock_config import MockConfigError, load_mock_config, parse_mock_config
 
@@ -106,3 +108,32 @@ def test_missing_file_and_bad_json_name_the_file(tmp_path: Path) -> None:
     bad.write_text('{"StateMachines": ')
     with pytest.raises(MockConfigError, match=r"bad.json: not valid JSON \(line 1"):
         load_mock_config(bad)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 5)
+    | st.text(max_size=5)
+    | st.sampled_from(["0", "1-2", "Return"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["StateMachines", "MockedResponses", "TestCases", "0", "1-2", "Return", "Throw", "Error", "x"]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_any_document_is_accepted_or_rejected_with_a_mock_config_error(document: object) -> None:
+    try:
+        parse_mock_config(document)
+    except MockConfigError as exc:
+        assert "\n" not in str(exc)
