@@ -134,7 +134,7 @@ class DataFlow:
             if self.arguments is None:
                 return raw
             return jsonata_eval.required(self.arguments, "Arguments")(states_bindings(scope, raw))
-        value = select(self.input_path, raw, scope, "InputPath")
+        value = select(self.input_path, raw, scope)
         if self.parameters is not None:
             value = self.parameters(value, scope)
         return value
@@ -161,10 +161,10 @@ class DataFlow:
             assign_variables(scope, self.assign(result, scope))
         if self.result_fields:
             result = apply_result_path(self.result_path, raw, result, self.state)
-        return select(self.output_path, result, scope, "OutputPath")
+        return select(self.output_path, result, scope)
 
 
-def select(path: Path | None, value: Any, scope: Scope, field: str) -> Any:
+def select(path: Path | None, value: Any, scope: Scope) -> Any:
     """InputPath / OutputPath: null gives `{}`, `$` the value itself, a missing path a runtime error."""
     if path is None:
         return {}
@@ -173,9 +173,9 @@ def select(path: Path | None, value: Any, scope: Scope, field: str) -> Any:
     try:
         return resolve_path(path, value, scope)
     except PathNotFound:
+        # Jayway's message, as AWS passes it on: "Invalid path '$.x' : No results for path: $['x']".
         raise StatesRuntime(
-            f"Invalid path '{path.source}' : The {field} '{path.source}' could not be found in the input "
-            f"'{to_json(value)}'"
+            f"Invalid path '{path.source}' : No results for path: {path.normalized()}"
         ) from None
 
 

@@ -46,6 +46,18 @@ class Path:
     def __repr__(self) -> str:
         return f"Path({self.source!r})"
 
+    def normalized(self) -> str:
+        """The path in Jayway's normalized form, `$['a'][0]`, as AWS quotes it in error causes."""
+        parts = []
+        for step in self.steps:
+            if step[0] == "key":
+                parts.append(f"['{step[1]}']")
+            elif step[0] == "index":
+                parts.append(f"[{step[1]}]")
+            else:
+                return self.source
+        return ("$$" if self.root == ROOT_CONTEXT else "$") + "".join(parts)
+
     @property
     def is_reference(self) -> bool:
         """A reference path names one node and can be written to (ResultPath, Choice Variable)."""

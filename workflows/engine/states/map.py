@@ -85,7 +85,7 @@ class MapState(WorkState):
         if self.jsonata:
             items = self.items(states_bindings(scope, state_input)) if self.items else state_input
         else:
-            items = select(self.items_path, effective, scope, "ItemsPath")
+            items = select(self.items_path, effective, scope)
         if not isinstance(items, list):
             raise StatesRuntime(f"The Map state '{self.name}' needs an array of items, got {to_json(items)}")
         return items
