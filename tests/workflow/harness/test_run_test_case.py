@@ -140,11 +140,6 @@ def test_a_third_photo_runs_out_of_mocks(definition, fixtures) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the engine change (uncommitted as of this commit) that puts $$.Task.Token in the context "
-    "object while a Task's Parameters are evaluated",
-)
 def test_wait_for_task_token_return_is_the_callback_result(definition, fixtures) -> None:
     execution = run_test_case(
         definition("callback"), "callback", "Approved", {"Reply": "Thanks!"}, fixtures / "callback.mock.json"
