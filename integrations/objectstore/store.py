@@ -135,7 +135,11 @@ class ObjectStore:
         _check_key(key)
         etag = f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
         with self._lock:
-            relative = self._free_path(bucket, key)
+            existing = self._db.execute(
+                "SELECT path FROM objects WHERE bucket = ? AND key = ?", (bucket, key)
+            ).fetchone()
+            # An overwrite keeps the object's file, so a key never leaves an orphan behind.
+            relative = Path(existing[0]) if existing else self._free_path(bucket, key)
             target = self.root / bucket / relative
             _atomic_write(target, body, self.root / _TEMP_FOLDER)
             info = ObjectInfo(

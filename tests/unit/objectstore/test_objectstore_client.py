@@ -101,6 +101,15 @@ def test_a_key_and_a_folder_of_the_same_name_coexist(s3: S3Client) -> None:
     ]
 
 
+def test_overwriting_a_conflicting_key_leaves_no_orphan(s3: S3Client, sma_home) -> None:
+    s3.put_object(Bucket="lake", Key="a/b", Body=b"child")
+    s3.put_object(Bucket="lake", Key="a", Body=b"one")  # stored aside: a/ is a folder
+    s3.delete_object(Bucket="lake", Key="a/b")
+    s3.put_object(Bucket="lake", Key="a", Body=b"two")
+    files = [p for p in (sma_home / "s3" / "lake").rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in files] == [b"two"]
+
+
 def test_overwrite_replaces_and_delete_is_idempotent(s3: S3Client) -> None:
     s3.put_object(Bucket="lake", Key="k", Body=b"one")
     s3.put_object(Bucket="lake", Key="k", Body=b"two")
