@@ -328,9 +328,11 @@ class EventBus:
         """Wait until nothing is due or in flight (retries scheduled for later do not count)."""
         return self._dispatcher.wait_idle(timeout)
 
-    def pending(self) -> int:
-        ((count,),) = self.store.query("SELECT COUNT(*) FROM deliveries")
-        return count
+    def pending(self, *, deliverable_only: bool = False, due_only: bool = False) -> int:
+        """Deliveries not yet accepted by their target: all of them, or only those this process has a
+        registered target for (`deliverable_only`) and/or that are due now rather than waiting for a
+        retry (`due_only`)."""
+        return self._dispatcher.count(deliverable_only=deliverable_only, due_only=due_only)
 
     def dead_letters(self, queue_arn: str | None = None) -> list[dict[str, Any]]:
         """Dead-lettered events: {"Queue", "Body" (the event), "Attributes" (ERROR_CODE, ...)}."""

@@ -99,20 +99,42 @@ class Dispatcher:
                     pairs.append((rule.name, target.id))
         return pairs
 
-    def _due_rows(self, limit: int, skip: set[int]) -> list[_Row]:
+    def _deliverable_clause(self) -> tuple[str, list[Any]] | None:
+        """SQL restricting rows to (rule, target) pairs this process can deliver, or None if none."""
         pairs = self._deliverable()
         if not pairs:
-            return []
-        values = ",".join("(?,?)" for _ in pairs)
-        parameters: list[Any] = [self._clock.now()]
+            return None
+        parameters: list[Any] = []
         for pair in pairs:
             parameters.extend(pair)
+        return f"(rule, target) IN (VALUES {','.join('(?,?)' for _ in pairs)})", parameters
+
+    def _due_rows(self, limit: int, skip: set[int]) -> list[_Row]:
+        clause = self._deliverable_clause()
+        if clause is None:
+            return []
         rows = self._store.query(
             "SELECT id, rule, target, event, ingested, attempts FROM deliveries "
-            f"WHERE due <= ? AND (rule, target) IN (VALUES {values}) ORDER BY due, id LIMIT ?",
-            [*parameters, limit + len(skip)],
+            f"WHERE due <= ? AND {clause[0]} ORDER BY due, id LIMIT ?",
+            [self._clock.now(), *clause[1], limit + len(skip)],
         )
         return [_Row(*row) for row in rows if row[0] not in skip][:limit]
+
+    def count(self, *, deliverable_only: bool, due_only: bool) -> int:
+        conditions: list[str] = []
+        parameters: list[Any] = []
+        if deliverable_only:
+            clause = self._deliverable_clause()
+            if clause is None:
+                return 0
+            conditions.append(clause[0])
+            parameters.extend(clause[1])
+        if due_only:
+            conditions.append("due <= ?")
+            parameters.append(self._clock.now())
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        ((count,),) = self._store.query(f"SELECT COUNT(*) FROM deliveries{where}", parameters)
+        return count
 
     def _claim(self, limit: int = BATCH) -> list[_Row]:
         with self._claim_lock:

@@ -149,6 +149,11 @@ class Observer:
         self.log = log
         self.metrics = metrics
 
+    @classmethod
+    def for_group(cls, group: str, directory: Path | None = None) -> Observer:
+        """The target for a rule whose target is the log group `group` (the topology's catch-all)."""
+        return cls(EventLog(group, directory), Metrics(directory))
+
     def __call__(self, event: dict[str, Any]) -> None:
         self.log.write(event)
         self.metrics.increment(str(event.get("detail-type")), _minute(event))
@@ -162,6 +167,12 @@ def attach_observability(bus: Any, log: EventLog | None = None, metrics: Metrics
     bus.put_rule(Name=CATCH_ALL_RULE, EventPattern=CATCH_ALL_PATTERN, Description="Every event, to the logs")
     bus.put_targets(Rule=CATCH_ALL_RULE, Targets=[{"Id": "log-group", "Arn": arn, "Deliver": observer}])
     return observer
+
+
+def latest_log_group(directory: Path | None = None) -> str | None:
+    """The file name of the most recently written log group, if any (for `sma logs` without --group)."""
+    logs = sorted((directory or state_dir("logs")).glob("*.jsonl"), key=lambda path: path.stat().st_mtime)
+    return logs[-1].stem if logs else None
 
 
 def sparkline(values: list[int]) -> str:

@@ -174,12 +174,12 @@ def logs(
     detail_type: str | None = typer.Option(None, "--detail-type", help="Only events of this detail-type."),
     limit: int = typer.Option(20, "--limit", min=1, help="How many of the latest events to print first."),
     raw: bool = typer.Option(False, "--json", help="Print the events as JSON lines."),
-    group: str = typer.Option(f"/aws/events/{DEFAULT_BUS}", "--group", help="The log group."),
+    group: str | None = typer.Option(None, "--group", help="The log group (default: the latest written)."),
 ) -> None:
     """Print the catch-all log: every event the bus delivered, newest last."""
-    from integrations.bus.observability import EventLog
+    from integrations.bus.observability import EventLog, latest_log_group
 
-    log = EventLog(group)
+    log = EventLog(group or latest_log_group() or f"/aws/events/{DEFAULT_BUS}")
     console = Console(highlight=False)
 
     def show(event: dict[str, Any]) -> None:

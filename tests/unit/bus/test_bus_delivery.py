@@ -227,3 +227,23 @@ def test_at_most_five_targets_per_rule(bus: EventBus) -> None:
     assert raised.value.code == "LimitExceededException"
     bus.put_targets(Rule="r", Targets=targets[:5])
     assert len(bus.list_targets_by_rule("r")["Targets"]) == 5
+
+
+def test_pending_can_count_only_what_this_process_can_deliver_now(
+    bus: EventBus, clock: ManualClock, recorder
+) -> None:
+    route(bus, recorder)
+    bus.put_rule(Name="elsewhere", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
+    bus.put_targets(Rule="elsewhere", Targets=[{"Id": "remote", "Arn": "arn:not-registered-here"}])
+    put(bus)
+    assert bus.pending() == 2
+    assert bus.pending(deliverable_only=True) == 1
+    recorder.failures = [RuntimeError("later")]
+    bus.drain()
+    assert bus.pending(deliverable_only=True) == 1  # waiting for its retry
+    assert bus.pending(deliverable_only=True, due_only=True) == 0
+    assert bus.pending(due_only=True) == 1  # the unregistered one is due
+    clock.advance(5)
+    assert bus.pending(deliverable_only=True, due_only=True) == 1
+    bus.drain()
+    assert bus.pending(deliverable_only=True) == 0

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from integrations.bus import EventBus, ManualClock
-from integrations.bus.observability import EventLog, Metrics, attach_observability, sparkline
+from integrations.bus.observability import EventLog, Metrics, Observer, attach_observability, sparkline
 from sma.commands import events
 
 runner = CliRunner()
@@ -192,3 +192,18 @@ def test_rules_archives_and_dead_letters_commands(sma_home: Path, clock: ManualC
     assert letters.exit_code == 0
     assert "SDK_CLIENT_ERROR target is down" in letters.output
     assert '{"Text": "lost?"}' in letters.output
+
+
+def test_logs_command_reads_the_latest_log_group_or_the_one_named(sma_home: Path, clock: ManualClock) -> None:
+    with EventBus("Plumbing", clock=clock) as bus:
+        bus.put_rule(Name="catch-all", EventPattern={"source": [{"prefix": ""}]})
+        observer = Observer.for_group("/sma/plumbing/events")
+        bus.put_targets(Rule="catch-all", Targets=[{"Id": "log", "Arn": "arn:log", "Deliver": observer}])
+        bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "logged"})
+        bus.drain()
+    assert (sma_home / "logs" / "sma-plumbing-events.jsonl").exists()
+    assert Metrics().totals() == {"MESSAGE_RECEIVED": 1}
+    latest = runner.invoke(cli(), ["logs", "--json"])
+    assert [json.loads(line)["detail"]["Text"] for line in latest.output.splitlines()] == ["logged"]
+    named = runner.invoke(cli(), ["logs", "--json", "--group", "/aws/events/Other"])
+    assert (named.exit_code, named.output) == (0, "")
