@@ -148,11 +148,13 @@ def execute(
     try:
         if over_limit(input_json):
             raise WorkflowError("The execution input exceeds the 256 KiB limit.", "States.DataLimitExceeded")
-        output = machine.run(scope, state_input)
+        output_json = to_json(machine.run(scope, state_input))
+        # The caller gets its own copy: outputs may share objects with the cached compiled definition.
+        output = json.loads(output_json)
         scope.event(
             "ExecutionSucceeded",
             "executionSucceededEventDetails",
-            {"output": to_json(output), "outputDetails": {"truncated": False}},
+            {"output": output_json, "outputDetails": {"truncated": False}},
         )
     except WorkflowError as failure:
         status, error, cause = "FAILED", failure.error, failure.cause

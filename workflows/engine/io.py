@@ -55,6 +55,10 @@ def compile_optional_path(
         path = compile_path(value)
     except PathSyntaxError as exc:
         raise DefinitionError(f"state {state!r}, {field}: {exc}") from None
+    if reference and path.root != "$":
+        raise DefinitionError(
+            f"state {state!r}, {field}: {value!r} must start with '$.' (it writes into the input)"
+        )
     if reference and not path.is_reference:
         raise DefinitionError(f"state {state!r}, {field}: {value!r} must be a reference path (one node)")
     return path

@@ -162,3 +162,14 @@ def test_bad_arguments_to_execute():
         execute(single({"Type": "Pass"}), {}, state_machine_arn="arn:aws:lambda:x")
     with pytest.raises(ValueError, match="timezone-aware"):
         ManualClock(datetime(2024, 1, 1))
+
+
+def test_changing_an_output_does_not_change_the_next_execution():
+    definition = single({"Type": "Pass", "Result": {"list": [1]}})
+    execute(definition, {}).output["list"].append(2)
+    assert execute(definition, {}).output == {"list": [1]}
+
+
+def test_resultpath_must_write_into_the_input():
+    with pytest.raises(DefinitionError, match="must start with"):
+        execute(single({"Type": "Pass", "ResultPath": "$$.Execution.Id"}), {})
