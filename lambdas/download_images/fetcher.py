@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,7 +31,11 @@ class Fetcher(Protocol):
 
 
 class RequestsFetcher:
-    """`requests` with `allow_redirects=False`, connect/read timeouts and a streamed size cap."""
+    """`requests` with `allow_redirects=False`, a streamed size cap, and a time limit on the whole download.
+
+    requests' own timeout bounds each connect and each read, not the total: a server dripping a byte at a
+    time would never trip it, so the elapsed time is also checked after every chunk.
+    """
 
     def __init__(self, timeout_seconds: float, session: requests.Session | None = None) -> None:
         self._timeout = timeout_seconds
@@ -39,6 +44,7 @@ class RequestsFetcher:
         self._session.trust_env = False
 
     def fetch(self, url: str, max_bytes: int) -> Fetched:
+        deadline = time.monotonic() + self._timeout
         try:
             with self._session.get(
                 url, stream=True, allow_redirects=False, timeout=self._timeout, headers={"Accept": "image/*"}
@@ -57,6 +63,8 @@ class RequestsFetcher:
                     body.extend(chunk)
                     if len(body) > max_bytes:
                         raise DownloadFailed("TooLarge", f"the image is over {max_bytes} bytes")
+                    if time.monotonic() > deadline:
+                        raise DownloadFailed("Timeout", f"the download took over {self._timeout:g} s")
                 content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 return Fetched(content_type, bytes(body))
         except requests.Timeout:

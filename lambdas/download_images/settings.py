@@ -12,8 +12,9 @@ DEFAULT_HOSTS = ("pbs.twimg.com", "ton.twimg.com")
 # X accepts photos up to 5 MB; anything bigger did not come from X's photo pipeline.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 10.0
-# X attaches at most 4 photos to a post; a little slack, but a bound on the work one call can cause.
-DEFAULT_MAX_IMAGES = 10
+# X attaches at most 4 photos to a post. With the per-photo time limit this also bounds one invocation's
+# run time (4 x 10 s), which the function's timeout (60 s in infra/topology.py) must exceed.
+DEFAULT_MAX_IMAGES = 4
 
 
 def normalise_origin(origin: str) -> str:
@@ -37,7 +38,7 @@ class DownloadSettings:
     * `SMA_ALLOWED_LOCAL_ORIGINS`: origins exempt from the https and public-address rules, for the local
       cloud's sample server only (e.g. `http://127.0.0.1:8123`); empty by default and on AWS.
     * `SMA_MAX_IMAGE_BYTES` (default 5 MiB), `SMA_MAX_IMAGE_PIXELS` (default 40 M),
-      `SMA_FETCH_TIMEOUT_SECONDS` (default 10), `SMA_MAX_IMAGES` (default 10).
+      `SMA_FETCH_TIMEOUT_SECONDS` (default 10: the whole download of one photo), `SMA_MAX_IMAGES` (default 4).
     """
 
     allowed_hosts: frozenset[str] = frozenset(DEFAULT_HOSTS)

@@ -8,7 +8,8 @@ from pathlib import Path
 from lambdas.shared.config import Environment, optional, positive_float, positive_int
 
 DEFAULT_MEDIA_UPLOAD_URL = "https://api.x.com/2/media/upload"
-DEFAULT_TIMEOUT_SECONDS = 30.0
+# Two calls (upload, post) must fit in the function's timeout (30 s in infra/topology.py).
+DEFAULT_TIMEOUT_SECONDS = 10.0
 # X accepts photos up to 5 MB.
 DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
@@ -21,7 +22,7 @@ class PostSettings:
     * `SMA_OUTBOX_DIR`: where replies go when that secret does not exist (the local cloud sets it; leave it
       unset on AWS so missing credentials fail loudly as `XCredentialsMissing`).
     * `SMA_X_MEDIA_UPLOAD_URL` (default `https://api.x.com/2/media/upload`), `SMA_X_TIMEOUT_SECONDS`
-      (default 30), `SMA_MAX_IMAGE_BYTES` (default 5 MiB).
+      (default 10), `SMA_MAX_IMAGE_BYTES` (default 5 MiB).
     """
 
     secret_id: str | None = None

@@ -62,6 +62,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     chunks: int = 0
     delay: float = 0.0
+    chunk_delay: float = 0.0
 
 
 @dataclass
@@ -95,7 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             try:
                 for _ in range(route.chunks):
+                    time.sleep(route.chunk_delay)
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(route.body), route.body))
+                    self.wfile.flush()
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass
@@ -108,12 +111,17 @@ class _Handler(BaseHTTPRequestHandler):
         del format, args
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        del request, client_address  # clients hanging up mid-body is what several tests do on purpose
+
+
 @pytest.fixture
 def media_server() -> Iterator[MediaServer]:
     """A real HTTP server on 127.0.0.1 (the only network tests may use) with routes set per test."""
     routes: dict[str, Route] = {}
     handler = type("Handler", (_Handler,), {"routes": routes})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
