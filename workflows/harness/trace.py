@@ -17,6 +17,7 @@ _ENTERED = "StateEntered"
 _EXITED = "StateExited"
 _ATTEMPT_EVENTS = ("TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled")
 _ATTEMPT_SOURCES = ("Task", "LambdaFunction", "Activity")
+_SUMMARY_FAILURES = ("ParallelStateFailed", "MapStateFailed")
 
 
 @dataclass
@@ -65,6 +66,7 @@ class _Tracer:
         self.owner: dict[int, TraceRow | None] = {}  # event id -> the row it belongs to
         self.iteration_of: dict[int, int] = {}  # MapIterationStarted event id -> iteration index
         self.execution_error: dict[str, Any] = {}
+        self.last_error: tuple[str | None, str | None] = (None, None)  # the latest error any state recorded
 
     def add(self, event: dict[str, Any]) -> None:
         kind, details = event["type"], _details(event)
@@ -82,8 +84,15 @@ class _Tracer:
             self.iteration_of[event["id"]] = details["index"]
         elif kind == "ExecutionFailed":
             self.execution_error = details
-        if row is not None:
-            _record(row, kind, details, event["timestamp"])
+        if row is None:
+            return
+        if kind in _SUMMARY_FAILURES:
+            # ParallelStateFailed and MapStateFailed carry no details: the error is the failed branch's.
+            row.error, row.cause = self.last_error
+            row.outcome = "failed"
+        _record(row, kind, details, event["timestamp"])
+        if row.error is not None:
+            self.last_error = (row.error, row.cause)
 
     def _open_row(self, name: str) -> TraceRow | None:
         return next((row for row in reversed(self.rows) if row.state == name and row.exited is None), None)
@@ -111,16 +120,17 @@ class _Tracer:
         return row
 
     def finish(self) -> list[TraceRow]:
-        # States still open when the execution failed went down with it; a Fail state carries its error.
-        if self.execution_error:
-            for row in self.rows:
-                if row.outcome == "running" and row.exited is None:
-                    row.outcome = "failed"
-                    if row.type == "Fail":
-                        row.error, row.cause = (
-                            self.execution_error.get("error"),
-                            self.execution_error.get("cause"),
-                        )
+        # States still open at the end went down with the execution, or were stopped when their
+        # Parallel or Map failed and was caught; a Fail state carries the execution's error.
+        for row in self.rows:
+            if row.outcome != "running" or row.exited is not None:
+                continue
+            if not self.execution_error and row.type != "Fail":
+                row.outcome = "stopped"
+                continue
+            row.outcome = "failed"
+            if row.type == "Fail":
+                row.error, row.cause = self.execution_error.get("error"), self.execution_error.get("cause")
         return self.rows
 
 

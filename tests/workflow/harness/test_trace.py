@@ -118,3 +118,27 @@ def test_a_runtime_failure_is_shown_on_the_state_that_caused_it() -> None:
 
 def test_an_empty_history_has_no_rows() -> None:
     assert trace([]) == []
+
+
+def test_a_failed_branch_fails_its_parallel_which_is_caught() -> None:
+    def broken(event, context):
+        raise TaskFailure("Broken", "branch down")
+
+    branches = [
+        {"StartAt": "Fine", "States": {"Fine": {"Type": "Pass", "End": True}}},
+        {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": LAMBDA, "End": True}}},
+    ]
+    catch = [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}]
+    definition = {
+        "StartAt": "Both",
+        "States": {
+            "Both": {"Type": "Parallel", "Branches": branches, "Catch": catch, "End": True},
+            "Recover": {"Type": "Succeed"},
+        },
+    }
+    rows, execution = rows_of(definition, functions={"post": broken})
+    assert execution.status == "SUCCEEDED"
+    both = rows["Both", None]
+    assert (both.outcome, both.error, both.cause) == ("caught → Recover", "Broken", "branch down")
+    assert (rows["Call", None].outcome, rows["Fine", None].outcome) == ("failed", "succeeded")
+    assert rows["Recover", None].outcome == "succeeded"
