@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,7 @@ class Topics:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
         self._callables: dict[str, Callable[[Any], None]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sns-delivery")
         self._subscriptions: dict[str, _Subscription] = {}
         for arn, topic, protocol, endpoint, attributes in self._query("SELECT * FROM subscriptions"):
             self._subscriptions[arn] = _Subscription(arn, topic, protocol, endpoint, json.loads(attributes))
@@ -138,6 +140,7 @@ class Topics:
             self._db.execute(sql, parameters)  # autocommit: durable when it returns
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True)
         with self._lock:
             self._db.close()
 
@@ -345,12 +348,16 @@ class Topics:
             "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)",
             (message_id, topic, subject, message, json.dumps(stored), sent_at),
         )
+        chosen: list[tuple[_Subscription, str]] = []
         for subscription in [s for s in self._subscriptions.values() if s.topic == topic]:
             body = (
                 per_protocol.get(subscription.protocol, per_protocol["default"]) if per_protocol else message
             )
-            if subscription.policy is not None and not subscription.policy.matches(body, attributes):
-                continue
+            if subscription.policy is None or subscription.policy.matches(body, attributes):
+                chosen.append((subscription, body))
+
+        def deliver_one(choice: tuple[_Subscription, str]) -> None:
+            subscription, body = choice
             try:
                 self._deliver(
                     subscription,
@@ -365,6 +372,13 @@ class Topics:
                     "INSERT INTO failures (subscription, message_id, error, at) VALUES (?, ?, ?, ?)",
                     (subscription.arn, message_id, f"{type(error).__name__}: {error}", self.clock()),
                 )
+
+        if len(chosen) == 1:
+            deliver_one(chosen[0])
+        elif chosen:
+            # Subscribers are served side by side, so a slow one (an HTTP endpoint taking its time)
+            # does not hold back the others; Publish answers when every attempt has ended.
+            list(self._pool.map(deliver_one, chosen))
         return message_id
 
     def _deliver(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,17 @@ def test_topics_are_bus_targets(topics: Topics, topic: str) -> None:
     deliver("Negative message from @ana")
     deliver({"Subject": "x"})
     assert [n["Message"] for n in received] == ["Negative message from @ana", '{"Subject": "x"}']
+
+
+def test_a_slow_subscriber_does_not_hold_back_the_others(topics: Topics, topic: str) -> None:
+    fast_delivered = threading.Event()
+    outcome: list[bool] = []
+
+    def slow(notification: Any) -> None:
+        # Waits for the subscriber after it: only possible if they are served side by side.
+        outcome.append(fast_delivered.wait(timeout=10))
+
+    topics.subscribe_callable(topic, slow)
+    topics.subscribe_callable(topic, lambda notification: fast_delivered.set())
+    topics.publish(TopicArn=topic, Message="x")
+    assert outcome == [True]
