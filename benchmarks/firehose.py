@@ -1,4 +1,5 @@
-"""Throughput of the local data path: Firehose into the lake, and the stream's PutRecord(s).
+"""Throughput of the local data path: Firehose into the lake, the stream's PutRecord(s), a pipe draining
+the stream, and the seeds' Athena query over the lake the run wrote.
 
 Run: .venv/bin/python benchmarks/firehose.py [--records N]
 
@@ -128,6 +129,38 @@ def main() -> None:
 
         measure("Stream PutRecord", records, put_record)
         measure("Stream PutRecords (500)", records, put_records)
+
+        from integrations.pipes import Pipe, from_api
+
+        delivered: list[int] = []
+        config = from_api(
+            "bench",
+            "bench",
+            {"KinesisStreamParameters": {"StartingPosition": "TRIM_HORIZON", "BatchSize": 100}},
+            {"StepFunctionStateMachineParameters": {"InvocationType": "FIRE_AND_FORGET"}},
+        )
+        pipe = Pipe(config, kinesis, lambda payload: delivered.append(len(payload)))
+        both = records + records  # the stream holds the PutRecord and the PutRecords rounds
+        measure("Pipe drain (BatchSize 100, no-op target)", both, pipe.drain)
+        print(f"  -> {len(delivered)} invocations\n")
+
+        from integrations.athena import run_query
+
+        seed = (
+            'SELECT labels.name, COUNT(1) as Count FROM "analysed-messages-table" '
+            "CROSS JOIN UNNEST(detail.analysis.images) as t(images) "
+            "CROSS JOIN UNNEST(images.analysis.labels) as t(labels) "
+            "WHERE \"detail-type\" = 'MESSAGE_ANALYSED' GROUP BY labels.name ORDER BY COUNT(1) DESC"
+        )
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            _, rows = run_query(seed, store=store)
+            timings.append(time.perf_counter() - started)
+        print(
+            f"Athena seed query (label counts) over {2 * len(records)} events: "
+            f"best {min(timings) * 1000:.0f} ms of 3; {rows[0][0]} = {rows[0][1]}"
+        )
         os.environ.pop("SMA_HOME")
 
 
