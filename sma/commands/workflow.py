@@ -84,7 +84,7 @@ def validate_command(
     *,
     substitution: Annotated[list[str] | None, SUBSTITUTION] = None,
 ) -> None:
-    """Check ASL definitions statically; exit 1 if any has an error."""
+    """Check ASL definitions statically, and the NAME.mock.json beside each; exit 1 if any has an error."""
     from workflows.validation import validate
 
     console = _console()
@@ -100,17 +100,40 @@ def validate_command(
     failed = 0
     for path in paths:
         problems = validate(path.read_text(encoding="utf-8"), substitutions=substitutions)
-        if not problems:
+        mock_path, mock_problems = _mock_config_problems(path)
+        if not problems and not mock_problems:
             console.print(f"[green]✓[/green] {escape(str(path))}")
             continue
-        failed += any(problem.is_error for problem in problems)
+        failed += any(problem.is_error for problem in problems) or bool(mock_problems)
         for problem in problems:
             colour = "red" if problem.is_error else "yellow"
             text = escape(f"{path}: {problem.location}: {problem.message}")
             console.print(f"[{colour}]{problem.severity.value}[/{colour}] {text}")
+        for message in mock_problems:
+            console.print(f"[red]error[/red] {escape(f'{mock_path}: {message}')}")
     if failed:
         console.print(f"{failed} of {len(paths)} definition(s) have errors.")
         raise typer.Exit(1)
+
+
+def _mock_config_problems(definition_path: Path) -> tuple[Path, list[str]]:
+    """The mock config beside an ASL file (`x.asl.json` -> `x.mock.json`) and its problems, if it exists."""
+    from workflows.harness.definition import DefinitionFileError, load_definition
+    from workflows.harness.mock_config import MockConfigError, load_mock_config
+    from workflows.harness.runner import mock_config_problems
+
+    name = definition_path.name.removesuffix(".asl.json")
+    mock_path = definition_path.with_name(f"{name}.mock.json")
+    if not definition_path.name.endswith(".asl.json") or not mock_path.is_file():
+        return mock_path, []
+    try:
+        definition = load_definition(definition_path)
+    except DefinitionFileError:
+        return mock_path, []  # validate() has reported why the definition is unreadable
+    try:
+        return mock_path, mock_config_problems(definition, load_mock_config(mock_path), name)
+    except MockConfigError as exc:
+        return mock_path, [str(exc).removeprefix(f"{mock_path}: ")]
 
 
 def _format_duration(delta: timedelta | float) -> str:

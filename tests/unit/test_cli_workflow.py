@@ -244,3 +244,34 @@ def test_test_refuses_a_definition_the_engine_cannot_run(project: Path) -> None:
     assert result.exit_code == 2
     assert result.output.startswith("error: ")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_validate_checks_the_mock_config_beside_the_definition(project: Path) -> None:
+    mocks = json.loads((project / "workflows" / "triage.mock.json").read_text())
+    mocks["StateMachines"]["triage"]["TestCases"]["Positive"] = {"DetectSentimnet": "PositiveSentiment"}
+    mocks["StateMachines"]["triage"]["TestCases"]["Choosy"] = {"IsNegative": "PositiveSentiment"}
+    write(project / "workflows" / "triage.mock.json", mocks)
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert (
+        "error workflows/triage.mock.json: test case 'Positive' mocks state 'DetectSentimnet', "
+        "which the definition does not have" in result.output
+    )
+    assert (
+        "test case 'Choosy' mocks state 'IsNegative', a Choice state; only Task states are mocked"
+        in result.output
+    )
+
+
+def test_validate_reports_an_unreadable_mock_config(project: Path) -> None:
+    (project / "workflows" / "triage.mock.json").write_text("{")
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert "error workflows/triage.mock.json: not valid JSON (line 1, column 2" in result.output
+    (project / "workflows" / "triage.mock.json").write_text('{"StateMachines": {"other": {}}}')
+    result = invoke("validate")
+    assert result.exit_code == 1
+    assert (
+        "error workflows/triage.mock.json: no test cases for state machine 'triage' under StateMachines"
+        in (result.output)
+    )

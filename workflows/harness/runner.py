@@ -51,12 +51,32 @@ def run_test_case(
 def check_mocked_states(
     definition: Mapping[str, Any], mocks: Mapping[str, MockedResponse], where: str
 ) -> None:
-    """Every mocked state is a Task state of the definition (a typo would silently run the real thing)."""
+    """Raise MockConfigError unless every mocked state is a Task state of the definition."""
+    problems = mocked_state_problems(definition, mocks)
+    if problems:
+        raise MockConfigError(f"{where} {problems[0]}")
+
+
+def mocked_state_problems(definition: Mapping[str, Any], mocks: Mapping[str, Any]) -> list[str]:
+    """What is wrong with mocking these states (a typo would silently run the real integration)."""
     types = state_types(definition)
+    problems = []
     for state in mocks:
         if state not in types:
-            raise MockConfigError(f"{where} mocks state {state!r}, which the definition does not have")
-        if types[state] != "Task":
-            raise MockConfigError(
-                f"{where} mocks state {state!r}, a {types[state]} state; only Task states are mocked"
-            )
+            problems.append(f"mocks state {state!r}, which the definition does not have")
+        elif types[state] != "Task":
+            problems.append(f"mocks state {state!r}, a {types[state]} state; only Task states are mocked")
+    return problems
+
+
+def mock_config_problems(
+    definition: Mapping[str, Any], config: MockConfig, state_machine_name: str
+) -> list[str]:
+    """Every mistake of a mock config for one state machine, as "test case 'X' mocks state ..." lines."""
+    if state_machine_name not in config.test_cases:
+        return [f"no test cases for state machine {state_machine_name!r} under StateMachines"]
+    return [
+        f"test case {case!r} {problem}"
+        for case, mocks in config.test_cases[state_machine_name].items()
+        for problem in mocked_state_problems(definition, mocks)
+    ]
