@@ -224,3 +224,77 @@ def test_a_compiled_pattern_is_reusable_and_keeps_its_source() -> None:
     assert pattern.source == source
     assert [pattern.matches(EVENT), pattern.matches({"source": "x"}), pattern(EVENT)] == [True, False, True]
     assert not pattern.matches("not an event")  # type: ignore[arg-type]
+
+
+# The example event of the Event Ruler README, and rules in the style of its examples.
+RULER_EVENT: dict[str, Any] = {
+    "version": "0",
+    "id": "ddddd4-aaaa-7777-4444-345499998888",
+    "detail-type": "Example Detail Type",
+    "source": "com.example.source",
+    "account": "123456789012",
+    "time": "2019-05-09T00:00:00Z",
+    "region": "us-east-1",
+    "resources": [],
+    "detail": {
+        "Image": {
+            "Width": 800,
+            "Height": 600,
+            "Title": "View from 15th Floor",
+            "Thumbnail": {"Url": "http://www.example.com/image/481989943", "Height": 125, "Width": 100},
+            "Animated": False,
+            "IDs": [116, 943, 234, 38793],
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ({"detail-type": ["Example Detail Type"], "detail": {"Image": {"Width": [800]}}}, True),
+        ({"detail": {"Image": {"Width": [800], "Title": [{"prefix": "View"}]}}}, True),
+        ({"detail": {"Image": {"Width": [800], "Title": [{"prefix": "view"}]}}}, False),
+        ({"detail": {"Image": {"Title": [{"equals-ignore-case": "view from 15th floor"}]}}}, True),
+        ({"detail": {"Image": {"Thumbnail": {"Height": [{"numeric": [">", 120, "<=", 125]}]}}}}, True),
+        ({"detail": {"Image": {"Thumbnail": {"Height": [{"numeric": [">", 125]}]}}}}, False),
+        ({"detail": {"Image": {"IDs": [38793]}}}, True),
+        ({"detail": {"Image": {"IDs": [{"numeric": [">", 40000]}]}}}, False),
+        ({"detail": {"Image": {"Animated": [False]}}}, True),
+        ({"detail": {"Image": {"Animated": [0]}}}, False),
+        ({"detail": {"Image": {"Thumbnail": {"Url": [{"wildcard": "http://*.example.com/*"}]}}}}, True),
+        ({"detail": {"Image": {"Thumbnail": {"Url": [{"suffix": "943"}]}}}}, True),
+        ({"detail": {"Image": {"Title": [{"anything-but": {"prefix": "View"}}]}}}, False),
+        (
+            {
+                "detail": {
+                    "Image": {"Depth": [{"exists": False}]},
+                    "$or": [{"source": ["x"]}, {"Kind": ["y"]}],
+                }
+            },
+            False,
+        ),
+        (
+            {"detail": {"Image": {"Depth": [{"exists": False}], "$or": [{"Width": [800]}, {"Kind": ["y"]}]}}},
+            True,
+        ),
+        ({"$or": [{"detail": {"Image": {"Width": [1]}}}, {"detail": {"Image": {"Height": [600]}}}]}, True),
+        (
+            {
+                "source": [{"prefix": "com.example"}],
+                "detail": {"Image": {"Thumbnail": {"Width": [100, 200]}}},
+            },
+            True,
+        ),
+    ],
+)
+def test_event_ruler_readme_examples(pattern: dict[str, Any], expected: bool) -> None:
+    assert compile_pattern(pattern).matches(RULER_EVENT) is expected
+
+
+def test_null_values_and_empty_strings() -> None:
+    # From "Matching null values and empty strings" in the EventBridge User Guide.
+    event = {"detail": {"eventVersion": "", "responseElements": None}}
+    assert matches({"detail": {"eventVersion": [""], "responseElements": [None]}}, event)
+    assert not matches({"detail": {"eventVersion": [None]}}, event)
+    assert not matches({"detail": {"responseElements": [""]}}, event)
