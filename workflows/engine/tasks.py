@@ -75,7 +75,23 @@ OPTIMISED_SERVICE_NAMES: Final = {
     "http": "Http",
     "emr": "EMR",
 }
+# Optimised integrations call through the AWS SDK for Java v1, whose messages name the client this way.
+SDK_V1_CLIENT_NAMES: Final = {
+    "lambda": "AWSLambda",
+    "dynamodb": "AmazonDynamoDBv2",
+    "sns": "AmazonSNS",
+    "sqs": "AmazonSQS",
+    "states": "AWSStepFunctions",
+    "events": "AmazonCloudWatchEvents",
+    "batch": "AWSBatch",
+    "glue": "AWSGlue",
+    "ecs": "AmazonECS",
+    "s3": "Amazon S3",
+    "athena": "AmazonAthena",
+    "codebuild": "AWSCodeBuild",
+}
 PATTERNS: Final = ("waitForTaskToken", "sync:2", "sync")
+PUT_EVENTS: Final = "arn:aws:states:::events:putEvents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +224,7 @@ class Dispatcher:
                 (value for prefix, value in self.prefixes if resource.arn.startswith(prefix)), None
             )
             if handler is not None:
-                return handler(invocation.arguments, invocation)
+                return _checked_result(resource, handler(invocation.arguments, invocation))
         except WorkflowError:
             raise
         except Exception as exc:
@@ -263,6 +279,18 @@ class Dispatcher:
         return lambda_invoke_response(payload, request_id)
 
 
+def _checked_result(resource: Resource, result: Any) -> Any:
+    """Results Step Functions itself turns into failures (documented per integration)."""
+    if (
+        resource.arn.startswith(PUT_EVENTS)
+        and isinstance(result, dict)
+        and result.get("FailedEntryCount", 0) > 0
+    ):
+        # connect-eventbridge.html: a PutEvents response with failed entries fails the task.
+        raise TaskFailure("EventBridge.FailedEntry", json.dumps(result, separators=(",", ":")))
+    return result
+
+
 def function_name(value: str) -> str:
     """The function's name from a name, `name:alias`, a partial ARN or a full ARN (qualifier dropped)."""
     parts = value.split(":")
@@ -309,15 +337,27 @@ def function_failure(exc: Exception, request_id: str) -> TaskFailure:
 
 
 def service_failure(exc: Exception, resource: Resource) -> WorkflowError:
-    """A handler's exception as a Step Functions error: `<Service>.<Code>` for service errors."""
+    """A handler's exception as a Step Functions error.
+
+    Service errors are named after the SDK exception class Step Functions sees: `<Service>.<Code>`, with
+    "Exception" appended when the code lacks it (`S3.NoSuchKeyException`). The cause is the SDK's
+    exception message: SDK v2 style for aws-sdk integrations, SDK v1 style for optimised ones.
+    """
     code, message, status = _service_error_fields(exc)
     if code is None:
         return TaskFailure(type(exc).__name__, str(exc))
     service = resource.error_prefix()
-    return TaskFailure(
-        f"{service}.{code}",
-        f"{message} (Service: {service}, Status Code: {status}, Request ID: {uuid.uuid4()})",
-    )
+    name = code if code.endswith("Exception") else f"{code}Exception"
+    request_id = uuid.uuid4()
+    if resource.kind == "aws-sdk":
+        cause = f"{message} (Service: {service}, Status Code: {status}, Request ID: {request_id})"
+    else:
+        client = SDK_V1_CLIENT_NAMES.get(resource.service, f"Amazon{service}")
+        cause = (
+            f"{message} (Service: {client}; Status Code: {status}; Error Code: {code}; "
+            f"Request ID: {request_id}; Proxy: null)"
+        )
+    return TaskFailure(f"{service}.{name}", cause)
 
 
 def _service_error_fields(exc: Exception) -> tuple[str | None, str, int]:

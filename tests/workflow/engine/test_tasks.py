@@ -172,6 +172,43 @@ def test_service_errors_are_named_service_dot_code(resource, service, expected):
     assert execution.cause.startswith("Input text size exceeds limit (Service: ")
 
 
+def test_optimised_integration_causes_use_the_sdk_v1_message_format():
+    resource = "arn:aws:states:::dynamodb:putItem"
+
+    def failing(arguments, invocation):
+        raise ServiceError("dynamodb", "ConditionalCheckFailedException", "The conditional request failed")
+
+    execution = execute(single({"Type": "Task", "Resource": resource}), {}, handlers={resource: failing})
+    assert execution.error == "DynamoDB.ConditionalCheckFailedException"
+    assert execution.cause.startswith(
+        "The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; "
+        "Error Code: ConditionalCheckFailedException; Request ID: "
+    )
+    assert execution.cause.endswith("; Proxy: null)")
+
+
+def test_put_events_with_failed_entries_fails_with_eventbridge_failed_entry():
+    # connect-eventbridge.html: a PutEvents response with FailedEntryCount > 0 fails with EventBridge.FailedEntry.
+    resource = "arn:aws:states:::events:putEvents"
+    response = {"Entries": [{"ErrorCode": "InternalFailure", "ErrorMessage": "x"}], "FailedEntryCount": 1}
+    execution = execute(
+        single({"Type": "Task", "Resource": resource}),
+        {},
+        handlers={resource: lambda arguments, invocation: response},
+    )
+    assert execution.error == "EventBridge.FailedEntry"
+    assert json.loads(execution.cause) == response
+    ok = {"Entries": [{"EventId": "1"}], "FailedEntryCount": 0}
+    assert (
+        execute(
+            single({"Type": "Task", "Resource": resource}),
+            {},
+            handlers={resource: lambda arguments, invocation: ok},
+        ).output
+        == ok
+    )
+
+
 def test_botocore_client_error_is_named_like_a_service_error():
     def failing(arguments, invocation):
         raise ClientError(
@@ -184,8 +221,9 @@ def test_botocore_client_error_is_named_like_a_service_error():
 
     resource = "arn:aws:states:::aws-sdk:s3:getObject"
     execution = execute(single({"Type": "Task", "Resource": resource}), {}, handlers={resource: failing})
-    assert execution.error == "S3.NoSuchKey"
-    assert "Status Code: 404" in execution.cause
+    # The AWS SDK for Java v2 models the error as NoSuchKeyException, which is the name Step Functions uses.
+    assert execution.error == "S3.NoSuchKeyException"
+    assert execution.cause.startswith("The key does not exist (Service: S3, Status Code: 404, Request ID: ")
 
 
 def test_task_failure_from_a_handler_keeps_its_name_and_cause():
