@@ -188,7 +188,7 @@ def test_optimised_integration_causes_use_the_sdk_v1_message_format():
 
 
 def test_put_events_with_failed_entries_fails_with_eventbridge_failed_entry():
-    # connect-eventbridge.html: a PutEvents response with FailedEntryCount > 0 fails with EventBridge.FailedEntry.
+    # connect-eventbridge.html: a response with FailedEntryCount > 0 fails with EventBridge.FailedEntry.
     resource = "arn:aws:states:::events:putEvents"
     response = {"Entries": [{"ErrorCode": "InternalFailure", "ErrorMessage": "x"}], "FailedEntryCount": 1}
     execution = execute(
