@@ -50,12 +50,13 @@ ANALYSIS = (
     "struct<TextSentiment:string,"
     "TextSentimentScore:struct<Positive:double,Negative:double,Neutral:double,Mixed:double>,"
     f"TextEntities:array<{ENTITY}>,Language:string,KeyPhrases:array<{KEY_PHRASE}>,"
-    f"Images:array<struct<Key:string,Analysis:{IMAGE_ANALYSIS}>>>"
+    f"Images:array<struct<Key:string,Analysis:{IMAGE_ANALYSIS},Error:string>>>"
 )
 DETAIL = (
     "struct<Text:string,ImageUrls:array<string>,Author:string,Twitter:struct<TweetId:string,UserId:string>,"
     f"Language:string,ReceivedAt:string,Analysis:{ANALYSIS},Error:string,Cause:string,"
-    "ReplyToTweetId:string,ReplyToUserId:string,ImageKey:string,TweetId:string>"
+    "ReplyToTweetId:string,ReplyToUserId:string,ImageKey:string,"
+    "Result:struct<Posted:boolean,TweetId:string,MediaIds:array<string>,Outbox:string,Image:string>>"
 )
 
 LAKE_TABLE = TableDefinition(

@@ -23,6 +23,15 @@ def envelope(
     }
 
 
+def tweet_id(event_id: str) -> str:
+    """A numeric X id (as a string, as the schemas require) derived from a fixture's event id."""
+    return str(1572570427880538000 + sum(ord(c) for c in event_id))
+
+
+def user_id(author: str) -> str:
+    return str(1498961531635122000 + sum(ord(c) for c in author))
+
+
 def face(left: float) -> dict[str, Any]:
     return {
         "BoundingBox": {"Height": 0.11, "Left": left, "Top": 0.13, "Width": 0.08},
@@ -45,7 +54,7 @@ def analysed(
         {
             "Text": text,
             "Author": author,
-            "Twitter": {"TweetId": f"t-{event_id}", "UserId": f"u-{author}"},
+            "Twitter": {"TweetId": tweet_id(event_id), "UserId": user_id(author)},
             "Analysis": {
                 "TextSentiment": sentiment,
                 "TextSentimentScore": {"Positive": 0.9, "Negative": 0.01, "Neutral": 0.08, "Mixed": 0.01},
@@ -124,7 +133,7 @@ def lake_events() -> list[dict[str, Any]]:
                 "Text": "@makitdev look who I met",
                 "ImageUrls": ["https://pbs.twimg.com/media/x.jpg"],
                 "Author": "harry11",
-                "Twitter": {"TweetId": "t-e1", "UserId": "u-harry11"},
+                "Twitter": {"TweetId": tweet_id("e1"), "UserId": user_id("harry11")},
             },
             "r1",
         ),
@@ -146,7 +155,7 @@ def lake_events() -> list[dict[str, Any]]:
             "BOT",
             "2026-11-20T14:00:00Z",
             {
-                "Twitter": {"TweetId": "t-e5", "UserId": "u-z"},
+                "Twitter": {"TweetId": tweet_id("e5"), "UserId": user_id("z")},
                 "Error": "Rekognition.InvalidImageFormatException",
                 "Cause": "not an image",
             },
