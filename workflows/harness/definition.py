@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from workflows.harness.files import read_json
 
 
 class DefinitionFileError(ValueError):
@@ -15,16 +16,7 @@ class DefinitionFileError(ValueError):
 def load_definition(path: str | Path) -> dict[str, Any]:
     """The JSON object in an `.asl.json` file."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DefinitionFileError(f"{path}: state machine definition not found") from None
-    except OSError as exc:
-        raise DefinitionFileError(f"{path}: cannot read the definition ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise DefinitionFileError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    document = read_json(path, "state machine definition", DefinitionFileError)
     if not isinstance(document, dict):
         raise DefinitionFileError(f"{path}: a state machine definition is a JSON object")
     return document

@@ -11,12 +11,13 @@ range ("1-2"). The same file runs unchanged against Step Functions Local (`SFN_M
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from workflows.harness.files import read_json
 
 TOP_LEVEL = ("StateMachines", "MockedResponses")
 _INVOCATION_KEY = re.compile(r"^(\d+)(?:-(\d+))?$")
@@ -92,19 +93,7 @@ class MockConfig:
 def load_mock_config(path: str | Path) -> MockConfig:
     """Read and check a mock configuration file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MockConfigError(f"{path}: mock config file not found") from None
-    except OSError as exc:
-        raise MockConfigError(f"{path}: cannot read the mock config ({exc.strerror})") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MockConfigError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    return parse_mock_config(document, source=str(path))
+    return parse_mock_config(read_json(path, "mock config file", MockConfigError), source=str(path))
 
 
 def parse_mock_config(document: Any, *, source: str = "mock config") -> MockConfig:

@@ -16,7 +16,6 @@ when the execution succeeds.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 from workflows.engine import Execution
 from workflows.harness.assertions import assert_failed, assert_path, assert_succeeded
 from workflows.harness.definition import load_definition
+from workflows.harness.files import read_json
 from workflows.harness.mock_config import MockConfig, load_mock_config
 from workflows.harness.runner import run_test_case
 
@@ -43,7 +43,7 @@ class SuiteError(ValueError):
 
 @dataclass(frozen=True)
 class CaseSpec:
-    """What one test case feeds in and expects; `expected_output` is None when not checked."""
+    """What one test case feeds in and expects; the output is compared only when `checks_output`."""
 
     name: str
     input: Any = field(default_factory=dict)
@@ -140,12 +140,7 @@ def load_suite(name: str, directory: str | Path = "workflows") -> Suite:
 
 
 def _read_tests(path: Path) -> Mapping[str, Any]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SuiteError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    document = read_json(path, "tests file", SuiteError)
     if not isinstance(document, dict) or set(document) - {"Substitutions", "TestCases", "Comment"}:
         raise SuiteError(f"{path}: expected an object with TestCases (and optionally Substitutions)")
     if not isinstance(document.get("TestCases", {}), dict):
@@ -170,6 +165,12 @@ def _case_spec(path: Path, case: str, spec: Any) -> CaseSpec:
     status = spec.get("ExpectedStatus", "FAILED" if "ExpectedError" in spec else "SUCCEEDED")
     if status not in STATUSES:
         raise SuiteError(f"{path}: test case {case!r}: ExpectedStatus must be one of {', '.join(STATUSES)}")
+    if status != "SUCCEEDED" and "ExpectedOutput" in spec:
+        raise SuiteError(f"{path}: test case {case!r}: ExpectedOutput needs ExpectedStatus SUCCEEDED")
+    if status != "FAILED" and ("ExpectedError" in spec or "ExpectedCause" in spec):
+        raise SuiteError(
+            f"{path}: test case {case!r}: ExpectedError and ExpectedCause need ExpectedStatus FAILED"
+        )
     expected_path = spec.get("ExpectedPath")
     if expected_path is not None and not (
         isinstance(expected_path, list) and all(isinstance(s, str) for s in expected_path)
