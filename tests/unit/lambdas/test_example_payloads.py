@@ -103,3 +103,28 @@ def test_the_x_activity_mention_is_a_post_by_someone_else() -> None:
     assert data["event_type"] == "post.create"
     assert data["payload"]["author_id"] != BOT_ID
     assert {"id", "text", "author_id"} <= set(data["payload"])
+
+
+def test_the_video_mention_has_no_photo() -> None:
+    [item] = load("aaa/mention-with-video.json")["tweet_create_events"]
+    assert [media["type"] for media in item["extended_entities"]["media"]] == ["video"]
+
+
+def test_the_retweet_carries_the_retweeted_status() -> None:
+    [item] = load("aaa/retweet.json")["tweet_create_events"]
+    assert item["retweeted_status"]["user"]["id_str"] == BOT_ID
+    assert item["user"]["id_str"] != BOT_ID
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "kind"),
+    [
+        ("aaa/follow.json", "follow_events", "follow"),
+        ("aaa/unfollow.json", "follow_events", "unfollow"),
+        ("aaa/block.json", "block_events", "block"),
+        ("aaa/mute.json", "mute_events", "mute"),
+    ],
+)
+def test_relationship_events_say_their_type(name: str, key: str, kind: str) -> None:
+    [item] = load(name)[key]
+    assert item["type"] == kind
