@@ -6,7 +6,7 @@
    suffix, anything-but, numeric ranges, exists, nested fields, arrays) against EVENTS generated events,
    with `integrations.patterns` and, as a baseline in the same run, moto's matcher
    (`moto.events.models.EventPattern`). Both must agree on every (rule, event) pair.
-2. Dispatch: PutEvents (one entry per call) until delivery to a Python target by the bus's worker
+2. Dispatch: PutEvents (1 or 10 entries per call) until delivery to a Python target by the bus's worker
    thread, durable in SQLite; throughput and per-event latency (put → deliver) p50 / p95, for
    `synchronous=FULL` (survives power loss) and `NORMAL` (survives a process crash).
 """
@@ -140,7 +140,7 @@ def bench_matching(rule_count: int, event_count: int) -> None:
     print(f"  ratio: {their_seconds / our_seconds:.1f}x faster than moto; disagreements: {disagreements}")
 
 
-def bench_dispatch(deliveries: int, synchronous: str) -> None:
+def bench_dispatch(deliveries: int, synchronous: str, batch: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         bus = EventBus("Bench", directory=Path(folder), synchronous=synchronous)
         delivered_at: dict[str, float] = {}
@@ -157,10 +157,15 @@ def bench_dispatch(deliveries: int, synchronous: str) -> None:
         bus.start(workers=1)
         put_at: dict[str, float] = {}
         started = time.perf_counter()
-        for n in range(deliveries):
-            key = str(n)
-            put_at[key] = time.perf_counter()
-            bus.put_events(Entries=[{"Source": "BENCH", "DetailType": "X", "Detail": json.dumps({"n": key})}])
+        for first in range(0, deliveries, batch):
+            keys = [str(n) for n in range(first, min(first + batch, deliveries))]
+            now = time.perf_counter()
+            put_at.update(dict.fromkeys(keys, now))
+            bus.put_events(
+                Entries=[
+                    {"Source": "BENCH", "DetailType": "X", "Detail": json.dumps({"n": key})} for key in keys
+                ]
+            )
         put_seconds = time.perf_counter() - started
         done.wait(timeout=600)
         total_seconds = time.perf_counter() - started
@@ -168,8 +173,9 @@ def bench_dispatch(deliveries: int, synchronous: str) -> None:
     latencies = sorted((delivered_at[k] - put_at[k]) * 1000 for k in put_at if k in delivered_at)
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     print(
-        f"  synchronous={synchronous:6} PutEvents {deliveries / put_seconds:8,.0f}/s, put→deliver "
-        f"{len(latencies) / total_seconds:8,.0f}/s, latency p50 {statistics.median(latencies):7.2f} ms, "
+        f"  {batch:2} per call, synchronous={synchronous:6} PutEvents {deliveries / put_seconds:8,.0f} "
+        f"events/s, put→deliver {len(latencies) / total_seconds:8,.0f}/s, "
+        f"latency p50 {statistics.median(latencies):7.2f} ms, "
         f"p95 {p95:7.2f} ms ({len(latencies)}/{deliveries} delivered)"
     )
 
@@ -182,9 +188,10 @@ def main() -> None:
     arguments = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M:%S')}")
     bench_matching(arguments.rules, arguments.events)
-    print(f"PutEvents → target dispatch, {arguments.deliveries} events, one entry per call, 1 worker thread:")
-    for synchronous in ("FULL", "NORMAL"):
-        bench_dispatch(arguments.deliveries, synchronous)
+    print(f"PutEvents → target dispatch, {arguments.deliveries} events, archived, 1 worker thread:")
+    for batch in (1, 10):
+        for synchronous in ("FULL", "NORMAL"):
+            bench_dispatch(arguments.deliveries, synchronous, batch)
 
 
 if __name__ == "__main__":
