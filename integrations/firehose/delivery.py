@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 import threading
 import time
 import uuid
@@ -70,7 +71,7 @@ class DeliveryStreams:
             config = self._configs.get(name)
         if config is None:
             raise ServiceError(
-                SERVICE, "ResourceNotFoundException", f"Firehose {name} under account 123456789012 not found."
+                SERVICE, "ResourceNotFoundException", f"Firehose {name} under this account not found."
             )
         return config
 
@@ -149,7 +150,7 @@ class DeliveryStreams:
         while not self._stop.wait(every_seconds):
             try:
                 self.tick()
-            except (ServiceError, OSError) as error:  # e.g. the bucket is missing: retry next tick
+            except (ServiceError, OSError, sqlite3.Error) as error:  # e.g. no bucket yet: retry next tick
                 self.last_error = error
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ only once the whole batch is settled, so a crash replays at most the batch in fl
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -257,7 +258,7 @@ class Pipe:
                 settled = self.poll_once()
             except Stopped:
                 return
-            except (ServiceError, OSError) as error:
+            except (ServiceError, OSError, sqlite3.Error) as error:  # keep polling: the next poll retries
                 self.last_error = error
                 settled = 0
             if not settled and self._stop.wait(every_seconds):
