@@ -162,7 +162,7 @@ class Pipe:
             "aws.pipes.pipe-name": self.config.name,
             "aws.pipes.source-arn": self._stream_arn,
             "aws.pipes.target-arn": self.config.target_arn,
-            "aws.pipes.event.ingestion-time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "aws.pipes.event.ingestion-time": _iso(self.clock()),
         }
         rendered = [template.render(parsed_view(item.event), variables) for item in batch]
         return "[" + ",".join(text if template.is_json else json.dumps(text) for text in rendered) + "]"
