@@ -109,6 +109,9 @@ def _activity(
         document = json.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _Refused(400, "body is not valid JSON", "malformed-json") from None
+    except RecursionError:
+        # Thousands of nested brackets fit well under the size limit; X never nests that deep.
+        raise _Refused(400, "body is nested too deeply", "malformed-json") from None
     try:
         payload = classify(document)
     except UnsupportedPayload as error:

@@ -19,6 +19,8 @@ from typing import Any
 from lambdas.shared.errors import InvalidInput
 
 MAX_NAME_CHARS = 64
+# RecognizeCelebrities reports at most 64 celebrities and 64 unrecognised faces; more is not its output.
+MAX_FACES = 64
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def _items(value: Any, field: str) -> Sequence[Any]:
         return ()
     if not isinstance(value, list):
         raise InvalidInput(f"{field} must be a list")
+    if len(value) > MAX_FACES:
+        raise InvalidInput(f"{field} holds {len(value)} faces, more than the {MAX_FACES} Rekognition reports")
     return value
 
 

@@ -310,3 +310,10 @@ def test_logs_never_hold_the_secret_or_the_signature(json_logs: list[str]) -> No
 @pytest.mark.parametrize("event", [None, [], "GET /twitter"])
 def test_an_event_that_is_not_a_proxy_event_is_a_bad_request(event: Any) -> None:
     assert call(event)["statusCode"] == 400
+
+
+def test_a_deeply_nested_body_is_a_bad_request_not_a_crash() -> None:
+    body = b"[" * 200_000 + b"]" * 200_000
+    response = call(post(body, {"x-twitter-webhooks-signature": x_signature(body)}))
+    assert response["statusCode"] == 400
+    assert "nested" in json.loads(response["body"])["error"]

@@ -100,6 +100,11 @@ def test_malformed_celebrities_are_invalid_input(celebrities: Any) -> None:
         recognised_faces(celebrities, 100, 100)
 
 
+def test_more_faces_than_rekognition_reports_are_invalid() -> None:
+    with pytest.raises(InvalidInput, match="more than the 64"):
+        unrecognised_faces([{"BoundingBox": ratio_box(0, 0, 0.1, 0.1)}] * 65, 100, 100)
+
+
 def test_names_are_made_printable_and_bounded() -> None:
     assert clean_name("Ada\u0000 Love\nlace", "x") == "Ada Lovelace"
     long = clean_name("N" * 200, "x")
