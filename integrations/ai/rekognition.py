@@ -104,6 +104,10 @@ class Rekognition:
         }
 
     # -- per-image detections, cached ------------------------------------------------------------
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+
     def _cached(self, image: LoadedImage, kind: str, compute: Callable[[], Any]) -> Any:
         key = (hashlib.sha256(image.data).hexdigest(), kind)
         with self._cache_lock:

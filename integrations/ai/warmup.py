@@ -17,7 +17,6 @@ MODEL_MODULES = (
     "integrations.ai.vision.faces",
     "integrations.ai.vision.ocr",
     "integrations.ai.vision.efficientnet",
-    "integrations.ai.vision.labels",
 )
 
 

@@ -1,0 +1,156 @@
+"""Benchmark of the local AI: cold load per model, latency per operation, throughput, memory.
+
+Run: .venv/bin/python benchmarks/ai.py [--quick] [--json PATH]
+
+* cold load: each model loaded in a fresh Python process (imports included), as a new process sees it;
+* latency: p50 and p95 per operation over the bundled samples, after one warm-up call (models loaded);
+* throughput: operations per second with 1 and with 2 worker threads (the machine has 2 cores);
+* memory: peak RSS of this process with every model loaded and exercised.
+Baseline for sentiment: VADER alone, measured in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SMA_HOME", str(ROOT / ".sma" / "benchmark"))
+
+from integrations.ai.services import AiServices  # noqa: E402
+from integrations.ai.text import sentiment  # noqa: E402
+from integrations.ai.warmup import load_all, models, peak_rss_mib  # noqa: E402
+
+MEDIA = ROOT / "examples" / "media"
+TWEETS = [
+    text for _, text in json.loads((ROOT / "tests" / "ai" / "data" / "tweets.json").read_text())["sentiment"]
+]
+BOT = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_GB", "sessionId": "bench"}
+
+
+def cold_loads() -> dict[str, float]:
+    code = (
+        "import sys, json; from integrations.ai.warmup import models; m = models()[sys.argv[1]]; m.get(); "
+        "print(json.dumps(m.load_seconds))"
+    )
+    times = {}
+    for name in models():
+        out = subprocess.run(
+            [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        times[name] = float(out.stdout.strip().splitlines()[-1])
+    return times
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def workload(services: AiServices) -> dict[str, list[object]]:
+    """Operation → list of zero-argument calls on the bundled samples."""
+    comprehend, rekognition, lex = services.comprehend, services.rekognition, services.lex
+    images = [
+        (MEDIA / f"{name}.jpg").read_bytes()
+        for name in ("astronaut", "chelsea", "coffee", "notice", "rocket")
+    ]
+    return {
+        "VADER alone (baseline)": [lambda t=t: sentiment.vader_compound(t) for t in TWEETS],
+        "DetectSentiment": [
+            lambda t=t: comprehend.detect_sentiment({"Text": t, "LanguageCode": "en"}) for t in TWEETS
+        ],
+        "DetectEntities": [
+            lambda t=t: comprehend.detect_entities({"Text": t, "LanguageCode": "en"}) for t in TWEETS
+        ],
+        "DetectKeyPhrases": [
+            lambda t=t: comprehend.detect_key_phrases({"Text": t, "LanguageCode": "en"}) for t in TWEETS
+        ],
+        "DetectDominantLanguage": [
+            lambda t=t: comprehend.detect_dominant_language({"Text": t}) for t in TWEETS
+        ],
+        "RecognizeText (Lex)": [lambda t=t: lex.recognize_text({**BOT, "text": t[:1024]}) for t in TWEETS],
+        "DetectFaces": [lambda d=d: _uncached(rekognition, "detect_faces", d) for d in images],
+        "DetectText": [lambda d=d: _uncached(rekognition, "detect_text", d) for d in images],
+        "DetectLabels": [lambda d=d: _uncached(rekognition, "detect_labels", d) for d in images],
+        "RecognizeCelebrities": [
+            lambda d=d: _uncached(rekognition, "recognize_celebrities", d) for d in images
+        ],
+    }
+
+
+def _uncached(rekognition: object, method: str, data: bytes) -> object:
+    rekognition.clear_cache()  # type: ignore[attr-defined]  # measure the real work, not the per-image cache
+    return getattr(rekognition, method)({"Image": {"Bytes": data}})
+
+
+def latency(calls: list[object], repeat: int) -> list[float]:
+    calls[0]()  # type: ignore[operator]
+    samples = []
+    for _ in range(repeat):
+        for call in calls:
+            started = time.perf_counter()
+            call()  # type: ignore[operator]
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def throughput(calls: list[object], workers: int, total: int) -> float:
+    jobs = [calls[index % len(calls)] for index in range(total)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda call: call(), jobs))  # type: ignore[operator]
+    return total / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions, no cold-load subprocesses")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args()
+    report: dict[str, object] = {"cpu_count": os.cpu_count()}
+
+    if not args.quick:
+        print("cold load per model (fresh process each)…", flush=True)
+        report["cold_load_seconds"] = cold_loads()
+        for name, seconds in report["cold_load_seconds"].items():  # type: ignore[union-attr]
+            print(f"  {name:24s} {seconds:6.2f} s")
+
+    warm = dict(load_all())
+    report["in_process_load_seconds"] = warm
+    services = AiServices()
+    rows = {}
+    print(
+        "\nlatency per call (ms, models loaded)            p50       p95   throughput 1 / 2 workers (ops/s)"
+    )
+    for operation, calls in workload(services).items():
+        text_op = len(calls) > 10
+        repeat = (2 if args.quick else 5) if text_op else (1 if args.quick else 3)
+        samples = latency(calls, repeat)
+        p50, p95 = percentiles(samples)
+        total = len(calls) * (2 if text_op else 1)
+        one, two = throughput(calls, 1, total), throughput(calls, 2, total)
+        rows[operation] = {
+            "p50_ms": p50,
+            "p95_ms": p95,
+            "ops_per_s_1_worker": one,
+            "ops_per_s_2_workers": two,
+        }
+        print(f"  {operation:40s} {p50:9.2f} {p95:9.2f}   {one:9.1f} / {two:9.1f}")
+    report["operations"] = rows
+    report["peak_rss_mib"] = peak_rss_mib()
+    print(f"\npeak RSS with every model loaded and used: {report['peak_rss_mib']:.0f} MiB")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
