@@ -25,13 +25,13 @@ def _is_number(value: Any) -> bool:
 
 
 def is_timestamp(value: Any) -> bool:
-    if not isinstance(value, str):
+    """RFC 3339 as Step Functions requires it: an uppercase T, and Z or a numeric offset."""
+    if not isinstance(value, str) or "T" not in value:
         return False
     try:
-        datetime.fromisoformat(value)
+        return datetime.fromisoformat(value).tzinfo is not None
     except ValueError:
         return False
-    return "T" in value
 
 
 _KINDS: dict[str, tuple[str, Any]] = {

@@ -107,7 +107,6 @@ MUTUALLY_EXCLUSIVE: tuple[tuple[str, str], ...] = (
     ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
     ("ItemProcessor", "Iterator"),
     ("ItemSelector", "Parameters"),
-    ("Result", "Parameters"),
 )
 
 # Fields whose value is a JSONPath reference (a path, never an intrinsic function); None allowed where set.

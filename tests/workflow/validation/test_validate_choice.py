@@ -116,3 +116,11 @@ def test_a_choice_without_default_is_a_warning(machine) -> None:
     assert (problem.severity, problem.pointer) == (Severity.WARNING, "/States/C")
     assert "States.NoChoiceMatched" in problem.message
     assert validate(machine(C=choice(rule, Default="Yes"), Yes=END)) == []
+
+
+def test_timestamps_need_a_time_zone(machine, errors_of) -> None:
+    good = {"Variable": "$.at", "TimestampEquals": "2024-01-31T12:00:00+01:00", "Next": "Yes"}
+    assert errors_of(machine(C=choice(good, Default="Yes"), Yes=END)) == []
+    bad = {"Variable": "$.at", "TimestampEquals": "2024-01-31T12:00:00", "Next": "Yes"}
+    [(at, _)] = errors_of(machine(C=choice(bad, Default="Yes"), Yes=END))
+    assert at == "/States/C/Choices/0/TimestampEquals"
