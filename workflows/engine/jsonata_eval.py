@@ -55,6 +55,7 @@ def compile_expression(text: str, field: str) -> Evaluator:
             ) from None
         return from_jsonata(result) if result is not None else UNDEFINED
 
+    evaluate.source = body  # type: ignore[attr-defined]
     return evaluate
 
 
@@ -89,8 +90,10 @@ def required(evaluator: Evaluator, field: str) -> Evaluator:
     def evaluate(bindings: Bindings) -> Any:
         value = evaluator(bindings)
         if value is UNDEFINED:
+            source = getattr(evaluator, "source", "")
             raise StatesQueryEvaluationError(
-                f"The JSONata expression specified for the field '{field}' returned nothing (undefined)."
+                f"The JSONata expression '{source}' specified for the field '{field}' returned nothing "
+                "(undefined)."
             )
         return value
 

@@ -168,15 +168,37 @@ def test_wait_timestamp_in_the_past_does_not_wait():
     assert wait({"Timestamp": "2016-03-14T01:59:00Z"})[0].duration == 0
 
 
-def test_wait_bad_timestamp_path_is_a_runtime_error():
-    execution, _ = wait({"TimestampPath": "$.t"}, {"t": "tomorrow"})
+@pytest.mark.parametrize(
+    ("fields", "data", "cause"),
+    [
+        (
+            {"TimestampPath": "$.t"},
+            {"t": "tomorrow"},
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time "
+            "format string: $.t == tomorrow",
+        ),
+        (
+            {"SecondsPath": "$.s"},
+            {"s": -1},
+            "The SecondsPath parameter references a negative value: $.s == -1",
+        ),
+        (
+            {"SecondsPath": "$.s"},
+            {"s": "10"},
+            "The SecondsPath parameter cannot be parsed as a long value: $.s == 10",
+        ),
+        ({"SecondsPath": "$.s"}, {}, "The SecondsPath parameter does not reference an input value: $.s"),
+    ],
+)
+def test_wait_path_values_that_cannot_be_used_are_runtime_errors(fields, data, cause):
+    execution, _ = wait(fields, data)
     assert execution.error == "States.Runtime"
-    assert "ISO-8601" in execution.cause
+    assert execution.cause.endswith(cause)
 
 
-def test_wait_negative_seconds_path_is_a_runtime_error():
-    execution, _ = wait({"SecondsPath": "$.s"}, {"s": -1})
-    assert execution.error == "States.Runtime"
+def test_wait_seconds_must_be_a_non_negative_integer():
+    with pytest.raises(DefinitionError, match="non-negative integer"):
+        wait({"Seconds": -5})
 
 
 def test_wait_needs_exactly_one_field():

@@ -345,3 +345,12 @@ def test_map_iterations_read_outer_variables():
         ),
     )
     assert execute(definition, [1, 2]).output == [3, 6]
+
+
+def test_jsonata_required_field_that_yields_nothing():
+    execution = execute(single({"Type": "Pass", "Output": "{% $states.input.missing %}"}, **JSONATA), {})
+    assert execution.error == "States.QueryEvaluationError"
+    assert execution.cause == (
+        "The JSONata expression '$states.input.missing' specified for the field 'Output' returned nothing "
+        "(undefined)."
+    )

@@ -329,3 +329,10 @@ def test_handlers_get_a_private_copy_of_their_arguments():
         "t": "orig",
         "r": "ok",
     }
+
+
+def test_timeout_seconds_path_missing_uses_the_jayway_cause():
+    definition = single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSecondsPath": "$.limit"})
+    execution = execute(definition, {}, handlers={SENTIMENT: lambda arguments, invocation: "ok"})
+    assert execution.error == "States.Runtime"
+    assert execution.cause.endswith("Invalid path '$.limit' : No results for path: $['limit']")

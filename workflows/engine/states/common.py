@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from workflows.engine import jsonata_eval
 from workflows.engine.errors import DefinitionError, StatesRuntime, WorkflowError
-from workflows.engine.io import states_bindings
-from workflows.engine.payload import compile_dynamic
+from workflows.engine.io import compile_optional_path, select, states_bindings
 from workflows.engine.retry_catch import compile_catchers, compile_retriers, matches, with_retries
 from workflows.engine.states.base import State
 
@@ -48,8 +47,8 @@ def number_setting(
     if f"{field}Path" in spec:
         if field in spec:
             raise DefinitionError(f"state {state.name!r}: use either {field} or {field}Path, not both")
-        read = compile_dynamic(spec[f"{field}Path"], f"{field}Path")
-        return lambda scope, data: _checked(state, field, read(data, scope), minimum)
+        path = compile_optional_path(spec, f"{field}Path", state.name, reference=True)
+        return lambda scope, data: _checked(state, field, select(path, data, scope), minimum)
     value = spec.get(field, default)
     if jsonata_eval.is_expression(value):
         evaluate = jsonata_eval.required(jsonata_eval.compile_expression(value, field), field)

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from workflows.engine import jsonata_eval
 from workflows.engine.errors import DefinitionError, ExecutionTimedOut, StatesRuntime
-from workflows.engine.io import DataFlow, states_bindings
-from workflows.engine.payload import compile_dynamic
+from workflows.engine.history import to_json
+from workflows.engine.io import DataFlow, compile_optional_path, states_bindings
+from workflows.engine.jsonpath import PathNotFound
+from workflows.engine.payload import resolve_path
 from workflows.engine.states.base import State
 from workflows.engine.states.choice_rules import parse_timestamp
-from workflows.engine.states.common import number_setting
 
 if TYPE_CHECKING:
     from workflows.engine.scope import Scope
@@ -28,38 +29,59 @@ class WaitState(State):
         if len(present) != 1:
             raise DefinitionError(f"state {name!r}: a Wait state needs exactly one of {', '.join(_FIELDS)}")
         self.flow = DataFlow(spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=False)
-        self.field = present[0]
-        if self.field.startswith("Seconds"):
-            self.seconds = number_setting(self, spec, "Seconds", None)
-        elif self.field == "TimestampPath":
-            self.read_timestamp = compile_dynamic(spec["TimestampPath"], "TimestampPath")
-        elif jsonata_eval.is_expression(spec["Timestamp"]):
-            evaluate = jsonata_eval.required(
-                jsonata_eval.compile_expression(spec["Timestamp"], "Timestamp"), "Timestamp"
+        self.field = field = present[0]
+        value = spec[field]
+        self.source = value if isinstance(value, str) else ""
+        if field.endswith("Path"):
+            path = compile_optional_path(spec, field, name, reference=True)
+            if path is None:
+                raise DefinitionError(f"state {name!r}: {field} must be a reference path, not null")
+            self.path = path
+        elif jsonata_eval.is_expression(value):
+            self.expression = jsonata_eval.required(jsonata_eval.compile_expression(value, field), field)
+        elif field == "Seconds" and (type(value) is not int or value < 0):
+            raise DefinitionError(f"state {name!r}: Seconds must be a non-negative integer, got {value!r}")
+        elif field == "Timestamp" and parse_timestamp(value) is None:
+            raise DefinitionError(
+                f"state {name!r}: Timestamp {value!r} is not an RFC 3339 timestamp like 2026-01-01T00:00:00Z"
             )
-            self.read_timestamp = lambda data, scope: evaluate(states_bindings(scope, data))
-        else:
-            if parse_timestamp(spec["Timestamp"]) is None:
-                raise DefinitionError(
-                    f"state {name!r}: Timestamp {spec['Timestamp']!r} is not an RFC 3339 "
-                    "timestamp such as 2026-01-01T00:00:00Z"
+
+    def _value(self, scope: Scope, state_input: Any, effective: Any) -> Any:
+        if self.field.endswith("Path"):
+            try:
+                return resolve_path(self.path, effective, scope)
+            except PathNotFound:
+                raise StatesRuntime(
+                    f"The {self.field} parameter does not reference an input value: {self.source}"
+                ) from None
+        if hasattr(self, "expression"):
+            return self.expression(states_bindings(scope, state_input))
+        return self.spec[self.field]
+
+    def _seconds(self, scope: Scope, state_input: Any, effective: Any) -> float:
+        """Seconds to wait, with AWS's causes for values that are not usable."""
+        value = self._value(scope, state_input, effective)
+        described = f"{self.source} == {value if isinstance(value, str) else to_json(value)}"
+        if self.field.startswith("Seconds"):
+            if type(value) is not int:
+                raise StatesRuntime(
+                    f"The {self.field} parameter cannot be parsed as a long value: {described}"
                 )
-            self.read_timestamp = lambda data, scope: spec["Timestamp"]
+            if value < 0:
+                raise StatesRuntime(f"The {self.field} parameter references a negative value: {described}")
+            return float(value)
+        moment: datetime | None = parse_timestamp(value)
+        if moment is None:
+            raise StatesRuntime(
+                f"The {self.field} parameter does not reference a valid ISO-8601 extended offset date-time "
+                f"format string: {described}"
+            )
+        return max(0.0, (moment - scope.clock.now()).total_seconds())
 
     def run(self, scope: Scope, state_input: Any) -> tuple[Any, str | None]:
         effective = state_input if self.jsonata else self.flow.effective_input(state_input, scope)
+        seconds = self._seconds(scope, state_input, effective)
         now = scope.clock.now()
-        if self.field.startswith("Seconds"):
-            seconds = float(self.seconds(scope, effective))
-        else:
-            value = self.read_timestamp(effective, scope)
-            moment: datetime | None = parse_timestamp(value)
-            if moment is None:
-                raise StatesRuntime(
-                    f"The {self.field} value {value!r} of state '{self.name}' is not an "
-                    "ISO-8601 extended offset date-time string such as 2026-01-01T00:00:00Z"
-                )
-            seconds = max(0.0, (moment - now).total_seconds())
         deadline = scope.run.deadline
         if deadline is not None and (deadline - now).total_seconds() < seconds:
             scope.clock.sleep((deadline - now).total_seconds())
