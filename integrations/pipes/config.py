@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from integrations.pipes.templates import InputTemplate
 SERVICE = "pipes"
 INVOCATION_TYPES = ("REQUEST_RESPONSE", "FIRE_AND_FORGET")
 STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")
+_ARN = re.compile(r"^arn:aws[a-zA-Z0-9-]*:[a-zA-Z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$")
 
 
 def invalid(message: str) -> ServiceError:
@@ -71,6 +73,10 @@ def from_api(
     age = _bounded(kinesis, "MaximumRecordAgeInSeconds", -1, -1, 604800)
     if 0 <= age < 60:
         raise invalid("MaximumRecordAgeInSeconds must be -1 or between 60 and 604800")
+    _bounded(kinesis, "ParallelizationFactor", 1, 1, 10)  # checked; one reader per shard runs locally
+    dead_letter = kinesis.get("DeadLetterConfig", {}).get("Arn")
+    if dead_letter is not None and not _ARN.match(dead_letter):
+        raise invalid(f"DeadLetterConfig.Arn is not an ARN: {dead_letter!r}")
     target = target_parameters or {}
     invocation = target.get("StepFunctionStateMachineParameters", {}).get(
         "InvocationType", "REQUEST_RESPONSE"
@@ -89,7 +95,7 @@ def from_api(
         maximum_retry_attempts=_bounded(kinesis, "MaximumRetryAttempts", -1, -1, 10000),
         maximum_record_age_seconds=age,
         bisect_on_failure=partial == "AUTOMATIC_BISECT",
-        dead_letter_arn=kinesis.get("DeadLetterConfig", {}).get("Arn"),
+        dead_letter_arn=dead_letter,
         invocation_type=invocation,
         filters=_filters(source.get("FilterCriteria", {})),
         input_template=InputTemplate(template) if template else None,

@@ -259,6 +259,8 @@ def test_runner_thread_delivers_until_stopped(kinesis) -> None:
         {"KinesisStreamParameters": {"StartingPosition": "LATEST", "MaximumBatchingWindowInSeconds": 301}},
         {"KinesisStreamParameters": {"StartingPosition": "LATEST", "OnPartialBatchItemFailure": "SPLIT"}},
         {"KinesisStreamParameters": {"StartingPosition": "LATEST", "MaximumRecordAgeInSeconds": 10}},
+        {"KinesisStreamParameters": {"StartingPosition": "LATEST", "ParallelizationFactor": 11}},
+        {"KinesisStreamParameters": {"StartingPosition": "LATEST", "DeadLetterConfig": {"Arn": "my-queue"}}},
         {"FilterCriteria": {"Filters": [{"Pattern": "{not json"}]}},
         {"FilterCriteria": {"Filters": [{"Pattern": '{"data": "not-an-array"}'}]}},
         {"FilterCriteria": {"Filters": [{"Pattern": "{}"}] * 6}},
