@@ -241,3 +241,40 @@ def test_jq_subset() -> None:
     for unsupported in (".a | .b", "map(.x)", ".a..b"):
         with pytest.raises(JqSyntaxError):
             compile_query(unsupported)
+
+
+def test_timestamp_patterns_with_separators_and_random_strings(s3, clock) -> None:
+    from integrations.firehose import prefixes
+
+    moment = prefixes.utc(clock.now)
+    assert prefixes.render("events/!{timestamp:yyyy/MM/dd/HH}/", moment) == "events/2025/10/09/08/"
+    assert prefixes.render("raw/", moment) == "raw/2025/10/09/08/"  # no expression: the default is appended
+    assert prefixes.render("x/!{firehose:random-string}/", moment, random="abc") == "x/abc/"
+    client = FirehoseClient(DeliveryStreams(s3.store, clock=clock))
+    client.create_delivery_stream(
+        DeliveryStreamName="topology-like",
+        ExtendedS3DestinationConfiguration={
+            **PARTITIONED,
+            "Prefix": "events/detail_type=!{partitionKeyFromQuery:detail_type}/!{timestamp:yyyy/MM/dd/HH}/",
+            "ProcessingConfiguration": {
+                "Enabled": True,
+                "Processors": [
+                    {
+                        "Type": "MetadataExtraction",
+                        "Parameters": [
+                            {
+                                "ParameterName": "MetadataExtractionQuery",
+                                "ParameterValue": '{detail_type: .["detail-type"]}',
+                            },
+                            {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"},
+                        ],
+                    },
+                    DELIMITER,
+                ],
+            },
+        },
+    )
+    client.put_record(DeliveryStreamName="topology-like", Record={"Data": b'{"detail-type": "TWEET_SENT"}'})
+    client.streams.flush()
+    [key] = keys(s3)
+    assert key.startswith("events/detail_type=TWEET_SENT/2025/10/09/08/topology-like-1-2025-10-09-08-53-20-")
