@@ -351,6 +351,7 @@ def test_jsonata_required_field_that_yields_nothing():
     execution = execute(single({"Type": "Pass", "Output": "{% $states.input.missing %}"}, **JSONATA), {})
     assert execution.error == "States.QueryEvaluationError"
     assert execution.cause == (
-        "The JSONata expression '$states.input.missing' specified for the field 'Output' returned nothing "
-        "(undefined)."
+        "An error occurred while executing the state 'S' (entered at the event id #2). The JSONata "
+        "expression '$states.input.missing' specified for the field 'Output' returned nothing (undefined)."
     )
+    assert [event["type"] for event in execution.history][-2:] == ["EvaluationFailed", "ExecutionFailed"]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from workflows.engine.errors import DefinitionError, StatesDataLimitExceeded, StatesRuntime, WorkflowError
+from workflows.engine.errors import (
+    DefinitionError,
+    StatesDataLimitExceeded,
+    StatesQueryEvaluationError,
+    StatesRuntime,
+    WorkflowError,
+)
 from workflows.engine.history import over_limit, size_cause, to_json
 from workflows.engine.io import check_fields
 
@@ -60,13 +66,20 @@ class State:
         try:
             output, following = self.run(scope, state_input)
             output_json = to_json(output)
-        except StatesRuntime as error:
+        except (StatesRuntime, StatesQueryEvaluationError) as error:
+            # AWS says where these happened; other errors keep the cause they were raised with.
             if not getattr(error, "located", False):
                 error.cause = (
                     f"An error occurred while executing the state '{self.name}' (entered at the "
                     f"event id #{scope.entered_event}). {error.cause}"
                 )
                 error.located = True  # type: ignore[attr-defined]
+                if isinstance(error, StatesQueryEvaluationError):
+                    scope.event(
+                        "EvaluationFailed",
+                        "evaluationFailedEventDetails",
+                        {"error": error.error, "cause": error.cause, "state": self.name},
+                    )
             raise
         except (TypeError, ValueError) as exc:
             if isinstance(exc, WorkflowError | DefinitionError):
