@@ -3,7 +3,7 @@
 Shapes and errors follow the SNS API. A published message is committed to SQLite (under
 `state_dir("topics")`) before Publish answers, then fanned out to each subscription whose filter policy
 it passes. Each delivery stands alone: one failing subscriber is recorded in `failures()` and never keeps
-the message from the others. Subscriptions are confirmed at once (there is no one to click a link).
+the message from the others, and its delivery is retried (SNS's default policy: 3 retries, 20 s apart). Subscriptions are confirmed at once (there is no one to click a link).
 
 Protocols: `http`/`https` (POST of the notification JSON), `email` (the message text) and `email-json`
 (the notification JSON) over SMTP, and local ones: `console` (printed), `file` (Endpoint is a path; one
@@ -48,6 +48,9 @@ MAX_BATCH = 10
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,256}$")
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_\-]{1,80}$")
 DEFAULT_EMAIL_SUBJECT = "AWS Notification Message"
+# SNS's default delivery policy for HTTP/S (applied here to every protocol): 3 retries, 20 s apart.
+RETRIES = 3
+RETRY_DELAY_SECONDS = 20.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS topics (arn TEXT PRIMARY KEY, name TEXT NOT NULL, attributes TEXT NOT NULL);
@@ -58,6 +61,10 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 CREATE TABLE IF NOT EXISTS messages (
     id TEXT PRIMARY KEY, topic TEXT NOT NULL, subject TEXT, message TEXT NOT NULL, attributes TEXT NOT NULL,
     at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS retries (
+    id INTEGER PRIMARY KEY, subscription TEXT NOT NULL, message_id TEXT NOT NULL, body TEXT NOT NULL,
+    attempts INTEGER NOT NULL, due REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY, subscription TEXT NOT NULL, message_id TEXT NOT NULL, error TEXT NOT NULL,
@@ -126,6 +133,8 @@ class Topics:
         self._db.executescript(SCHEMA)
         self._callables: dict[str, Callable[[Any], None]] = {}
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sns-delivery")
+        self._stopping = threading.Event()
+        self._retrier: threading.Thread | None = None
         self._subscriptions: dict[str, _Subscription] = {}
         for arn, topic, protocol, endpoint, attributes in self._query("SELECT * FROM subscriptions"):
             self._subscriptions[arn] = _Subscription(arn, topic, protocol, endpoint, json.loads(attributes))
@@ -140,6 +149,9 @@ class Topics:
             self._db.execute(sql, parameters)  # autocommit: durable when it returns
 
     def close(self) -> None:
+        self._stopping.set()
+        if self._retrier is not None:
+            self._retrier.join(timeout=10)
         self._pool.shutdown(wait=True)
         with self._lock:
             self._db.close()
@@ -358,19 +370,19 @@ class Topics:
 
         def deliver_one(choice: tuple[_Subscription, str]) -> None:
             subscription, body = choice
-            try:
-                self._deliver(
-                    subscription,
-                    message_id=message_id,
-                    body=body,
-                    subject=subject,
-                    attributes=attributes,
-                    sent_at=sent_at,
-                )
-            except Exception as error:  # one subscriber's failure never reaches the others
+            failed = self._attempt(
+                subscription,
+                message_id=message_id,
+                body=body,
+                subject=subject,
+                attributes=attributes,
+                sent_at=sent_at,
+            )
+            if failed:
                 self._write(
-                    "INSERT INTO failures (subscription, message_id, error, at) VALUES (?, ?, ?, ?)",
-                    (subscription.arn, message_id, f"{type(error).__name__}: {error}", self.clock()),
+                    "INSERT INTO retries (subscription, message_id, body, attempts, due) "
+                    "VALUES (?, ?, ?, 1, ?)",
+                    (subscription.arn, message_id, body, self.clock() + RETRY_DELAY_SECONDS),
                 )
 
         if len(chosen) == 1:
@@ -380,6 +392,81 @@ class Topics:
             # does not hold back the others; Publish answers when every attempt has ended.
             list(self._pool.map(deliver_one, chosen))
         return message_id
+
+    def _attempt(
+        self,
+        subscription: _Subscription,
+        *,
+        message_id: str,
+        body: str,
+        subject: str | None,
+        attributes: dict[str, dict[str, Any]],
+        sent_at: float,
+    ) -> bool:
+        """Deliver once; on failure record why (in `failures()`) and return True."""
+        try:
+            self._deliver(
+                subscription,
+                message_id=message_id,
+                body=body,
+                subject=subject,
+                attributes=attributes,
+                sent_at=sent_at,
+            )
+        except Exception as error:  # one subscriber's failure never reaches the others
+            self._write(
+                "INSERT INTO failures (subscription, message_id, error, at) VALUES (?, ?, ?, ?)",
+                (subscription.arn, message_id, f"{type(error).__name__}: {error}", self.clock()),
+            )
+            return True
+        return False
+
+    def redeliver(self) -> int:
+        """Retry the failed deliveries that are due; the number delivered this time. After RETRIES
+        retries a delivery is given up (every attempt stays in `failures()`)."""
+        now = self.clock()
+        rows = self._query(
+            "SELECT r.id, r.subscription, r.message_id, r.body, r.attempts, m.subject, m.attributes, m.at "
+            "FROM retries r JOIN messages m ON m.id = r.message_id WHERE r.due <= ? ORDER BY r.due, r.id",
+            (now,),
+        )
+        delivered = 0
+        for retry_id, arn, message_id, body, attempts, subject, attributes, sent_at in rows:
+            subscription = self._subscriptions.get(arn)
+            failed = subscription is None or self._attempt(
+                subscription,
+                message_id=message_id,
+                body=body,
+                subject=subject,
+                attributes=json.loads(attributes),
+                sent_at=sent_at,
+            )
+            if not failed:
+                delivered += 1
+            if not failed or subscription is None or attempts >= RETRIES:
+                self._write("DELETE FROM retries WHERE id = ?", (retry_id,))
+            else:
+                self._write(
+                    "UPDATE retries SET attempts = ?, due = ? WHERE id = ?",
+                    (attempts + 1, self.clock() + RETRY_DELAY_SECONDS, retry_id),
+                )
+        return delivered
+
+    def pending_retries(self) -> int:
+        ((count,),) = self._query("SELECT COUNT(*) FROM retries")
+        return count
+
+    def start(self, poll_seconds: float = 1.0) -> None:
+        """Retry failed deliveries in the background (idempotent); `close()` stops it."""
+        if self._retrier is not None:
+            return
+
+        def run() -> None:
+            while not self._stopping.wait(poll_seconds):
+                self.redeliver()
+
+        self._retrier = threading.Thread(target=run, name="sns-redelivery", daemon=True)
+        self._retrier.start()
 
     def _deliver(
         self,

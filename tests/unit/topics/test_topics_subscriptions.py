@@ -80,7 +80,7 @@ def test_email_goes_over_smtp(sma_home: Path, smtp_sink) -> None:
     topics.subscribe(topic, "email-json", "robot@example.test")
     topics.publish(TopicArn=topic, Message="Negative message from @ana", Subject="Negative message")
     assert topics.failures() == []
-    plain, as_json = smtp_sink.messages
+    plain, as_json = sorted(smtp_sink.messages, key=lambda message: message["to"])  # sent side by side
     assert plain["to"] == ["<ops@example.test>"] and plain["from"] == "<bot@example.test>"
     assert "Subject: Negative message" in plain["data"]
     assert "Negative message from @ana" in plain["data"]
@@ -241,3 +241,63 @@ def test_a_slow_subscriber_does_not_hold_back_the_others(topics: Topics, topic: 
     topics.subscribe_callable(topic, lambda notification: fast_delivered.set())
     topics.publish(TopicArn=topic, Message="x")
     assert outcome == [True]
+
+
+def test_failed_deliveries_are_retried_as_snss_default_policy(sma_home: Path, http_sink) -> None:
+    now = [1767225600.0]
+    topics = Topics(clock=lambda: now[0])
+    topic = topics.create_topic(Name="alerts")["TopicArn"]
+    topics.subscribe(topic, "http", http_sink.url)
+    http_sink.status = 503
+    message_id = topics.publish(TopicArn=topic, Message="eventually", Subject="S")["MessageId"]
+    assert (len(http_sink.requests), topics.pending_retries()) == (1, 1)
+    now[0] += 19
+    assert topics.redeliver() == 0
+    assert len(http_sink.requests) == 1  # not due yet: 20 s between attempts
+    now[0] += 1
+    assert topics.redeliver() == 0  # second attempt, still failing
+    http_sink.status = 200
+    now[0] += 20
+    assert topics.redeliver() == 1
+    assert topics.pending_retries() == 0
+    bodies = [json.loads(request["body"]) for request in http_sink.requests]
+    assert [(b["MessageId"], b["Message"], b["Subject"]) for b in bodies] == [
+        (message_id, "eventually", "S")
+    ] * 3
+    assert len(topics.failures()) == 2
+    topics.close()
+
+
+def test_deliveries_are_given_up_after_three_retries(sma_home: Path, http_sink) -> None:
+    now = [1767225600.0]
+    topics = Topics(clock=lambda: now[0])
+    topic = topics.create_topic(Name="alerts")["TopicArn"]
+    topics.subscribe(topic, "http", http_sink.url)
+    http_sink.status = 500
+    topics.publish(TopicArn=topic, Message="never")
+    for _ in range(5):
+        now[0] += 20
+        topics.redeliver()
+    assert len(http_sink.requests) == 4  # the first attempt and 3 retries
+    assert topics.pending_retries() == 0
+    assert len(topics.failures()) == 4
+    topics.close()
+
+
+def test_retries_survive_a_restart_and_run_in_the_background(sma_home: Path, http_sink) -> None:
+    first = Topics(clock=lambda: 0.0)
+    topic = first.create_topic(Name="alerts")["TopicArn"]
+    first.subscribe(topic, "http", http_sink.url)
+    http_sink.status = 500
+    first.publish(TopicArn=topic, Message="kept")
+    first.close()
+    http_sink.status = 200
+    second = Topics()  # the real clock: the retry is long due
+    second.start(poll_seconds=0.01)
+    deadline = threading.Event()
+    for _ in range(500):
+        if second.pending_retries() == 0:
+            break
+        deadline.wait(0.01)
+    second.close()
+    assert [json.loads(r["body"])["Message"] for r in http_sink.requests] == ["kept", "kept"]
