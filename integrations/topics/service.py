@@ -3,7 +3,8 @@
 Shapes and errors follow the SNS API. A published message is committed to SQLite (under
 `state_dir("topics")`) before Publish answers, then fanned out to each subscription whose filter policy
 it passes. Each delivery stands alone: one failing subscriber is recorded in `failures()` and never keeps
-the message from the others, and its delivery is retried (SNS's default policy: 3 retries, 20 s apart). Subscriptions are confirmed at once (there is no one to click a link).
+the message from the others, and its delivery is retried (SNS's default policy: 3 retries, 20 s apart).
+Subscriptions are confirmed at once (there is no one to click a link).
 
 Protocols: `http`/`https` (POST of the notification JSON), `email` (the message text) and `email-json`
 (the notification JSON) over SMTP, and local ones: `console` (printed), `file` (Endpoint is a path; one
