@@ -18,6 +18,7 @@ from rich.table import Table
 
 DEFAULT_DIRECTORY = Path("workflows")
 DEFINITION_GLOB = "*.asl.json"
+MOCK_SUFFIX = ".mock.json"
 PIPED_WIDTH = 140
 
 group = typer.Typer(
@@ -206,6 +207,9 @@ def run_command(
         ),
     ] = None,
     substitution: Annotated[list[str] | None, SUBSTITUTION] = None,
+    machine_type: Annotated[
+        str, typer.Option("--type", help="STANDARD or EXPRESS (Express: 5-minute limit, express ARNs).")
+    ] = "STANDARD",
     real_time: Annotated[
         bool,
         typer.Option(
@@ -222,8 +226,13 @@ def run_command(
     console = _console()
     if (mock_config is None) != (case is None):
         raise _usage_error("--mock-config and --case go together: give both or neither")
+    if machine_type not in ("STANDARD", "EXPRESS"):
+        raise _usage_error(f"--type must be STANDARD or EXPRESS, got {machine_type!r}")
     payload = _read_input(input_text)
-    options: dict[str, Any] = {"clock": SystemClock() if real_time else ManualClock()}
+    options: dict[str, Any] = {
+        "clock": SystemClock() if real_time else ManualClock(),
+        "state_machine_type": machine_type,
+    }
     if name is not None:
         options["name"] = name
     substitutions = _substitutions(substitution)
@@ -251,36 +260,51 @@ def run_command(
 @group.command("test")
 def test_command(
     name: Annotated[
-        str, typer.Argument(help="State machine name: runs workflows/NAME.asl.json with NAME.mock.json.")
-    ],
+        str | None,
+        typer.Argument(
+            help="State machine NAME: runs NAME.asl.json with NAME.mock.json; default: every NAME.mock.json."
+        ),
+    ] = None,
     *,
-    case: Annotated[str | None, typer.Option("--case", help="Run only this test case.")] = None,
+    case: Annotated[str | None, typer.Option("--case", help="Run only this test case (needs NAME).")] = None,
     directory: Annotated[Path, typer.Option("--dir", help="Where the NAME.* files are.")] = DEFAULT_DIRECTORY,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each case's trace.")] = False,
 ) -> None:
-    """Run the mock-config test cases of a state machine and print pass/fail per case; exit 1 on a failure."""
+    """Run the mock-config test cases of state machines and print pass/fail per case; exit 1 on a failure."""
     from workflows.engine import DefinitionError, ManualClock
     from workflows.harness.definition import DefinitionFileError
     from workflows.harness.mock_config import MockConfigError
-    from workflows.harness.suite import SuiteError, load_suite
+    from workflows.harness.suite import SuiteError, load_suite, suite_names
 
     console = _console()
-    try:
-        suite = load_suite(name, directory)
-        results = [suite.run(each, clock=ManualClock()) for each in ([case] if case else list(suite.cases))]
-    except (DefinitionFileError, MockConfigError, SuiteError) as exc:
-        raise _usage_error(str(exc)) from None
-    except DefinitionError as exc:
-        raise _usage_error(f"{name}: cannot run: {exc} (sma workflow validate lists every problem)") from None
-    for result in results:
+    if case is not None and name is None:
+        raise _usage_error("--case needs the state machine NAME")
+    names = [name] if name is not None else suite_names(directory)
+    if not names:
+        console.print(f"No {directory / ('*' + MOCK_SUFFIX)} files found: no test cases to run.")
+        return
+    results = []
+    for each in names:
+        try:
+            suite = load_suite(each, directory)
+            results += [
+                (each, suite.run(one, clock=ManualClock())) for one in ([case] if case else suite.cases)
+            ]
+        except (DefinitionFileError, MockConfigError, SuiteError) as exc:
+            raise _usage_error(str(exc)) from None
+        except DefinitionError as exc:
+            raise _usage_error(
+                f"{each}: cannot run: {exc} (sma workflow validate lists every problem)"
+            ) from None
+    for machine, result in results:
         if verbose:
             _print_trace(console, result.execution)
         mark = "[green]PASS[/green]" if result.passed else "[red]FAIL[/red]"
-        console.print(f"{mark} {escape(name)} #{escape(result.case.name)}")
+        console.print(f"{mark} {escape(machine)} #{escape(result.case.name)}")
         for failure in result.failures:
             for line in failure.splitlines():
                 console.print(f"     {escape(line)}")
-    failed = sum(not result.passed for result in results)
+    failed = sum(not result.passed for _, result in results)
     console.print(f"{len(results) - failed} passed, {failed} failed")
     if failed:
         raise typer.Exit(1)

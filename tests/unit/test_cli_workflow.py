@@ -141,6 +141,7 @@ def test_run_reads_input_from_a_file(project: Path) -> None:
         (["hello.asl.json", "--input", "{nope"], "error: --input is not valid JSON (line 1, column 2"),
         (["hello.asl.json", "--input", "@absent.json"], "error: --input file absent.json not found"),
         (["hello.asl.json", "--case", "X"], "error: --mock-config and --case go together"),
+        (["hello.asl.json", "--type", "BATCH"], "error: --type must be STANDARD or EXPRESS, got 'BATCH'"),
         (
             ["workflows/triage.asl.json", "--mock-config", "workflows/triage.mock.json", "--case", "Sunny"],
             "error: workflows/triage.mock.json: state machine 'triage' has no test case 'Sunny'",
@@ -275,3 +276,34 @@ def test_validate_reports_an_unreadable_mock_config(project: Path) -> None:
         "error workflows/triage.mock.json: no test cases for state machine 'triage' under StateMachines"
         in (result.output)
     )
+
+
+def test_test_without_a_name_runs_every_suite(project: Path) -> None:
+    for path in FIXTURES.glob("images.*.json"):
+        shutil.copy(path, project / "workflows" / path.name)
+    result = invoke("test")
+    assert result.exit_code == 1  # images' case has no tests file entry: it gets {} and cannot succeed
+    assert "PASS triage #Negative" in result.output
+    assert "FAIL images #TwoPhotos" in result.output
+    assert "7 passed, 1 failed" in result.output
+
+
+def test_test_without_suites_or_with_case_but_no_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("test")
+    assert result.exit_code == 0
+    assert "No workflows/*.mock.json files found: no test cases to run." in result.output
+    result = invoke("test", "--case", "Negative")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: --case needs the state machine NAME"
+
+
+def test_run_an_express_execution(project: Path) -> None:
+    wait = {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 600, "End": True}}}
+    path = write(project / "nap.asl.json", wait)
+    assert invoke("run", str(path)).exit_code == 0
+    result = invoke("run", str(path), "--type", "EXPRESS")
+    assert result.exit_code == 1  # an Express execution stops after five minutes
+    assert "Status: TIMED_OUT" in result.output

@@ -115,6 +115,16 @@ def _assert_status(execution: Execution, status: str) -> None:
         raise AssertionError(f"expected status {status}, got {execution.status}")
 
 
+def suite_names(directory: str | Path = "workflows") -> list[str]:
+    """The state machines in `directory` that have both a definition and a mock config."""
+    directory = Path(directory)
+    return sorted(
+        path.name.removesuffix(MOCK_SUFFIX)
+        for path in directory.glob(f"*{MOCK_SUFFIX}")
+        if (directory / path.name.replace(MOCK_SUFFIX, DEFINITION_SUFFIX)).is_file()
+    )
+
+
 def load_suite(name: str, directory: str | Path = "workflows") -> Suite:
     """The suite of state machine `name` from its files in `directory`."""
     directory = Path(directory)

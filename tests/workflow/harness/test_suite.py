@@ -101,3 +101,11 @@ def test_bad_json_in_the_tests_file(suite_dir: Path) -> None:
 def test_unknown_case_when_running(fixtures: Path) -> None:
     with pytest.raises(SuiteError, match=r"state machine 'triage' has no test case 'Sunny'"):
         load_suite("triage", fixtures).run("Sunny")
+
+
+def test_suite_names_are_the_machines_with_a_definition_and_a_mock_config(suite_dir: Path) -> None:
+    from workflows.harness.suite import suite_names
+
+    (suite_dir / "orphan.mock.json").write_text("{}")
+    (suite_dir / "lonely.asl.json").write_text("{}")
+    assert suite_names(suite_dir) == ["triage"]
