@@ -50,6 +50,10 @@ class ManualClock:
 
     advance = sleep
 
+    def advance_to(self, moment: datetime) -> None:
+        """Set the clock to `moment` (also backwards: only the engine does this, to cut work off)."""
+        self._now = moment
+
     def fork(self, at: datetime | None = None) -> ManualClock:
         child = ManualClock(at or self._now)
         child.slept = self.slept  # one record of all delays, in the order they were simulated

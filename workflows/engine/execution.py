@@ -162,6 +162,8 @@ def execute(
         scope.event("ExecutionFailed", "executionFailedEventDetails", details)
     except ExecutionTimedOut:
         status, error, cause = "TIMED_OUT", "States.Timeout", "The execution timed out."
+        if run.deadline is not None and isinstance(clock, ManualClock) and clock.now() > run.deadline:
+            clock.advance_to(run.deadline)  # work that overran the deadline was cut off at it
         scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": error, "cause": cause})
     return Execution(
         name=execution_name,

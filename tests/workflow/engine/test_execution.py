@@ -173,3 +173,25 @@ def test_changing_an_output_does_not_change_the_next_execution():
 def test_resultpath_must_write_into_the_input():
     with pytest.raises(DefinitionError, match="must start with"):
         execute(single({"Type": "Pass", "ResultPath": "$$.Execution.Id"}), {})
+
+
+def test_a_task_running_past_the_execution_timeout_times_the_execution_out_at_the_deadline():
+    resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+
+    def slow(arguments, invocation):
+        invocation.clock.sleep(50)
+        return "late"
+
+    execution = execute(
+        single({"Type": "Task", "Resource": resource}, TimeoutSeconds=20), {}, handlers={resource: slow}
+    )
+    assert execution.status == "TIMED_OUT"
+    assert execution.duration == 20
+
+
+def test_parallel_join_links_the_next_event_to_the_last_branch_event():
+    branch = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    definition = single({"Type": "Parallel", "Branches": [branch, branch]})
+    events = {event["type"] + str(event["id"]): event for event in execute(definition, {}).history}
+    succeeded = next(event for key, event in events.items() if key.startswith("ParallelStateSucceeded"))
+    assert succeeded["previousEventId"] == succeeded["id"] - 1

@@ -81,6 +81,7 @@ class TaskState(WorkState):
         started = scope.clock.now()
         try:
             result = run.dispatcher.dispatch(resource, invocation)
+            run.check_deadline(scope.clock.now())
             self._check_time(scope, invocation, started, timeout, heartbeat)
             try:
                 result_json = to_json(result)
