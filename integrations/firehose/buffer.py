@@ -69,6 +69,12 @@ class Buffer:
             )
             return cursor.rowcount == 1
 
+    def set_destination(self, name: str, destination: dict) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE streams SET destination = ? WHERE name = ?", (json.dumps(destination), name)
+            )
+
     def streams(self) -> list[tuple[str, dict, float]]:
         with self._lock:
             rows = self._db.execute("SELECT name, destination, created FROM streams ORDER BY name").fetchall()

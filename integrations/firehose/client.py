@@ -134,6 +134,30 @@ class FirehoseClient:
             **_meta(),
         }
 
+    def update_destination(
+        self,
+        *,
+        DeliveryStreamName: str,
+        CurrentDeliveryStreamVersionId: str,
+        DestinationId: str,
+        ExtendedS3DestinationUpdate: Mapping[str, Any] | None = None,
+        S3DestinationUpdate: Mapping[str, Any] | None = None,
+        **_options: Any,
+    ) -> dict[str, Any]:
+        """Merge the update into the destination (Firehose's UpdateDestination; the version stays "1")."""
+        config = self.streams.config(DeliveryStreamName)
+        if DestinationId != "destinationId-000000000001":
+            raise ServiceError(SERVICE, "InvalidArgumentException", f"Destination {DestinationId} not found.")
+        if CurrentDeliveryStreamVersionId != "1":
+            raise ServiceError(
+                SERVICE,
+                "ConcurrentModificationException",
+                "CurrentDeliveryStreamVersionId is not current (1).",
+            )
+        update = ExtendedS3DestinationUpdate or S3DestinationUpdate or {}
+        self.streams.update(DeliveryStreamName, {**config.api_shape, **update})
+        return _meta()
+
     def list_delivery_streams(self, **_options: Any) -> dict[str, Any]:
         return {"DeliveryStreamNames": self.streams.names(), "HasMoreDeliveryStreams": False, **_meta()}
 

@@ -62,6 +62,21 @@ class DeliveryStreams:
             self._created[name] = self.clock()
         return True
 
+    def update(self, name: str, destination: dict[str, Any]) -> None:
+        """Replace a stream's destination (UpdateDestination); records already buffered keep flowing,
+        delivered with the new configuration."""
+        config = from_api(name, destination)
+        self.config(name)
+        with self._lock:
+            self.buffer.set_destination(name, destination)
+            self._configs[name] = config
+
+    def ensure(self, name: str, destination: dict[str, Any]) -> None:
+        """Create the stream, or bring an existing one's destination up to date (for a local cloud that
+        is rebuilt from its topology on every start)."""
+        if not self.create(name, destination) and self.config(name).api_shape != destination:
+            self.update(name, destination)
+
     def config(self, name: str) -> DeliveryStreamConfig:
         with self._lock:
             if name not in self._configs:  # created by another process since we started

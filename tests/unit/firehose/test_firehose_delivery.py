@@ -278,3 +278,26 @@ def test_timestamp_patterns_with_separators_and_random_strings(s3, clock) -> Non
     client.streams.flush()
     [key] = keys(s3)
     assert key.startswith("events/detail_type=TWEET_SENT/2025/10/09/08/topology-like-1-2025-10-09-08-53-20-")
+
+
+def test_update_destination_and_ensure_change_where_records_go(firehose, s3, clock) -> None:
+    firehose.put_record(DeliveryStreamName="lake", Record={"Data": b"1"})
+    firehose.update_destination(
+        DeliveryStreamName="lake",
+        CurrentDeliveryStreamVersionId="1",
+        DestinationId="destinationId-000000000001",
+        ExtendedS3DestinationUpdate={"Prefix": "v2/"},
+    )
+    firehose.streams.flush()
+    assert keys(s3)[0].startswith("v2/2025/10/09/08/")
+    restarted = DeliveryStreams(s3.store, clock=clock)  # the change is durable
+    assert restarted.config("lake").prefix == "v2/"
+    restarted.ensure("lake", destination(Prefix="v3/"))
+    restarted.ensure("new", destination())
+    assert DeliveryStreams(s3.store, clock=clock).config("lake").prefix == "v3/"
+    assert sorted(restarted.names()) == ["lake", "new"]
+    with pytest.raises(ServiceError) as bad:
+        firehose.update_destination(
+            DeliveryStreamName="lake", CurrentDeliveryStreamVersionId="1", DestinationId="other"
+        )
+    assert bad.value.code == "InvalidArgumentException"
