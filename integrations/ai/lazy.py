@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -17,6 +18,9 @@ class LazyModel(Generic[T]):
         self.name = name
         self._loader = loader
         self._lock = threading.Lock()
+        # For models whose inference is not thread-safe (dlib's DNN keeps scratch tensors, spaCy makes
+        # no promise): callers hold this while they use the model. On 2 cores it costs little.
+        self.inference_lock = threading.Lock()
         self._value: T | None = None
         self.load_seconds: float | None = None
 
@@ -34,6 +38,13 @@ class LazyModel(Generic[T]):
                 self._value = self._loader()
                 self.load_seconds = time.perf_counter() - started
             return self._value
+
+    @contextmanager
+    def exclusive(self) -> Iterator[T]:
+        """The model, loaded if need be, held by this thread alone until the block ends."""
+        model = self.get()
+        with self.inference_lock:
+            yield model
 
 
 REGISTRY: dict[str, LazyModel[object]] = {}

@@ -216,3 +216,20 @@ def test_bad_requests_get_rekognition_errors(rekognition, operation, request_, c
         rekognition.operations()[operation](request_)
     assert caught.value.code == code
     assert code in declared_errors("rekognition", operation)
+
+
+def test_concurrent_requests_give_the_same_answers_as_one_at_a_time(photo, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    images = [photo(name) for name in ("astronaut", "chelsea", "astronaut", "coffee")] * 2
+
+    def faces(data):
+        service = Rekognition(store=FaceStore(tmp_path))  # no shared cache: every call does the work
+        return [
+            face["BoundingBox"] for face in service.detect_faces({"Image": {"Bytes": data}})["FaceDetails"]
+        ]
+
+    alone = [faces(data) for data in images]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(faces, images))
+    assert together == alone

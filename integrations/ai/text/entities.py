@@ -60,7 +60,9 @@ def detect(text: str) -> list[dict[str, object]]:
             found.append(_entity(text, match.start(), match.end(), entity_type, RULE_SCORE))
             taken.append((match.start(), match.end()))
     precision = _type_precision()
-    for ent in SPACY_EN.get()(text).ents:
+    with SPACY_EN.exclusive() as nlp:
+        document = nlp(text)
+    for ent in document.ents:
         start, end = ent.start_char, ent.end_char
         # spaCy sometimes tags part of a handle or URL; the rule's reading of that span wins.
         if any(start < stop and end > begin for begin, stop in taken):

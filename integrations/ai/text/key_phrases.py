@@ -23,7 +23,9 @@ def detect(text: str) -> list[dict[str, object]]:
     for match in _TAGS.finditer(text):
         phrases.append(_phrase(text, match.start(), match.end(), TAG_SCORE))
         taken.append((match.start(), match.end()))
-    for chunk in SPACY_EN.get()(text).noun_chunks:
+    with SPACY_EN.exclusive() as nlp:
+        chunks = list(nlp(text).noun_chunks)
+    for chunk in chunks:
         if all(token.pos_ == "PRON" or token.is_punct for token in chunk):
             continue
         start, end = chunk.start_char, chunk.end_char

@@ -98,20 +98,17 @@ class Face:
 
 def detect(pixels: np.ndarray) -> list[Face]:
     """Faces in an RGB image, most confident first."""
-    import dlib
-
-    detector, predictor, _ = DLIB_FACES.get()
     scale = min(1.0, MAX_SIDE / max(pixels.shape[:2]))
     work = pixels if scale == 1.0 else _resize(pixels, scale)
     upsample = 1 if max(work.shape[:2]) < SMALL_SIDE else 0
-    rects, scores, _ = detector.run(work, upsample, DETECTION_THRESHOLD)
     faces = []
-    for rect, score in zip(rects, scores, strict=True):
-        shape = predictor(work, rect)
-        points = np.array([[part.x, part.y] for part in shape.parts()], dtype=float) / scale
-        edges = (rect.left() / scale, rect.top() / scale, rect.right() / scale, rect.bottom() / scale)
-        faces.append(Face(edges, float(score), points, shape, scale))
-    del dlib
+    with DLIB_FACES.exclusive() as (detector, predictor, _recogniser):
+        rects, scores, _kinds = detector.run(work, upsample, DETECTION_THRESHOLD)
+        for rect, score in zip(rects, scores, strict=True):
+            shape = predictor(work, rect)
+            points = np.array([[part.x, part.y] for part in shape.parts()], dtype=float) / scale
+            edges = (rect.left() / scale, rect.top() / scale, rect.right() / scale, rect.bottom() / scale)
+            faces.append(Face(edges, float(score), points, shape, scale))
     return sorted(faces, key=lambda face: face.score, reverse=True)
 
 
@@ -125,9 +122,9 @@ def _resize(pixels: np.ndarray, scale: float) -> np.ndarray:
 
 def embedding(pixels: np.ndarray, face: Face) -> np.ndarray:
     """dlib's 128-d face descriptor; two photos of one person are usually closer than 0.6 apart."""
-    _, _, recogniser = DLIB_FACES.get()
     work = pixels if face.scale == 1.0 else _resize(pixels, face.scale)
-    return np.array(recogniser.compute_face_descriptor(work, face.shape), dtype=float)
+    with DLIB_FACES.exclusive() as (_detector, _predictor, recogniser):
+        return np.array(recogniser.compute_face_descriptor(work, face.shape), dtype=float)
 
 
 def _point(face: Face, name: str) -> np.ndarray:
