@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from integrations.errors import ServiceError
@@ -36,7 +37,7 @@ class DeliveryStreams:
     """Every delivery stream of the local cloud, their durable buffer and their deliveries."""
 
     def __init__(
-        self, objects: ObjectStore | None = None, *, clock: Clock = time.time, path: Any = None
+        self, objects: ObjectStore | None = None, *, clock: Clock = time.time, path: Path | None = None
     ) -> None:
         self.objects = objects if objects is not None else ObjectStore()
         self.clock = clock

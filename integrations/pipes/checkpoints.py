@@ -29,6 +29,7 @@ class Checkpoints:
     def __init__(self, path: Path | None = None) -> None:
         self._lock = threading.Lock()
         target = path if path is not None else state_dir("pipes") / "checkpoints.sqlite"
+        target.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(target, check_same_thread=False, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")

@@ -74,6 +74,7 @@ class StreamStore:
 
     def __init__(self, path: Path | None = None, clock: Clock = time.time) -> None:
         self.path = path if path is not None else state_dir("stream") / "stream.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.clock = clock
         self._lock = threading.RLock()
         self._last_trim: dict[str, float] = {}

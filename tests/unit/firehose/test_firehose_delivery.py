@@ -301,3 +301,8 @@ def test_update_destination_and_ensure_change_where_records_go(firehose, s3, clo
             DeliveryStreamName="lake", CurrentDeliveryStreamVersionId="1", DestinationId="other"
         )
     assert bad.value.code == "InvalidArgumentException"
+
+
+def test_a_buffer_in_a_folder_that_does_not_exist_yet(s3, tmp_path) -> None:
+    streams = DeliveryStreams(s3.store, path=tmp_path / "new" / "buffer.sqlite3")
+    assert streams.names() == []

@@ -278,3 +278,9 @@ def test_invalid_templates_and_missing_streams_are_refused(kinesis) -> None:
     with pytest.raises(ServiceError) as missing:
         Pipe(from_api("p", "nope", {}), kinesis, Recorder())
     assert missing.value.code == "ValidationException"
+
+
+def test_checkpoints_in_a_folder_that_does_not_exist_yet(tmp_path) -> None:
+    checkpoints = Checkpoints(tmp_path / "new" / "checkpoints.sqlite3")
+    checkpoints.set("p", 0, 5)
+    assert checkpoints.get("p", 0) == 5

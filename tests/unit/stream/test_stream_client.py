@@ -212,3 +212,9 @@ def test_acknowledged_records_survive_a_new_client(sma_home, clock) -> None:
     description = second.describe_stream(StreamName="ingress")["StreamDescription"]
     assert description["StreamARN"].endswith(":stream/ingress") and len(description["Shards"]) == 1
     assert set(description) <= set(MODEL.shape_for("StreamDescription").members)
+
+
+def test_a_state_file_in_a_folder_that_does_not_exist_yet(tmp_path, clock) -> None:
+    client = KinesisClient(path=tmp_path / "new" / "folder" / "streams.sqlite3", clock=clock)
+    client.create_stream(StreamName="s", ShardCount=1)
+    assert (tmp_path / "new" / "folder" / "streams.sqlite3").exists()
