@@ -21,7 +21,7 @@ OR = "$or"
 class ObjectCondition:
     """All the fields of one pattern object, plus any `$or` groups at that level."""
 
-    __slots__ = ("fields", "or_groups")
+    __slots__ = ("absences", "fields", "or_groups", "presences")
 
     def __init__(
         self,
@@ -31,6 +31,10 @@ class ObjectCondition:
         # Leaves first: they are cheap and most often decide the answer.
         self.fields = sorted(fields, key=lambda item: isinstance(item[1], ObjectCondition))
         self.or_groups = or_groups
+        # Inside an array of objects, a field required absent must be absent from every element (the
+        # event has no value at that path at all), while the other fields must hold in one element.
+        self.absences = [(name, c) for name, c in self.fields if _only_absence(c)]
+        self.presences = [(name, c) for name, c in self.fields if not _only_absence(c)]
 
     def matches(self, value: Any) -> bool:
         if isinstance(value, dict):
@@ -38,15 +42,27 @@ class ObjectCondition:
         if isinstance(value, list):
             objects = [item for item in value if isinstance(item, dict)]
             if objects:
-                return any(self.matches_object(item) for item in objects)
+                return all(self._holds(self.absences, item) for item in objects) and any(
+                    self._holds(self.presences, item) and self._or_groups_hold(item) for item in objects
+                )
         return self.matches_object({})  # not an object: every field below it is absent
 
     def matches_object(self, value: dict[str, Any]) -> bool:
+        return self._holds(self.fields, value) and self._or_groups_hold(value)
+
+    @staticmethod
+    def _holds(fields: list[tuple[str, LeafCondition | ObjectCondition]], value: dict[str, Any]) -> bool:
         get = value.get
-        for name, condition in self.fields:
+        for name, condition in fields:  # noqa: SIM110 - the hot path: a loop beats all() over a generator
             if not condition.matches(get(name, ABSENT)):
                 return False
+        return True
+
+    def _or_groups_hold(self, value: dict[str, Any]) -> bool:
         return all(any(option.matches_object(value) for option in group) for group in self.or_groups)
+
+    def only_absence(self) -> bool:
+        return bool(self.fields) and not self.presences and not self.or_groups
 
     def combinations(self) -> int:
         """How many AND-combinations of values the pattern expands to (SNS caps this)."""
@@ -59,6 +75,13 @@ class ObjectCondition:
         for group in self.or_groups:
             total *= sum(option.combinations() for option in group)
         return total
+
+
+def _only_absence(condition: LeafCondition | ObjectCondition) -> bool:
+    """Whether a condition asks only that fields be absent (`{"exists": false}` and nothing else)."""
+    if isinstance(condition, ObjectCondition):
+        return condition.only_absence()
+    return condition.exists_false and _value_count(condition) == 1
 
 
 def _value_count(condition: LeafCondition) -> int:

@@ -298,3 +298,31 @@ def test_null_values_and_empty_strings() -> None:
     assert matches({"detail": {"eventVersion": [""], "responseElements": [None]}}, event)
     assert not matches({"detail": {"eventVersion": [None]}}, event)
     assert not matches({"detail": {"responseElements": [""]}}, event)
+
+
+@pytest.mark.parametrize(
+    ("images", "expected"),
+    [
+        (None, True),  # no Images at all
+        ([], True),
+        ([{"Error": "unreadable"}], True),
+        ([{"Key": "a.jpg"}], False),
+        ([{"Error": "unreadable"}, {"Key": "a.jpg"}], False),  # one image has a Key: the path exists
+        ([{"Key": "a.jpg"}, {"Key": "b.jpg"}], False),
+    ],
+)
+def test_exists_false_inside_arrays_means_absent_from_every_element(images: Any, expected: bool) -> None:
+    pattern = {"detail": {"Analysis": {"Images": {"Key": [{"exists": False}]}}}}
+    analysis = {} if images is None else {"Images": images}
+    assert matches(pattern, {"detail": {"Analysis": analysis}}) is expected
+
+
+def test_absence_and_presence_inside_arrays_of_objects() -> None:
+    event = {"users": [{"name": "ana", "role": "admin"}, {"name": "bo"}]}
+    # bo has no role, but ana has one: the path users.role exists in the event
+    assert not matches({"users": {"name": ["bo"], "role": [{"exists": False}]}}, event)
+    assert matches({"users": {"name": ["bo"], "team": [{"exists": False}]}}, event)
+    assert not matches({"users": {"name": ["cy"], "team": [{"exists": False}]}}, event)
+    nested = {"a": [{"b": [{"c": 1}, {"d": 2}]}, {"b": [{"d": 3}]}]}
+    assert not matches({"a": {"b": {"c": [{"exists": False}]}}}, nested)
+    assert matches({"a": {"b": {"e": [{"exists": False}], "d": [3]}}}, nested)
