@@ -187,11 +187,3 @@ def test_a_task_running_past_the_execution_timeout_times_the_execution_out_at_th
     )
     assert execution.status == "TIMED_OUT"
     assert execution.duration == 20
-
-
-def test_parallel_join_links_the_next_event_to_the_last_branch_event():
-    branch = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
-    definition = single({"Type": "Parallel", "Branches": [branch, branch]})
-    events = {event["type"] + str(event["id"]): event for event in execute(definition, {}).history}
-    succeeded = next(event for key, event in events.items() if key.startswith("ParallelStateSucceeded"))
-    assert succeeded["previousEventId"] == succeeded["id"] - 1

@@ -34,13 +34,11 @@ def run_concurrently(
     start = clock.now()
     slots = [start] * max(limit, 1)
     forks = []
-    children = []
     for index, job in enumerate(jobs):
         slot_start = heapq.heappop(slots)
         fork = clock.fork(slot_start)
         child = scope.child(prefix, fork)
         forks.append(fork)
-        children.append(child)
         try:
             value, error = job(child), None
         except Exception as exc:  # handed to on_result, which decides: the state's error or tolerated
@@ -49,12 +47,6 @@ def run_concurrently(
         if not on_result(index, value, error):
             break
     clock.join(forks)
-    _continue_after(scope, children)
-
-
-def _continue_after(scope: Scope, children: list[Scope]) -> None:
-    """The parent's next event follows the last event any branch or iteration recorded."""
-    scope.last_event = max([scope.last_event, *(child.last_event for child in children)])
 
 
 def _run_threads(
@@ -65,15 +57,12 @@ def _run_threads(
     on_result: Callable[[int, Any, BaseException | None], bool],
 ) -> None:
     stop = False
-    children: list[Scope] = []
 
     def guarded(job: Job) -> tuple[Any, BaseException | None]:
         if stop:
             return None, None
-        child = scope.child(prefix, scope.clock)
-        children.append(child)  # list.append is atomic under the GIL
         try:
-            return job(child), None
+            return job(scope.child(prefix, scope.clock)), None
         except Exception as exc:
             return None, exc
 
@@ -85,4 +74,3 @@ def _run_threads(
                 continue
             if not on_result(index, value, error):
                 stop = True
-    _continue_after(scope, children)
