@@ -46,12 +46,17 @@ def test_pattern(
     pattern: str = typer.Option(..., "--pattern", help="The event pattern: JSON, @file or file://file."),
     event: str = typer.Option(..., "--event", help="The event: JSON, @file or file://file."),
 ) -> None:
-    """Print whether EVENT matches PATTERN (`true` / `false`), like `aws events test-event-pattern`."""
-    from integrations.patterns import test_event_pattern
+    """Print whether EVENT matches PATTERN (`true` / `false`), like `aws events test-event-pattern`.
+
+    As there, the event is a whole envelope: id, account, source, time, region, resources, detail-type.
+    """
+    from integrations.patterns.compiler import MANDATORY_EVENT_FIELDS, test_event_pattern
 
     try:
         result = test_event_pattern(_argument(pattern), _argument(event))
     except ServiceError as error:
+        if error.code == "ValidationException":
+            typer.echo(f"The event must be a JSON object with {', '.join(MANDATORY_EVENT_FIELDS)}.", err=True)
         raise _fail("TestEventPattern", error) from None
     typer.echo("true" if result else "false")
 

@@ -71,7 +71,12 @@ def test_an_invalid_pattern_prints_the_exception_and_exits_2() -> None:
     )
 
 
-def test_an_invalid_event_exits_2() -> None:
-    result = run("--pattern", PATTERN, "--event", "[1]")
-    assert result.exit_code == 2
-    assert "ValidationException" in result.stderr
+def test_an_invalid_event_exits_2_and_says_what_an_event_needs() -> None:
+    for bad in ("[1]", json.dumps({"source": "TWITTER", "detail": {"Score": 1}})):
+        result = run("--pattern", PATTERN, "--event", bad)
+        assert result.exit_code == 2
+        assert (
+            "(ValidationException) when calling the TestEventPattern operation: Parameter Event is not valid."
+            in (result.stderr)
+        )
+        assert "id, account, source, time, region, resources, detail-type" in result.stderr
