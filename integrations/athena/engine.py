@@ -73,6 +73,8 @@ def execute_query(
     duck_sql = translate(sql, definitions, database)
     objects = store if store is not None else ObjectStore()
     connection = duckdb.connect(":memory:")
+    # Trino divides integers as integers (5 / 2 = 2); DuckDB's `/` would give 2.5.
+    connection.execute("SET integer_division = true")
     try:
         scanned = 0
         for table in definitions.values():

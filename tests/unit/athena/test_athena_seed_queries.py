@@ -138,6 +138,13 @@ def test_trino_functions_are_transpiled(lake: ObjectStore) -> None:
     ]
 
 
+def test_integer_division_is_trinos(lake: ObjectStore) -> None:
+    _, rows = run_query(
+        'SELECT count(*) / 2, 7 / 2, -7 / 2, 7.0 / 2 FROM "analysed-messages-table"', store=lake
+    )
+    assert rows == [(3, 3, -3, 3.5)]
+
+
 def test_an_empty_lake_answers_with_no_rows(sma_home) -> None:
     columns, rows = run_query(SEED_CELEBRITIES, store=ObjectStore())
     assert (columns, rows) == (["time", "author", "name"], [])
