@@ -20,7 +20,8 @@ class WorkflowError(Exception):
 
     def output(self) -> dict[str, str]:
         """The error output a `Catch` passes on: `{"Error": ..., "Cause": ...}`."""
-        return {"Error": self.error, "Cause": self.cause}
+        # A Fail state may leave either out; AWS then passes an empty string.
+        return {"Error": self.error or "", "Cause": self.cause or ""}
 
 
 class TaskFailure(WorkflowError):

@@ -247,3 +247,24 @@ def test_nested_map_in_parallel_paths_and_real_clock_threads():
     assert execution.output == [[1, 2], {"items": [1, 2]}]
     assert sorted(execution.states_visited) == ["P", "P/M", "P/M/Inner", "P/M/Inner", "P/N"]
     assert execution.duration < timedelta(seconds=5).total_seconds()
+
+
+def test_parallel_failed_event_is_recorded_once_after_retries():
+    definition = parallel(
+        [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}],
+        Retry=[{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
+    )
+    execution = execute(definition, {})
+    types = [event["type"] for event in execution.history]
+    assert types.count("ParallelStateStarted") == 3
+    assert types.count("ParallelStateFailed") == 1
+    assert types[-2:] == ["ParallelStateFailed", "ExecutionFailed"]
+
+
+def test_error_output_of_a_fail_state_without_error_or_cause_has_empty_strings():
+    definition = parallel(
+        [{"StartAt": "F", "States": {"F": {"Type": "Fail"}}}],
+        Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+    )
+    definition["States"]["Caught"] = {"Type": "Pass", "End": True}
+    assert execute(definition, {}).output == {"Error": "", "Cause": ""}

@@ -20,6 +20,8 @@ Setting = Callable[["Scope", Any], Any]
 class WorkState(State):
     """A state with Retry and Catch."""
 
+    failed_event: str | None = None  # the summary event a failed Parallel or Map records
+
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)
         self.retriers = compile_retriers(spec, name)
@@ -29,6 +31,8 @@ class WorkState(State):
         try:
             return self.work(scope, state_input, lambda attempt: with_retries(self.retriers, scope, attempt))
         except WorkflowError as error:
+            if self.failed_event:
+                scope.event(self.failed_event)  # once retries are exhausted, not per attempt
             catcher = next((c for c in self.catchers if matches(c.error_equals, error.error)), None)
             if catcher is None:
                 raise

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 class MapState(WorkState):
     type_name = "Map"
+    failed_event = "MapStateFailed"
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         from workflows.engine.machine import Branch
@@ -178,7 +179,6 @@ class MapState(WorkState):
             or not isinstance(failures[-1], WorkflowError)
             or self._exceeded(len(failures), len(inputs), tolerated_count, tolerated_percentage)
         ):
-            scope.event("MapStateFailed")
             if tolerant and isinstance(failures[-1], WorkflowError):
                 raise StatesExceedToleratedFailureThreshold(
                     f"The specified tolerated failure threshold was exceeded: {len(failures)} of "

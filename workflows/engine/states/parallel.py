@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from workflows.engine.errors import DefinitionError, WorkflowError
+from workflows.engine.errors import DefinitionError
 from workflows.engine.io import DataFlow
 from workflows.engine.states.branches import run_concurrently
 from workflows.engine.states.common import WorkState
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class ParallelState(WorkState):
     type_name = "Parallel"
+    failed_event = "ParallelStateFailed"
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         from workflows.engine.machine import Branch
@@ -58,10 +59,6 @@ class ParallelState(WorkState):
         jobs = [lambda child, branch=branch: branch.run(child, effective) for branch in self.branches]
         run_concurrently(scope, f"{self.name}/", jobs, 0, collect)
         if failures:
-            scope.event("ParallelStateFailed")
-            failure = failures[0]
-            if isinstance(failure, WorkflowError):
-                raise failure
-            raise failure
+            raise failures[0]
         scope.event("ParallelStateSucceeded")
         return outputs
