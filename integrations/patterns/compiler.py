@@ -40,7 +40,7 @@ class ObjectCondition:
         if isinstance(value, dict):
             return self.matches_object(value)
         if isinstance(value, list):
-            objects = [item for item in value if isinstance(item, dict)]
+            objects = _objects_in(value, [])
             if objects:
                 return all(self._holds(self.absences, item) for item in objects) and any(
                     self._holds(self.presences, item) and self._or_groups_hold(item) for item in objects
@@ -75,6 +75,16 @@ class ObjectCondition:
         for group in self.or_groups:
             total *= sum(option.combinations() for option in group)
         return total
+
+
+def _objects_in(items: list[Any], out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The objects of an event array, nested arrays flattened (as Event Ruler flattens them)."""
+    for item in items:
+        if isinstance(item, dict):
+            out.append(item)
+        elif isinstance(item, list):
+            _objects_in(item, out)
+    return out
 
 
 def _only_absence(condition: LeafCondition | ObjectCondition) -> bool:

@@ -326,3 +326,10 @@ def test_absence_and_presence_inside_arrays_of_objects() -> None:
     nested = {"a": [{"b": [{"c": 1}, {"d": 2}]}, {"b": [{"d": 3}]}]}
     assert not matches({"a": {"b": {"c": [{"exists": False}]}}}, nested)
     assert matches({"a": {"b": {"e": [{"exists": False}], "d": [3]}}}, nested)
+
+
+def test_objects_in_nested_arrays_are_matched() -> None:
+    event = {"a": [[{"b": None}], [[{"b": "x"}]]]}
+    assert matches({"a": {"b": [None]}}, event)
+    assert matches({"a": {"b": ["x"]}}, event)
+    assert not matches({"a": {"b": [{"exists": False}]}}, event)

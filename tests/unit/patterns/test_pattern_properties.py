@@ -99,3 +99,68 @@ def test_prefix_and_suffix_agree_with_str_methods(value: str, affix: str) -> Non
 def test_escaped_wildcard_text_matches_itself_literally(text: str) -> None:
     escaped = text.replace("\\", "\\\\").replace("*", "\\*")
     assert compile_pattern({"s": [{"wildcard": escaped}]}).matches({"s": text})
+
+
+def leaf_paths(value: Any, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """Event Ruler's view of an event: the paths that hold at least one leaf value (arrays flattened)."""
+    if isinstance(value, dict):
+        return set().union(*(leaf_paths(v, (*prefix, k)) for k, v in value.items())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(leaf_paths(item, prefix) for item in value)) if value else set()
+    return {prefix}
+
+
+def nested(path: tuple[str, ...], leaf: list[Any]) -> dict[str, Any]:
+    pattern: Any = leaf
+    for key in reversed(path):
+        pattern = {key: pattern}
+    return pattern
+
+
+small_keys = st.sampled_from(["a", "b", "c"])
+shallow_events = st.dictionaries(
+    small_keys,
+    st.recursive(
+        st.one_of(st.none(), st.integers(0, 3), st.text(max_size=2)),
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(small_keys, inner, max_size=3)),
+        max_leaves=10,
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(shallow_events, st.lists(small_keys, min_size=1, max_size=3).map(tuple))
+def test_exists_agrees_with_the_flattened_event(event: dict[str, Any], path: tuple[str, ...]) -> None:
+    present = path in leaf_paths(event)
+    assert compile_pattern(nested(path, [{"exists": True}])).matches(event) is present
+    assert compile_pattern(nested(path, [{"exists": False}])).matches(event) is (not present)
+
+
+def leaves_at(value: Any, path: tuple[str, ...]) -> list[Any]:
+    """The leaf values an event holds at `path`, through arrays (Event Ruler's flattened view)."""
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaves_at(item, path)]
+    if not path:
+        return [] if isinstance(value, dict) else [value]
+    if isinstance(value, dict) and path[0] in value:
+        return leaves_at(value[path[0]], path[1:])
+    return []
+
+
+def same_json_value(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return a is b
+    return type(a) is type(b) and a == b if isinstance(a, str) or isinstance(b, str) else a == b
+
+
+@settings(max_examples=300, deadline=None)
+@given(shallow_events, st.lists(small_keys, min_size=1, max_size=3).map(tuple), st.data())
+def test_exact_values_agree_with_the_flattened_event(
+    event: dict[str, Any], path: tuple[str, ...], data
+) -> None:
+    leaves = leaves_at(event, path)
+    others = [st.integers(0, 3), st.text(max_size=2), st.none()]
+    wanted = data.draw(st.one_of(st.sampled_from(leaves), *others) if leaves else st.one_of(*others))
+    expected = any(same_json_value(wanted, leaf) for leaf in leaves)
+    assert compile_pattern(nested(path, [wanted])).matches(event) is expected
