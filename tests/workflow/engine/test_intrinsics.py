@@ -194,3 +194,7 @@ def test_random_text_never_crashes_the_parser(text):
 def test_intrinsic_like_text_never_crashes_the_parser(text):
     with contextlib.suppress(IntrinsicSyntaxError):
         parse_intrinsic(text)
+
+
+def test_format_template_from_a_path_keeps_backslashes():
+    assert evaluate("States.Format($.t, 'x')", {"t": "a {} b \\ c"}) == "a x b \\ c"

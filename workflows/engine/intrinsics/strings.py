@@ -13,28 +13,27 @@ def format_(args: Arguments) -> str:
     if not args.values:
         raise args.fail("expected a template string and its values")
     template = args.string(0)
+    # A literal keeps its escapes, so `\{` stays apart from a `{}` placeholder; text from a path has none.
     raw = args.raw[0] if args.raw[0] is not None else template.replace("\\", "\\\\")
+    values = args.values[1:]
     pieces: list[str] = []
-    values = iter(args.values[1:])
     placeholders = 0
     index = 0
     while index < len(raw):
-        char = raw[index]
-        if char == "\\" and index + 1 < len(raw):
+        if raw[index] == "\\" and index + 1 < len(raw):
             pieces.append(raw[index + 1])
             index += 2
-            continue
-        if raw.startswith("{}", index):
+        elif raw.startswith("{}", index):
+            if placeholders < len(values):
+                pieces.append(_render(args, values[placeholders]))
             placeholders += 1
-            value = next(values, None) if placeholders <= len(args.values) - 1 else None
-            pieces.append(_render(args, value))
             index += 2
-            continue
-        pieces.append(char)
-        index += 1
-    if placeholders != len(args.values) - 1:
+        else:
+            pieces.append(raw[index])
+            index += 1
+    if placeholders != len(values):
         raise args.fail(
-            f"the template has {placeholders} placeholder(s) but {len(args.values) - 1} value(s) were given"
+            f"the template has {placeholders} placeholder(s) but {len(values)} value(s) were given"
         )
     return "".join(pieces)
 

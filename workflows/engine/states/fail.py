@@ -43,9 +43,15 @@ class FailState(State):
                 raise StatesRuntime(
                     f"The {field} of Fail state '{self.name}' must be a string, got {value!r}"
                 )
-        failure = WorkflowError(
-            cause if isinstance(cause, str) else "", error if isinstance(error, str) else ""
+        raise FailStateError(
+            error if isinstance(error, str) else None, cause if isinstance(cause, str) else None
         )
-        failure.error = error if isinstance(error, str) else None  # type: ignore[assignment]
-        failure.cause = cause if isinstance(cause, str) else None  # type: ignore[assignment]
-        raise failure
+
+
+class FailStateError(WorkflowError):
+    """What a Fail state raises: its Error and Cause exactly, either of which may be absent (None)."""
+
+    def __init__(self, error: str | None, cause: str | None) -> None:
+        super().__init__(cause or "", error or "")
+        self.error = error  # type: ignore[assignment]
+        self.cause = cause  # type: ignore[assignment]
