@@ -11,6 +11,7 @@ queues deliveries (a replay) never delivers them itself.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 import time
@@ -25,6 +26,7 @@ from integrations.bus.store import Store
 from integrations.bus.transform import DeliveryContext
 from integrations.errors import ServiceError
 
+LOG = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300.0
 BATCH = 64
 
@@ -46,6 +48,8 @@ class _Outcome:
     code: str = ""
     exhausted: str | None = None  # set when the delivery goes to the dead-letter queue
     skipped: bool = False  # the target went away since the row was claimed: leave the row pending
+    target: Target | None = None
+    rule_arn: str = ""
 
 
 def error_code(error: BaseException) -> str:
@@ -156,12 +160,14 @@ class Dispatcher:
         event = json.loads(row.event)
         if self._clock.now() - row.ingested > target.retry_policy.maximum_event_age:
             expired = TimeoutError("The event is older than the target's MaximumEventAgeInSeconds.")
-            return _Outcome(row, expired, "TIMEOUT", "MaximumEventAgeInSeconds")
+            return _Outcome(
+                row, expired, "TIMEOUT", "MaximumEventAgeInSeconds", target=target, rule_arn=rule.arn
+            )
         context = DeliveryContext(rule.name, rule.arn, format_time(datetime.fromtimestamp(row.ingested, UTC)))
         try:
             deliver(target.input.render(event, context))
         except Exception as error:  # a target may fail any way it likes; we record how
-            outcome = _Outcome(row, error, error_code(error))
+            outcome = _Outcome(row, error, error_code(error), target=target, rule_arn=rule.arn)
             if not _retryable(error):
                 outcome.exhausted = "NonRetryableError"
             elif row.attempts + 1 > target.retry_policy.maximum_retry_attempts:
@@ -193,15 +199,16 @@ class Dispatcher:
         self.delivered += sum(1 for outcome in outcomes if outcome.error is None and not outcome.skipped)
 
     def _dead_letter(self, db: Any, row: _Row, outcome: _Outcome, now: float) -> None:
-        rule = self._rules[row.rule]
-        target: Target = rule.targets[row.target]
+        target = outcome.target
+        if target is None:  # every failed outcome carries its target; this keeps the type checker honest
+            raise RuntimeError(f"delivery {row.id} failed without a target")
         attempted = row.attempts + (0 if outcome.exhausted == "MaximumEventAgeInSeconds" else 1)
         attributes = {
             "ERROR_CODE": outcome.code,
             "ERROR_MESSAGE": str(outcome.error),
             "EXHAUSTED_RETRY_CONDITION": outcome.exhausted,
             "RETRY_ATTEMPTS": str(max(attempted - 1, 0)),
-            "RULE_ARN": rule.arn,
+            "RULE_ARN": outcome.rule_arn,
             "TARGET_ARN": target.arn,
         }
         db.execute(
@@ -239,10 +246,13 @@ class Dispatcher:
 
     def _run(self, poll_seconds: float) -> None:
         while not self._stopping:
-            rows = self._claim()
-            if rows:
-                self.process(rows)
-                continue
+            try:
+                rows = self._claim()
+                if rows:
+                    self.process(rows)
+                    continue
+            except Exception:  # the store itself failed (disk full, locked too long): keep the worker alive
+                LOG.exception("bus delivery worker: retrying after an unexpected error")
             with self._wake:
                 if not self._stopping:
                     # Woken by PutEvents; the timeout picks up retries falling due and other processes' rows.
