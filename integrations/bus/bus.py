@@ -16,6 +16,7 @@ replays; only a process that has registered a target's ARN delivers to it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 from collections.abc import Iterable, Mapping
@@ -33,6 +34,7 @@ from integrations.errors import ServiceError
 from integrations.state import state_dir
 
 DEFAULT_ACCOUNT = "123456789012"
+LOG = logging.getLogger(__name__)
 
 
 def _default_region() -> str:
@@ -77,13 +79,30 @@ class EventBus:
         return self.identity.arn
 
     def _load_rules(self) -> None:
+        """The stored rules and targets; one this version no longer accepts is skipped (and said so)
+        rather than keeping the whole bus from opening."""
         for name, pattern, state, description in self.store.query(
             "SELECT name, pattern, state, description FROM rules"
         ):
-            self._rules[name] = Rule.from_api(name, pattern, state, description, self.identity.rule_arn(name))
-        for rule_name, _, definition in self.store.query("SELECT rule, id, definition FROM targets"):
+            try:
+                self._rules[name] = Rule.from_api(
+                    name, pattern, state, description, self.identity.rule_arn(name)
+                )
+            except ServiceError as error:
+                LOG.warning("bus %s: stored rule %s skipped: %s", self.name, name, error.message)
+        for rule_name, target_id, definition in self.store.query("SELECT rule, id, definition FROM targets"):
             if rule_name in self._rules:
-                target = Target.from_api(json.loads(definition))
+                try:
+                    target = Target.from_api(json.loads(definition))
+                except ServiceError as error:
+                    LOG.warning(
+                        "bus %s: stored target %s/%s skipped: %s",
+                        self.name,
+                        rule_name,
+                        target_id,
+                        error.message,
+                    )
+                    continue
                 self._rules[rule_name].targets[target.id] = target
 
     # -- rules and targets -----------------------------------------------------------------------

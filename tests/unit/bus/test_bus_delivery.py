@@ -247,3 +247,15 @@ def test_pending_can_count_only_what_this_process_can_deliver_now(
     assert bus.pending(deliverable_only=True, due_only=True) == 1
     bus.drain()
     assert bus.pending(deliverable_only=True) == 0
+
+
+def test_a_stored_rule_this_version_rejects_does_not_keep_the_bus_closed(
+    sma_home: Path, clock: ManualClock
+) -> None:
+    with EventBus("Plumbing", clock=clock) as bus:
+        bus.put_rule(Name="good", EventPattern={"source": ["a"]})
+        bus.put_rule(Name="old", EventPattern={"source": ["a"]})
+        with bus.store.transaction() as db:  # as if written by a version with other rules
+            db.execute("UPDATE rules SET pattern = ? WHERE name = 'old'", ('{"source": "not an array"}',))
+    with EventBus("Plumbing", clock=clock) as bus:
+        assert [rule["Name"] for rule in bus.list_rules()["Rules"]] == ["good"]
