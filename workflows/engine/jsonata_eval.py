@@ -16,7 +16,7 @@ from jsonata import utils as jsonata_utils
 from workflows.engine.errors import DefinitionError, StatesQueryEvaluationError
 
 _NULL = jsonata_utils.Utils.NULL_VALUE
-_UNDEFINED = object()
+UNDEFINED = object()  # what an expression that yields nothing evaluates to
 _MAX_SAFE_INTEGER = 2**53
 OPEN, CLOSE = "{%", "%}"
 
@@ -37,6 +37,25 @@ def _compiled(body: str) -> jsonata.Jsonata:
 
 def compile_expression(text: str, field: str) -> Evaluator:
     """An evaluator for one `{% %}` string; the result is `UNDEFINED` when JSONata yields nothing."""
+    return _converting(_expression(text, field))
+
+
+def compile_value(template: Any, field: str) -> Evaluator:
+    """A JSONata-state field: an expression, or JSON with expressions in its string values."""
+    return _converting(_template(template, field))
+
+
+def _converting(evaluator: Evaluator) -> Evaluator:
+    """Convert the bindings to the library's form once per field, however many expressions it holds."""
+
+    def evaluate(bindings: Bindings) -> Any:
+        return evaluator({name: to_jsonata(value) for name, value in bindings.items()})
+
+    evaluate.source = getattr(evaluator, "source", "")  # type: ignore[attr-defined]
+    return evaluate
+
+
+def _expression(text: str, field: str) -> Evaluator:
     body = text[len(OPEN) : -len(CLOSE)].strip()
     if not body:
         raise DefinitionError(f"{field!r}: the JSONata expression {text!r} is empty")
@@ -45,9 +64,9 @@ def compile_expression(text: str, field: str) -> Evaluator:
     except Exception as exc:  # the library raises JException and, for some inputs, other errors
         raise DefinitionError(f"{field!r}: bad JSONata {body!r}: {exc}") from None
 
-    def evaluate(bindings: Bindings) -> Any:
+    def evaluate(converted: Bindings) -> Any:
         try:
-            result = expression.evaluate(None, {name: to_jsonata(value) for name, value in bindings.items()})
+            result = expression.evaluate(None, converted)
         except Exception as exc:  # every evaluation failure is a QueryEvaluationError in ASL
             raise StatesQueryEvaluationError(
                 f"An error occurred while evaluating the JSONata expression '{body}' specified for the "
@@ -59,29 +78,25 @@ def compile_expression(text: str, field: str) -> Evaluator:
     return evaluate
 
 
-UNDEFINED = _UNDEFINED
-
-
-def compile_value(template: Any, field: str) -> Evaluator:
-    """A JSONata-state field: an expression, or JSON with expressions in its string values."""
+def _template(template: Any, field: str) -> Evaluator:
     if is_expression(template):
-        return compile_expression(template, field)
+        return _expression(template, field)
     if isinstance(template, dict):
-        parts = [(key, compile_value(value, f"{field}.{key}")) for key, value in template.items()]
+        parts = [(key, _template(value, f"{field}.{key}")) for key, value in template.items()]
 
-        def render_object(bindings: Bindings) -> dict[str, Any]:
+        def render_object(converted: Bindings) -> dict[str, Any]:
             rendered = {}
             for key, part in parts:
-                value = part(bindings)
+                value = part(converted)
                 if value is not UNDEFINED:  # a field whose expression yields nothing is left out
                     rendered[key] = value
             return rendered
 
         return render_object
     if isinstance(template, list):
-        items = [compile_value(item, f"{field}[{index}]") for index, item in enumerate(template)]
-        return lambda bindings: [value for item in items if (value := item(bindings)) is not UNDEFINED]
-    return lambda bindings: template
+        items = [_template(item, f"{field}[{index}]") for index, item in enumerate(template)]
+        return lambda converted: [value for item in items if (value := item(converted)) is not UNDEFINED]
+    return lambda converted: template
 
 
 def required(evaluator: Evaluator, field: str) -> Evaluator:
