@@ -336,7 +336,9 @@ class EventBus:
 
     # -- delivery --------------------------------------------------------------------------------
     def start(self, workers: int = 1, poll_seconds: float = 0.2) -> None:
-        """Deliver in the background on `workers` threads (idempotent)."""
+        """Deliver in the background on `workers` threads (idempotent); apply archive retention first,
+        as EventBridge expires archived events by itself."""
+        self.purge_expired()
         self._dispatcher.start(workers, poll_seconds)
 
     def drain(self) -> int:
