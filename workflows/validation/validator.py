@@ -193,9 +193,15 @@ class _Walker:
             check_retry(findings, name, at + "/Retry", state["Retry"])
         if "Catch" in state:
             transitions += check_catch(findings, name, at + "/Catch", state["Catch"], language)
-        check = getattr(self, f"_{kind.lower()}", None)
-        if check is not None:
-            transitions += check(name, state, at, language, visible) or []
+        type_check = {
+            "Task": self._task,
+            "Wait": self._wait,
+            "Choice": self._choice,
+            "Parallel": self._parallel,
+            "Map": self._map,
+        }.get(kind)
+        if type_check is not None:
+            transitions += type_check(name, state, at, language, visible) or []
         return transitions
 
     def _language(self, name: str, state: Mapping[str, Any], at: str) -> str:
@@ -279,7 +285,7 @@ class _Walker:
         if not valid:
             self.findings.error(name, at, f"must be {expected}, got {value!r}")
 
-    # -- per type (named _<type>) -------------------------------------------------------------------------
+    # -- per type -------------------------------------------------------------------------
 
     def _task(
         self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
