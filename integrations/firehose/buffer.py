@@ -1,5 +1,10 @@
 """Firehose's durable buffer: records are committed to SQLite (WAL, fsynced) before PutRecord returns,
-and leave it only once the object holding them is in the object store, so a crash loses nothing."""
+and leave it only once the object holding them is in the object store, so a crash loses nothing.
+
+Before an object is written, the range of records it holds is recorded as a delivery intent; after a
+crash the intent is delivered again with exactly the same records, so the object is rewritten under the
+same key rather than duplicated in a larger one.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,10 @@ CREATE TABLE IF NOT EXISTS records (
     error TEXT, data BLOB NOT NULL, arrival REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_partition ON records (stream, partition, id);
+CREATE TABLE IF NOT EXISTS intents (
+    stream TEXT NOT NULL, partition TEXT NOT NULL, first_id INTEGER NOT NULL, last_id INTEGER NOT NULL,
+    PRIMARY KEY (stream, first_id)
+);
 """
 
 
@@ -125,10 +134,13 @@ class Buffer:
         return None if size is None else PartitionState(partition, int(size), float(oldest))
 
     def chunks(self, stream: str, state: PartitionState, max_bytes: int) -> Iterator[list[Buffered]]:
-        """A partition's records in arrival order, cut into objects of about `max_bytes` each."""
+        """A partition's records outside any delivery intent, in arrival order, cut into objects of
+        about `max_bytes` each."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, data, arrival, error FROM records WHERE stream = ? AND partition = ? ORDER BY id",
+                "SELECT id, data, arrival, error FROM records r WHERE stream = ? AND partition = ? "
+                "AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.stream = r.stream "
+                "AND i.partition = r.partition AND r.id BETWEEN i.first_id AND i.last_id) ORDER BY id",
                 (stream, state.partition),
             ).fetchall()
         chunk: list[Buffered] = []
@@ -142,11 +154,45 @@ class Buffer:
         if chunk:
             yield chunk
 
-    def remove(self, ids: Sequence[int]) -> None:
+    def intents(self, stream: str, partition: str) -> list[list[Buffered]]:
+        """The records of each delivery that was started and not completed (a crash, a failed put)."""
+        with self._lock:
+            ranges = self._db.execute(
+                "SELECT first_id, last_id FROM intents WHERE stream = ? AND partition = ? ORDER BY first_id",
+                (stream, partition),
+            ).fetchall()
+            return [
+                [
+                    Buffered(row_id, bytes(data), arrival, error)
+                    for row_id, data, arrival, error in self._db.execute(
+                        "SELECT id, data, arrival, error FROM records WHERE stream = ? AND partition = ? "
+                        "AND id BETWEEN ? AND ? ORDER BY id",
+                        (stream, partition, first, last),
+                    )
+                ]
+                for first, last in ranges
+            ]
+
+    def begin_delivery(self, stream: str, partition: str, chunk: Sequence[Buffered]) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO intents VALUES (?, ?, ?, ?)",
+                (stream, partition, chunk[0].id, chunk[-1].id),
+            )
+
+    def complete_delivery(self, stream: str, chunk: Sequence[Buffered]) -> None:
+        """Forget a delivered object's records and its intent, in one transaction."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("DELETE FROM records WHERE id = ?", [(i,) for i in ids])
-            self._db.execute("COMMIT")
+            try:
+                self._db.executemany("DELETE FROM records WHERE id = ?", [(record.id,) for record in chunk])
+                self._db.execute(
+                    "DELETE FROM intents WHERE stream = ? AND first_id = ?", (stream, chunk[0].id)
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def count(self, stream: str | None = None) -> int:
         with self._lock:

@@ -2,8 +2,9 @@
 partition's buffer reaches SizeInMBs, when its oldest record has waited IntervalInSeconds (on an
 injectable clock), or on `flush()` / shutdown.
 
-An object's key is derived from the ids of the records it holds, so delivering the same records again
-after a crash (between writing the object and forgetting the records) rewrites the same object instead
+An object's key is derived from the ids of the records it holds, and the records an object will hold
+are recorded (a delivery intent) before it is written, so delivering again after a crash (between
+writing the object and forgetting the records) rewrites the same object with the same records instead
 of adding a duplicate. Records that dynamic partitioning cannot place go, with the reason, to the
 ErrorOutputPrefix in Firehose's error-record format: nothing accepted is dropped.
 """
@@ -144,13 +145,21 @@ class DeliveryStreams:
     def _deliver_partition(self, config: DeliveryStreamConfig, state: PartitionState) -> int:
         written = 0
         with self._lock:
+            for chunk in self.buffer.intents(config.name, state.partition):  # unfinished deliveries first
+                written += self._deliver_chunk(config, state, chunk)
             for chunk in self.buffer.chunks(config.name, state, config.size_bytes):
-                key, body = _object(config, state, chunk)
-                # A missing bucket fails here and the records stay buffered for the next attempt.
-                self.objects.put(config.bucket, key, body, content_type="application/octet-stream")
-                self.buffer.remove([record.id for record in chunk])
-                written += 1
+                self.buffer.begin_delivery(config.name, state.partition, chunk)
+                written += self._deliver_chunk(config, state, chunk)
         return written
+
+    def _deliver_chunk(
+        self, config: DeliveryStreamConfig, state: PartitionState, chunk: list[Buffered]
+    ) -> int:
+        key, body = _object(config, state, chunk)
+        # A missing bucket fails here; the records and the intent stay for the next attempt.
+        self.objects.put(config.bucket, key, body, content_type="application/octet-stream")
+        self.buffer.complete_delivery(config.name, chunk)
+        return 1
 
     # -- background runner -----------------------------------------------------------------------------
 

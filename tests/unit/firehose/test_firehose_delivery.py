@@ -204,14 +204,23 @@ def test_buffered_records_survive_a_crash_and_a_missing_bucket(sma_home, clock) 
 
 
 def test_redelivery_after_a_crash_rewrites_the_same_object(firehose, s3, clock) -> None:
-    firehose.put_record(DeliveryStreamName="lake", Record={"Data": b"once"})
+    firehose.put_record_batch(DeliveryStreamName="lake", Records=[{"Data": b"one"}, {"Data": b"two"}])
     streams = firehose.streams
-    removed = streams.buffer.remove
-    streams.buffer.remove = lambda ids: None  # crash between writing the object and forgetting the records
-    streams.flush()
-    streams.buffer.remove = removed
-    streams.flush()
-    assert len(keys(s3)) == 1
+
+    def die(stream, chunk):
+        raise KeyboardInterrupt  # the process dies after writing the object, before forgetting its records
+
+    streams.buffer.complete_delivery = die
+    with pytest.raises(KeyboardInterrupt):
+        streams.flush()
+    [written] = keys(s3)
+    restarted = DeliveryStreams(s3.store, clock=clock)
+    restarted.put("lake", [b"three"])  # arrives after the restart, before the redelivery
+    assert restarted.flush() == 2
+    assert body(s3, written) == b"one\ntwo\n"  # the same object, the same records
+    lines = sorted(line for key in keys(s3) for line in body(s3, key).splitlines())
+    assert lines == [b"one", b"three", b"two"]
+    assert restarted.buffer.count() == 0
 
 
 def test_describe_matches_the_api_shape(firehose) -> None:
