@@ -200,7 +200,9 @@ class S3Client:
         prefixes: list[str] = []
         last = ""
         truncated = False
-        for info in self.store.iter_keys(Bucket, Prefix, after):
+        # Without a delimiter one row more than the page tells whether it is truncated.
+        rows = self.store.iter_keys(Bucket, Prefix, after, -1 if Delimiter else limit + 1)
+        for info in rows:
             common = _common_prefix(info.key, Prefix, Delimiter)
             if common is not None and ((prefixes and prefixes[-1] == common) or common <= after):
                 continue  # rolled up into a prefix already returned, here or on an earlier page

@@ -195,14 +195,17 @@ class ObjectStore:
             path.unlink(missing_ok=True)
             _remove_empty_parents(path.parent, self.root / bucket)
 
-    def iter_keys(self, bucket: str, prefix: str = "", after: str | None = None) -> Iterator[ObjectInfo]:
-        """Objects whose key starts with `prefix`, in S3 order (UTF-8 bytes), strictly after `after`."""
+    def iter_keys(
+        self, bucket: str, prefix: str = "", after: str | None = None, limit: int = -1
+    ) -> Iterator[ObjectInfo]:
+        """Objects whose key starts with `prefix`, in S3 order (UTF-8 bytes), strictly after `after`;
+        at most `limit` of them (-1: all)."""
         self._require_bucket(bucket)
         with self._lock:
             rows = self._db.execute(
                 "SELECT key, path, size, etag, content_type, last_modified, metadata FROM objects "
-                "WHERE bucket = ? AND key >= ? AND substr(key, 1, ?) = ? AND key > ? ORDER BY key",
-                (bucket, prefix, len(prefix), prefix, after or ""),
+                "WHERE bucket = ? AND key >= ? AND substr(key, 1, ?) = ? AND key > ? ORDER BY key LIMIT ?",
+                (bucket, prefix, len(prefix), prefix, after or "", limit),
             ).fetchall()
         for row in rows:
             yield self._info(bucket, row)
