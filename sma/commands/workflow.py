@@ -310,5 +310,31 @@ def test_command(
         raise typer.Exit(1)
 
 
+@group.command("mock-config")
+def mock_config_command(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where the NAME.mock.json files are.")
+    ] = DEFAULT_DIRECTORY,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Merge every NAME.mock.json into one MockConfigFile for Step Functions Local's SFN_MOCK_CONFIG."""
+    from workflows.harness.mock_config import MockConfigError, merge_mock_configs
+
+    paths = sorted(directory.glob(f"*{MOCK_SUFFIX}"))
+    if not paths:
+        raise _usage_error(f"no {directory / ('*' + MOCK_SUFFIX)} files to merge")
+    try:
+        text = json.dumps(merge_mock_configs(paths), indent=2) + "\n"
+    except MockConfigError as exc:
+        raise _usage_error(str(exc)) from None
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    _console().print(f"Wrote {escape(str(output))} from {len(paths)} mock config(s).")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(group)

@@ -307,3 +307,39 @@ def test_run_an_express_execution(project: Path) -> None:
     result = invoke("run", str(path), "--type", "EXPRESS")
     assert result.exit_code == 1  # an Express execution stops after five minutes
     assert "Status: TIMED_OUT" in result.output
+
+
+# -- mock-config --------------------------------------------------------------------------------------
+
+
+def test_mock_config_merges_every_file_for_step_functions_local(project: Path) -> None:
+    for path in FIXTURES.glob("*.mock.json"):
+        shutil.copy(path, project / "workflows" / path.name)
+    result = invoke("mock-config")
+    assert result.exit_code == 0, result.output
+    merged = json.loads(result.output)
+    assert sorted(merged["StateMachines"]) == ["callback", "images", "triage"]
+    assert "LabelsPerPhoto" in merged["MockedResponses"] and "AlwaysThrottled" in merged["MockedResponses"]
+    written = invoke("mock-config", "-o", "MockConfigFile.json")
+    assert written.exit_code == 0
+    assert json.loads((project / "MockConfigFile.json").read_text()) == merged
+
+
+def test_mock_config_refuses_clashing_response_ids(project: Path) -> None:
+    clash = {
+        "StateMachines": {"other": {"TestCases": {"A": {"S": "Published"}}}},
+        "MockedResponses": {"Published": {"0": {"Return": {"MessageId": "different"}}}},
+    }
+    write(project / "workflows" / "other.mock.json", clash)
+    result = invoke("mock-config")
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "error: workflows/triage.mock.json: mocked response id 'Published' is also"
+    )
+
+
+def test_mock_config_without_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("mock-config")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: no workflows/*.mock.json files to merge"

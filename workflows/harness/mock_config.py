@@ -197,3 +197,25 @@ def _parse_result(where: _Where, at: str, entry: Any) -> MockedResult:
     for key in ("Error", "Cause"):
         where.require(isinstance(throw.get(key), str), f"{at}/Throw", f"Throw needs {key} as a string")
     return MockedResult(error=throw["Error"], cause=throw["Cause"])
+
+
+def merge_mock_configs(paths: list[Path]) -> dict[str, Any]:
+    """One MockConfigFile holding the state machines of several, for Step Functions Local's single
+    `SFN_MOCK_CONFIG`. A state machine defined twice, or a response id reused with other content, is an
+    error (the same id with the same content is shared)."""
+    merged: dict[str, dict[str, Any]] = {"StateMachines": {}, "MockedResponses": {}}
+    origin: dict[tuple[str, str], Path] = {}
+    for path in paths:
+        document = read_json(path, "mock config file", MockConfigError)
+        parse_mock_config(document, source=str(path))  # fail on the file's own mistakes first
+        for section in TOP_LEVEL:
+            for key, value in document.get(section, {}).items():
+                earlier = merged[section].get(key)
+                if earlier is not None and (section == "StateMachines" or earlier != value):
+                    what = "state machine" if section == "StateMachines" else "mocked response id"
+                    raise MockConfigError(
+                        f"{path}: {what} {key!r} is also defined in {origin[section, key]}; rename one"
+                    )
+                merged[section][key] = value
+                origin.setdefault((section, key), path)
+    return merged

@@ -137,3 +137,25 @@ def test_any_document_is_accepted_or_rejected_with_a_mock_config_error(document:
         parse_mock_config(document)
     except MockConfigError as exc:
         assert "\n" not in str(exc)
+
+
+def test_merging_shares_identical_responses_and_refuses_a_machine_twice(tmp_path: Path) -> None:
+    from workflows.harness.mock_config import merge_mock_configs
+
+    first = tmp_path / "a.mock.json"
+    first.write_text(json.dumps(AWS_EXAMPLE))
+    same_response = {
+        "StateMachines": {"Other": {"TestCases": {"Case": {"S": "MockedSQSSuccess"}}}},
+        "MockedResponses": {"MockedSQSSuccess": AWS_EXAMPLE["MockedResponses"]["MockedSQSSuccess"]},
+    }
+    second = tmp_path / "b.mock.json"
+    second.write_text(json.dumps(same_response))
+    merged = merge_mock_configs([first, second])
+    assert sorted(merged["StateMachines"]) == ["LambdaSQSIntegration", "Other"]
+    assert parse_mock_config(merged).cases("Other") == ["Case"]
+    twice = tmp_path / "c.mock.json"
+    twice.write_text(json.dumps({"StateMachines": {"Other": {"TestCases": {}}}}))
+    with pytest.raises(
+        MockConfigError, match=r"c.mock.json: state machine 'Other' is also defined in .*b.mock.json"
+    ):
+        merge_mock_configs([first, second, twice])
