@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import uuid
 from collections import Counter
 from collections.abc import Mapping
@@ -21,6 +22,7 @@ from workflows.engine.states.base import JSONPATH
 from workflows.engine.substitutions import apply_substitutions
 from workflows.engine.tasks import Dispatcher, Handler, Interceptor, LambdaFunction
 
+_EXECUTION_NAME = re.compile(r"[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]{1,80}")
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 EXPRESS_MAX_SECONDS = 300  # an Express execution runs for at most five minutes
@@ -107,7 +109,12 @@ def execute(
     clock = clock or ManualClock()
     region, account, machine_name = _identity(state_machine_arn)
     machine_arn = state_machine_arn or f"arn:aws:states:{region}:{account}:stateMachine:{machine_name}"
-    execution_name = name or str(uuid.uuid4())
+    execution_name = str(uuid.uuid4()) if name is None else name
+    if not _EXECUTION_NAME.fullmatch(execution_name):
+        raise ValueError(
+            f"execution name {execution_name!r} must be 1-80 characters without whitespace, control "
+            'characters or any of <>{}[]?*"#%\\^|~`$&,;:/'
+        )
     if state_machine_type == "EXPRESS":
         execution_arn = (
             f"arn:aws:states:{region}:{account}:express:{machine_name}:{execution_name}:{uuid.uuid4()}"

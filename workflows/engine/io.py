@@ -6,6 +6,7 @@ JSONata: Arguments -> (the work) -> Assign and Output, both evaluated with the v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -82,6 +83,22 @@ def states_bindings(scope: Scope, state_input: Any, **extra: Any) -> dict[str, A
     return {**scope.variables, "states": states}
 
 
+_VARIABLE_NAME = re.compile(r"[^\W\d]\w{0,79}")  # a letter or "_", then letters, digits, "_"; 80 at most
+
+
+def check_assign_names(assign: Any, state: str) -> None:
+    """Assign must be an object of valid variable names (`name.$` in JSONPath); `states` is reserved."""
+    if not isinstance(assign, dict):
+        raise DefinitionError(f"state {state!r}: Assign must be an object of variable names to values")
+    for key in assign:
+        name = key[:-2] if key.endswith(".$") else key
+        if name == "states" or not _VARIABLE_NAME.fullmatch(name):
+            raise DefinitionError(
+                f"state {state!r}: {key!r} is not a valid variable name (a letter or '_' first, then "
+                "letters, digits or '_', at most 80 characters; 'states' is reserved)"
+            )
+
+
 class DataFlow:
     """The input/output fields of one state, compiled once."""
 
@@ -97,6 +114,8 @@ class DataFlow:
         self.state = state
         self.jsonata = jsonata
         self.result_fields = result_fields
+        if "Assign" in spec:
+            check_assign_names(spec["Assign"], state)
         if jsonata:
             self.arguments = (
                 jsonata_eval.compile_value(spec["Arguments"], "Arguments")

@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 
 from workflows.engine import jsonata_eval
 from workflows.engine.errors import DefinitionError, WorkflowError
-from workflows.engine.io import apply_result_path, assign_variables, compile_optional_path, states_bindings
+from workflows.engine.io import (
+    apply_result_path,
+    assign_variables,
+    check_assign_names,
+    compile_optional_path,
+    states_bindings,
+)
 from workflows.engine.payload import Renderer, compile_template
 from workflows.engine.scope import Scope
 
@@ -119,6 +125,8 @@ def compile_catchers(spec: dict[str, Any], state: str, *, jsonata: bool) -> list
     for rule in spec.get("Catch", []):
         if "Next" not in rule:
             raise DefinitionError(f"state {state!r}: each Catcher needs Next")
+        if "Assign" in rule:
+            check_assign_names(rule["Assign"], state)
         catchers.append(
             Catcher(
                 _error_equals(rule, state, "Catcher"),

@@ -243,7 +243,8 @@ class Dispatcher:
             name, event = resource.function_name or "", invocation.arguments
         else:
             arguments = invocation.arguments if isinstance(invocation.arguments, dict) else {}
-            name, event = function_name(str(arguments.get("FunctionName", ""))), arguments.get("Payload")
+            # An Invoke without a Payload gives the function an empty object, as Lambda does.
+            name, event = function_name(str(arguments.get("FunctionName", ""))), arguments.get("Payload", {})
         function = self.functions.get(name)
         if function is None:
             registered = ", ".join(sorted(self.functions)) or "none"

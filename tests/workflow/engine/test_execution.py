@@ -187,3 +187,20 @@ def test_a_task_running_past_the_execution_timeout_times_the_execution_out_at_th
     )
     assert execution.status == "TIMED_OUT"
     assert execution.duration == 20
+
+
+@pytest.mark.parametrize("name", ["has space", "a/b", "x" * 81, "", "tab\there"])
+def test_bad_execution_names_are_refused(name):
+    with pytest.raises(ValueError, match="execution name"):
+        execute(single({"Type": "Pass"}), {}, name=name)
+
+
+def test_heartbeat_must_be_below_timeout():
+    state = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sns:publish",
+        "TimeoutSeconds": 10,
+        "HeartbeatSeconds": 10,
+    }
+    with pytest.raises(DefinitionError, match="HeartbeatSeconds"):
+        execute(single(state), {})

@@ -355,3 +355,9 @@ def test_jsonata_required_field_that_yields_nothing():
         "expression '$states.input.missing' specified for the field 'Output' returned nothing (undefined)."
     )
     assert [event["type"] for event in execution.history][-2:] == ["EvaluationFailed", "ExecutionFailed"]
+
+
+@pytest.mark.parametrize("name", ["states", "1st", "has-dash", "x" * 81])
+def test_invalid_variable_names_are_definition_errors(name):
+    with pytest.raises(DefinitionError, match="not a valid variable name"):
+        execute(single({"Type": "Pass", "Assign": {name: 1}}), {})

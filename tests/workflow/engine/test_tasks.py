@@ -336,3 +336,8 @@ def test_timeout_seconds_path_missing_uses_the_jayway_cause():
     execution = execute(definition, {}, handlers={SENTIMENT: lambda arguments, invocation: "ok"})
     assert execution.error == "States.Runtime"
     assert execution.cause.endswith("Invalid path '$.limit' : No results for path: $['limit']")
+
+
+def test_lambda_invoke_without_payload_sends_an_empty_object():
+    definition = single({"Type": "Task", "Resource": INVOKE, "Parameters": {"FunctionName": "Echo"}})
+    assert execute(definition, {}, functions={"Echo": lambda event, ctx: event}).output["Payload"] == {}

@@ -46,6 +46,11 @@ class TaskState(WorkState):
         )
         self.timeout = number_setting(self, spec, "TimeoutSeconds", DEFAULT_TIMEOUT, minimum=1)
         self.heartbeat = number_setting(self, spec, "HeartbeatSeconds", None, minimum=1)
+        timeout, heartbeat = spec.get("TimeoutSeconds"), spec.get("HeartbeatSeconds")
+        if type(timeout) is int and type(heartbeat) is int and heartbeat >= timeout:
+            raise DefinitionError(
+                f"state {name!r}: HeartbeatSeconds ({heartbeat}) must be below TimeoutSeconds"
+            )
         self.lambda_events = self.resource.kind == "lambda"
 
     def work(
