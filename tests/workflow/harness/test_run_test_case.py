@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -179,3 +180,31 @@ def test_concurrent_iterations_each_get_their_own_invocation(definition, fixture
     assert_succeeded(execution)
     labels = sorted(result["Labels"][0] for result in execution.output["Labels"])
     assert labels == sorted(f"L{index}" for index in range(8))  # no invocation index answered twice
+
+
+def test_mocked_services_record_each_answered_invocation(definition, fixtures) -> None:
+    from workflows.engine import execute
+    from workflows.harness import MockedServices
+    from workflows.harness.mocking import MockedCall
+
+    mocks = load_mock_config(fixtures / "triage.mock.json").mocks("triage", "ThrottledThenNegative")
+    services = MockedServices(mocks)
+    execution = execute(definition("triage"), {"Text": "bad"}, interceptor=services)
+    assert_succeeded(execution)
+    throttled = MockedCall(
+        "DetectSentiment", 0, "ThrottledTwiceThenNegative", error="Comprehend.ThrottlingException"
+    )
+    assert services.calls[:2] == [throttled, replace(throttled, invocation=1)]
+    assert services.calls[2] == MockedCall(
+        "DetectSentiment", 2, "ThrottledTwiceThenNegative", {"Sentiment": "NEGATIVE"}
+    )
+    assert services.calls[3].state == "Alert"
+    assert (
+        services.invocations("DetectSentiment"),
+        services.invocations("Alert"),
+        services.invocations("X"),
+    ) == (
+        3,
+        1,
+        0,
+    )
