@@ -19,6 +19,7 @@ ROOT_CONTEXT: Final = "$$"
 ROOT_VARIABLE: Final = "var"
 
 _NAME_STOP = frozenset(".[]()'\" \t\r\n")
+MAX_NESTING = 64  # deeper filters are certainly mistakes, and would exhaust Python's stack
 _OPERATORS = ("==", "!=", "<=", ">=", "=~", "<", ">")
 
 
@@ -206,6 +207,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = 0
+        self.depth = 0
 
     def fail(self, message: str) -> PathSyntaxError:
         return PathSyntaxError(f"{message} at position {self.at} of {self.text!r}")
@@ -390,6 +392,15 @@ class _Parser:
 
     def read_unary(self) -> Predicate:
         self.skip_spaces()
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"filter nested more than {MAX_NESTING} levels deep")
+        try:
+            return self._read_unary()
+        finally:
+            self.depth -= 1
+
+    def _read_unary(self) -> Predicate:
         if self.peek() == "!" and self.peek(2) != "!=":
             self.at += 1
             inner = self.read_unary()

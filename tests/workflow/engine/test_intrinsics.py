@@ -198,3 +198,8 @@ def test_intrinsic_like_text_never_crashes_the_parser(text):
 
 def test_format_template_from_a_path_keeps_backslashes():
     assert evaluate("States.Format($.t, 'x')", {"t": "a {} b \\ c"}) == "a x b \\ c"
+
+
+def test_absurdly_deep_nesting_is_a_syntax_error_not_a_crash():
+    with pytest.raises(IntrinsicSyntaxError, match="nested more than"):
+        parse_intrinsic("States.Array(" * 500 + ")" * 500)

@@ -110,3 +110,8 @@ def test_random_text_never_crashes_the_parser(text):
 def test_path_like_text_never_crashes_the_parser(text):
     with contextlib.suppress(PathSyntaxError):
         compile_path(text)
+
+
+def test_absurdly_deep_filters_are_a_syntax_error_not_a_crash():
+    with pytest.raises(PathSyntaxError, match="nested more than"):
+        compile_path("$[?(" + "(" * 500 + "@.a" + ")" * 500 + ")]")

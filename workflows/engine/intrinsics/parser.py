@@ -16,6 +16,7 @@ from workflows.engine.jsonpath import Path, compile_path
 
 _FUNCTION_NAME = re.compile(r"States\.[A-Za-z0-9]+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+MAX_NESTING = 64  # deeper nesting is certainly a mistake, and would exhaust Python's stack
 _KEYWORDS = {"true": True, "false": False, "null": None}
 
 
@@ -62,6 +63,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = 0
+        self.depth = 0
 
     def fail(self, message: str) -> IntrinsicSyntaxError:
         return IntrinsicSyntaxError(f"{message} at position {self.at} of {self.text!r}")
@@ -74,6 +76,9 @@ class _Parser:
         from workflows.engine.intrinsics import FUNCTIONS
 
         start = self.at
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"calls nested more than {MAX_NESTING} levels deep")
         match = _FUNCTION_NAME.match(self.text, self.at)
         if not match:
             raise self.fail("expected an intrinsic function name such as States.Format")
@@ -88,6 +93,7 @@ class _Parser:
         self.skip_spaces()
         if self.text[self.at : self.at + 1] == ")":
             self.at += 1
+            self.depth -= 1
             return Call(name, (), self.text[start : self.at])
         while True:
             self.skip_spaces()
@@ -96,6 +102,7 @@ class _Parser:
             char = self.text[self.at : self.at + 1]
             self.at += 1
             if char == ")":
+                self.depth -= 1
                 return Call(name, tuple(arguments), self.text[start : self.at])
             if char != ",":
                 self.at -= 1
