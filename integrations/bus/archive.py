@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.bus.envelope import BusIdentity, format_time, parse_time
+from integrations.bus.rules import check_pattern_length
 from integrations.bus.store import Store
 from integrations.errors import ServiceError
 from integrations.patterns import EventPattern, compile_pattern
@@ -70,6 +71,8 @@ class Archives:
         if name in self.by_name:
             raise _error("ResourceAlreadyExistsException", f"Archive {name} already exists.")
         text = None if pattern is None else pattern if isinstance(pattern, str) else json.dumps(pattern)
+        if text is not None:
+            check_pattern_length(text)
         compiled = compile_pattern(text) if text else None
         with self._store.transaction() as db:
             db.execute(

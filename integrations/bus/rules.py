@@ -14,6 +14,7 @@ from integrations.patterns import EventPattern, compile_pattern
 
 Deliver = Callable[[Any], None]
 MAX_TARGETS_PER_RULE = 5
+MAX_PATTERN_CHARS = 4096
 _RULE_NAME = re.compile(r"^[\.\-_A-Za-z0-9]{1,64}$")
 _TARGET_ID = re.compile(r"^[\.\-_A-Za-z0-9]{1,64}$")
 STATES = ("ENABLED", "DISABLED")
@@ -21,6 +22,15 @@ STATES = ("ENABLED", "DISABLED")
 
 def validation(message: str) -> ServiceError:
     return ServiceError("events", "ValidationException", message)
+
+
+def check_pattern_length(text: str) -> None:
+    """PutRule and CreateArchive take an EventPattern of at most 4096 characters."""
+    if len(text) > MAX_PATTERN_CHARS:
+        raise validation(
+            "1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {MAX_PATTERN_CHARS}"
+        )
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,7 @@ class Rule:
         if pattern is None:
             raise validation("Parameter EventPattern is required (schedule expressions are not supported).")
         text = pattern if isinstance(pattern, str) else json.dumps(pattern)
+        check_pattern_length(text)
         return cls(name, arn, text, compile_pattern(text), state, str(description or ""))
 
     def describe(self, bus_name: str) -> dict[str, Any]:

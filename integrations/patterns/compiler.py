@@ -16,6 +16,8 @@ from integrations.patterns.dialect import EVENTBRIDGE, Dialect
 from integrations.patterns.errors import PatternSyntaxError
 
 OR = "$or"
+# Far deeper than any real event; keeps matching (which recurses along the pattern) off the stack limit.
+MAX_DEPTH = 100
 
 
 class ObjectCondition:
@@ -106,9 +108,13 @@ def _value_count(condition: LeafCondition) -> int:
     )
 
 
-def compile_object(pattern: dict[str, Any], dialect: Dialect, path: str = "") -> ObjectCondition:
+def compile_object(
+    pattern: dict[str, Any], dialect: Dialect, path: str = "", depth: int = 1
+) -> ObjectCondition:
     if not pattern:
         raise PatternSyntaxError("Empty objects are not allowed")
+    if depth > MAX_DEPTH:
+        raise PatternSyntaxError(f"Filter is nested too deeply (more than {MAX_DEPTH} levels)")
     fields: list[tuple[str, LeafCondition | ObjectCondition]] = []
     or_groups: list[list[ObjectCondition]] = []
     for name, value in pattern.items():
@@ -118,9 +124,9 @@ def compile_object(pattern: dict[str, Any], dialect: Dialect, path: str = "") ->
         if name == OR and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             if len(value) < 2:
                 raise PatternSyntaxError("There must have at least 2 Objects in $or relationship")
-            or_groups.append([compile_object(option, dialect, path) for option in value])
+            or_groups.append([compile_object(option, dialect, path, depth + 1) for option in value])
         elif isinstance(value, dict):
-            fields.append((name, compile_object(value, dialect, where)))
+            fields.append((name, compile_object(value, dialect, where, depth + 1)))
         elif isinstance(value, list):
             fields.append((name, compile_leaf(where, value, dialect)))
         else:

@@ -259,3 +259,17 @@ def test_a_stored_rule_this_version_rejects_does_not_keep_the_bus_closed(
             db.execute("UPDATE rules SET pattern = ? WHERE name = 'old'", ('{"source": "not an array"}',))
     with EventBus("Plumbing", clock=clock) as bus:
         assert [rule["Name"] for rule in bus.list_rules()["Rules"]] == ["good"]
+
+
+def test_event_patterns_are_at_most_4096_characters(bus: EventBus) -> None:
+    fits = {"source": ["x" * (4096 - len('{"source": [""]}'))]}
+    bus.put_rule(Name="fits", EventPattern=fits)
+    bus.create_archive(ArchiveName="fits", EventPattern=fits)
+    too_long = {"source": ["x" * 4096]}
+    for call in (
+        lambda: bus.put_rule(Name="long", EventPattern=too_long),
+        lambda: bus.create_archive(ArchiveName="long", EventPattern=too_long),
+    ):
+        with pytest.raises(ServiceError, match="less than or equal to 4096") as raised:
+            call()
+        assert raised.value.code == "ValidationException"

@@ -65,11 +65,15 @@ def test_malformed_patterns_are_rejected(pattern: dict[str, Any] | str, reason: 
 
 def test_deeply_nested_patterns_fail_cleanly() -> None:
     pattern: dict[str, Any] = {"leaf": ["x"]}
+    for _ in range(99):
+        pattern = {"a": pattern}
+    assert compile_pattern(pattern)  # 100 levels
     for _ in range(5000):
         pattern = {"a": pattern}
     with pytest.raises(ServiceError) as raised:
         compile_pattern(pattern)
     assert raised.value.code == "InvalidEventPatternException"
+    assert "nested too deeply" in raised.value.message
 
 
 ENVELOPE = {
