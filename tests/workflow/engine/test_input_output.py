@@ -219,3 +219,37 @@ def test_static_parts_of_parameters_are_not_shared_between_outputs():
     second = execute(definition, {"v": 2})
     assert first.output == {"fixed": {"n": 2}, "v": 1}
     assert second.output == {"fixed": {"n": 2}, "v": 2}
+
+
+def test_inputpath_double_dollar_selects_the_whole_context_object():
+    output = execute(single({"Type": "Pass", "InputPath": "$$"}), {"a": 1}, name="ctx").output
+    assert output["Execution"]["Name"] == "ctx"
+    assert output["State"] == {"EnteredTime": "2024-01-01T00:00:00.000Z", "Name": "S", "RetryCount": 0}
+
+
+def test_variables_in_choice_rules_and_intrinsics():
+    definition = chain(
+        ("Init", {"Type": "Pass", "Assign": {"limit": 3, "names": ["a", "b"]}}),
+        (
+            "C",
+            {
+                "Type": "Choice",
+                "Default": "Low",
+                "Choices": [{"Variable": "$limit", "NumericGreaterThanPath": "$.n", "Next": "High"}],
+            },
+        ),
+        (
+            "High",
+            {
+                "Type": "Pass",
+                "Parameters": {
+                    "joined.$": "States.Format('{} of {}', $.n, $limit)",
+                    "count.$": "States.ArrayLength($names)",
+                },
+                "End": True,
+            },
+        ),
+        ("Low", {"Type": "Fail", "Error": "TooHigh"}),
+    )
+    assert execute(definition, {"n": 2}).output == {"joined": "2 of 3", "count": 2}
+    assert execute(definition, {"n": 5}).error == "TooHigh"
