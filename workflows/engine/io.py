@@ -80,7 +80,7 @@ def check_fields(spec: dict[str, Any], state: str, *, jsonata: bool) -> None:
 def states_bindings(scope: Scope, state_input: Any, **extra: Any) -> dict[str, Any]:
     """The `$states` object and the variables a JSONata expression can read."""
     states = {"input": state_input, "context": scope.context_object(), **extra}
-    return {**scope.variables, "states": states}
+    return {**scope.run.jsonata_functions(), **scope.variables, "states": states}
 
 
 _VARIABLE_NAME = re.compile(r"[^\W\d]\w{0,79}")  # a letter or "_", then letters, digits, "_"; 80 at most

@@ -38,6 +38,15 @@ class Run:
     deadline: datetime | None
     max_concurrency: int
     _start_iso: str = ""
+    _jsonata_functions: dict[str, Any] = field(default_factory=dict)
+
+    def jsonata_functions(self) -> dict[str, Any]:
+        """$partition, $range, $hash, $random, $uuid, $parse: bound to this execution's random generator."""
+        if not self._jsonata_functions:
+            from workflows.engine.jsonata_functions import functions_for
+
+            self._jsonata_functions = functions_for(self.random)
+        return self._jsonata_functions
 
     def check_deadline(self, now: datetime) -> None:
         if self.deadline is not None and now > self.deadline:

@@ -361,3 +361,38 @@ def test_jsonata_required_field_that_yields_nothing():
 def test_invalid_variable_names_are_definition_errors(name):
     with pytest.raises(DefinitionError, match="not a valid variable name"):
         execute(single({"Type": "Pass", "Assign": {name: 1}}), {})
+
+
+def test_step_functions_jsonata_functions():
+    # transforming-data.html, "JSONata functions provided by Step Functions".
+    definition = single(
+        {
+            "Type": "Pass",
+            "Output": {
+                "partition": "{% $partition([1,2,3,4], 3) %}",
+                "range": "{% $range(0, 10, 2) %}",
+                "hash": "{% $hash('input data', 'SHA-1') %}",
+                "parsed": "{% $parse($states.input.json) %}",
+                "uuid": "{% $length($uuid()) %}",
+                "random": "{% $random() < 1 and $random() >= 0 %}",
+                "seeded": "{% $random(7) = $random(7) %}",
+            },
+        },
+        **JSONATA,
+    )
+    assert execute(definition, {"json": '{"a": [1, null]}'}).output == {
+        "partition": [[1, 2, 3], [4]],
+        "range": [0, 2, 4, 6, 8, 10],
+        "hash": "aaff4a450a104cd177d28d18d74485e8cae074b7",
+        "parsed": {"a": [1, None]},
+        "uuid": 36,
+        "random": True,
+        "seeded": True,
+    }
+
+
+def test_step_functions_jsonata_function_errors_are_query_evaluation_errors():
+    definition = single({"Type": "Pass", "Output": "{% $range(0, 5000, 1) %}"}, **JSONATA)
+    execution = execute(definition, {})
+    assert execution.error == "States.QueryEvaluationError"
+    assert "at most 1000" in execution.cause
