@@ -104,7 +104,12 @@ def execute(
     if state_machine_type == "EXPRESS":
         _check_express(machine)
     state_input = {} if input is None else input
-    input_json = to_json(state_input)
+    try:
+        input_json = to_json(state_input)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"the execution input must be JSON (dicts, lists, str, numbers, bools, None): {exc}"
+        ) from None
     state_input = json.loads(input_json)  # the execution owns its own copy, as after StartExecution
     clock = clock or ManualClock()
     region, account, machine_name = _identity(state_machine_arn)

@@ -204,3 +204,8 @@ def test_heartbeat_must_be_below_timeout():
     }
     with pytest.raises(DefinitionError, match="HeartbeatSeconds"):
         execute(single(state), {})
+
+
+def test_input_that_is_not_json_is_refused():
+    with pytest.raises(ValueError, match="the execution input must be JSON"):
+        execute(single({"Type": "Pass"}), {"when": {1, 2}})
