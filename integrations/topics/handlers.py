@@ -3,10 +3,13 @@
 
 Step Functions serialises a `Message` given as JSON (an object, array, number...) before calling
 Publish, so a workflow may write `"Message.$": "$"`; the response is Publish's own (`MessageId`).
+A failure is named as Step Functions names it: after the SDK's exception class (`SNS.NotFoundException`,
+`SNS.InvalidParameterException`), not SNS's wire code (`NotFound`, `InvalidParameter`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,6 +18,25 @@ from integrations.errors import ServiceError
 from integrations.topics.service import Topics
 
 Handler = Callable[[Any, Any], Any]
+
+
+@functools.cache
+def _exception_names() -> dict[str, str]:
+    """SNS's wire error codes → the exception shapes of its botocore model."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("sns")
+    return {
+        shape.metadata.get("error", {}).get("code") or shape.name: shape.name for shape in model.error_shapes
+    }
+
+
+def _task_errors(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except ServiceError as error:
+        name = _exception_names().get(error.code, error.code)
+        raise ServiceError(error.service, name, error.message, error.status_code) from error
 
 
 def _arguments(arguments: Any) -> dict[str, Any]:
@@ -34,13 +56,19 @@ def engine_handlers(topics: Topics) -> dict[str, Handler]:
 
     def publish(arguments: Any, invocation: Any) -> dict[str, str]:
         del invocation  # Publish depends on its arguments only
-        return topics.publish(**_arguments(arguments))
+        return _task_errors(lambda: topics.publish(**_arguments(arguments)))
 
     def publish_batch(arguments: Any, invocation: Any) -> dict[str, Any]:
         del invocation
-        request = _arguments(arguments)
-        entries = [_arguments(entry) for entry in request.get("PublishBatchRequestEntries") or []]
-        return topics.publish_batch(TopicArn=request.get("TopicArn", ""), PublishBatchRequestEntries=entries)
+
+        def call() -> dict[str, Any]:
+            request = _arguments(arguments)
+            entries = [_arguments(entry) for entry in request.get("PublishBatchRequestEntries") or []]
+            return topics.publish_batch(
+                TopicArn=request.get("TopicArn", ""), PublishBatchRequestEntries=entries
+            )
+
+        return _task_errors(call)
 
     return {
         "arn:aws:states:::sns:publish": publish,

@@ -23,7 +23,7 @@ def invalid(message: str) -> ServiceError:
 
 
 def invalid_value(message: str) -> ServiceError:
-    return ServiceError("sns", "InvalidParameterValue", message)
+    return ServiceError("sns", "ParameterValueInvalid", message)  # InvalidParameterValueException
 
 
 def check_subject(subject: Any) -> None:

@@ -142,3 +142,45 @@ def test_sns_shapes(sma_home: Path, tmp_path: Path, scope: str) -> None:
     call("sns", "Unsubscribe", topics.unsubscribe, SubscriptionArn=subscription)
     call("sns", "DeleteTopic", topics.delete_topic, TopicArn=arn)
     topics.close()
+
+
+def test_sns_errors_use_the_codes_of_snss_model(sma_home: Path) -> None:
+    from integrations.errors import ServiceError
+
+    declared = {
+        shape.metadata.get("error", {}).get("code") or shape.name
+        for shape in SESSION.get_service_model("sns").error_shapes
+    }
+    topics = Topics()
+    arn = topics.create_topic(Name="t")["TopicArn"]
+    attribute = {"DataType": "Blob", "StringValue": "1"}
+    failing = [
+        lambda: topics.create_topic(Name="bad name"),
+        lambda: topics.publish(TopicArn=arn + "x", Message="m"),
+        lambda: topics.publish(TopicArn=arn, Message=""),
+        lambda: topics.publish(TopicArn=arn, Message="m", MessageAttributes={"a": attribute}),
+        lambda: topics.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[]),
+        lambda: topics.publish_batch(
+            TopicArn=arn, PublishBatchRequestEntries=[{"Id": "x", "Message": "m"}] * 11
+        ),
+        lambda: topics.publish_batch(
+            TopicArn=arn, PublishBatchRequestEntries=[{"Id": "x", "Message": "m"}] * 2
+        ),
+        lambda: topics.publish_batch(
+            TopicArn=arn, PublishBatchRequestEntries=[{"Id": "x y", "Message": "m"}]
+        ),
+        lambda: topics.publish_batch(
+            TopicArn=arn, PublishBatchRequestEntries=[{"Id": "x", "Message": "m" * 300_000}]
+        ),
+        lambda: topics.subscribe(arn, "sms", "+1"),
+        lambda: topics.subscribe(arn, "file", "/tmp/x", Attributes={"FilterPolicy": '{"a": "b"}'}),
+        lambda: topics.unsubscribe(arn + ":nope"),
+    ]
+    codes = set()
+    for call_it in failing:
+        with pytest.raises(ServiceError) as raised:
+            call_it()
+        codes.add(raised.value.code)
+    assert codes <= declared, codes - declared
+    assert len(codes) == 8  # InvalidParameter, ParameterValueInvalid, NotFound and the five batch codes
+    topics.close()

@@ -24,16 +24,26 @@ def test_publish_serialises_json_messages(topics: Topics, topic: str, resource: 
     assert received[0]["Subject"] == "Alert"
 
 
-def test_publish_errors_are_service_errors(topics: Topics, topic: str) -> None:
+def test_publish_errors_are_named_after_the_sdks_exceptions(topics: Topics, topic: str) -> None:
     handler = engine_handlers(topics)["arn:aws:states:::sns:publish"]
     with pytest.raises(ServiceError) as raised:
         handler({"TopicArn": topic + "-missing", "Message": "x"}, None)
-    assert raised.value.code == "NotFound"
+    assert (raised.value.code, raised.value.status_code) == ("NotFoundException", 404)
     with pytest.raises(ServiceError) as raised:
         handler({"TopicArn": topic, "Message": ""}, None)
-    assert raised.value.code == "InvalidParameter"
-    with pytest.raises(ServiceError):
+    assert raised.value.code == "InvalidParameterException"
+    assert raised.value.message == "Invalid parameter: Empty message"
+    attributes = {"a": {"DataType": "Blob", "StringValue": "1"}}
+    with pytest.raises(ServiceError) as raised:
+        handler({"TopicArn": topic, "Message": "x", "MessageAttributes": attributes}, None)
+    assert raised.value.code == "InvalidParameterValueException"
+    with pytest.raises(ServiceError) as raised:
         handler("not an object", None)
+    assert raised.value.code == "InvalidParameterException"
+    batch = engine_handlers(topics)["arn:aws:states:::aws-sdk:sns:publishBatch"]
+    with pytest.raises(ServiceError) as raised:
+        batch({"TopicArn": topic, "PublishBatchRequestEntries": []}, None)
+    assert raised.value.code == "EmptyBatchRequestException"
 
 
 def test_publish_batch(topics: Topics, topic: str) -> None:

@@ -68,37 +68,37 @@ def test_target_arn_is_an_alias_of_topic_arn(topics: Topics, topic: str) -> None
         ({"Message": "x", "MessageStructure": "xml"}, "InvalidParameter", "MessageStructure"),
         (
             {"Message": "x", "MessageAttributes": {"a": {"DataType": "Blob", "StringValue": "1"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "supported type prefixes is Binary, Number, and String",
         ),
         (
             {"Message": "x", "MessageAttributes": {"n": {"DataType": "Number", "StringValue": "ten"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "must be a number",
         ),
         (
             {"Message": "x", "MessageAttributes": {"n": {"DataType": "Number", "StringValue": "1.123456"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "5 decimal places",
         ),
         (
             {"Message": "x", "MessageAttributes": {"AWS.x": {"DataType": "String", "StringValue": "1"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "name 'AWS.x' is invalid",
         ),
         (
             {"Message": "x", "MessageAttributes": {"a..b": {"DataType": "String", "StringValue": "1"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "is invalid",
         ),
         (
             {"Message": "x", "MessageAttributes": {"a": {"DataType": "String"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "must contain non-empty message attribute value",
         ),
         (
             {"Message": "x", "MessageAttributes": {"a": {"DataType": "String.Array", "StringValue": "x"}}},
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "must be a JSON array",
         ),
         (
@@ -106,7 +106,7 @@ def test_target_arn_is_an_alias_of_topic_arn(topics: Topics, topic: str) -> None
                 "Message": "x",
                 "MessageAttributes": {f"a{i}": {"DataType": "String", "StringValue": "1"} for i in range(11)},
             },
-            "InvalidParameterValue",
+            "ParameterValueInvalid",
             "exceeds the allowed maximum [10]",
         ),
     ],
