@@ -15,7 +15,7 @@ from typing import Any
 
 from workflows.engine.clock import Clock, ManualClock
 from workflows.engine.errors import DefinitionError, ExecutionTimedOut, WorkflowError
-from workflows.engine.history import History, over_limit, to_json
+from workflows.engine.history import EVENT_LIMIT, History, HistoryLimitExceeded, over_limit, to_json
 from workflows.engine.machine import Branch
 from workflows.engine.scope import Run, Scope
 from workflows.engine.states.base import JSONPATH
@@ -156,27 +156,7 @@ def execute(
             "roleArn": run.role_arn,
         },
     )
-    status, output, error, cause = "SUCCEEDED", None, None, None
-    try:
-        if over_limit(input_json):
-            raise WorkflowError("The execution input exceeds the 256 KiB limit.", "States.DataLimitExceeded")
-        output_json = to_json(machine.run(scope, state_input))
-        # The caller gets its own copy: outputs may share objects with the cached compiled definition.
-        output = json.loads(output_json)
-        scope.event(
-            "ExecutionSucceeded",
-            "executionSucceededEventDetails",
-            {"output": output_json, "outputDetails": {"truncated": False}},
-        )
-    except WorkflowError as failure:
-        status, error, cause = "FAILED", failure.error, failure.cause
-        details = {key: value for key, value in (("error", error), ("cause", cause)) if value is not None}
-        scope.event("ExecutionFailed", "executionFailedEventDetails", details)
-    except ExecutionTimedOut:
-        status, error, cause = "TIMED_OUT", "States.Timeout", "The execution timed out."
-        if run.deadline is not None and isinstance(clock, ManualClock) and clock.now() > run.deadline:
-            clock.advance_to(run.deadline)  # work that overran the deadline was cut off at it
-        scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": error, "cause": cause})
+    status, output, error, cause = _drive(machine, scope, input_json)
     return Execution(
         name=execution_name,
         arn=execution_arn,
@@ -194,6 +174,37 @@ def execute(
         states_visited=history.states_visited,
         variables=scope.variables,
     )
+
+
+def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, str | None, str | None]:
+    """Run the machine from its start; the execution's status, output, error and cause."""
+    run, clock = scope.run, scope.clock
+    status, output, error, cause = "SUCCEEDED", None, None, None
+    try:
+        if over_limit(input_json):
+            raise WorkflowError("The execution input exceeds the 256 KiB limit.", "States.DataLimitExceeded")
+        output_json = to_json(machine.run(scope, run.input))
+        # The caller gets its own copy: outputs may share objects with the cached compiled definition.
+        output = json.loads(output_json)
+        scope.event(
+            "ExecutionSucceeded",
+            "executionSucceededEventDetails",
+            {"output": output_json, "outputDetails": {"truncated": False}},
+        )
+    except WorkflowError as failure:
+        status, error, cause = "FAILED", failure.error, failure.cause
+        details = {key: value for key, value in (("error", error), ("cause", cause)) if value is not None}
+        scope.event("ExecutionFailed", "executionFailedEventDetails", details)
+    except HistoryLimitExceeded:
+        status, error = "FAILED", "States.Runtime"
+        cause = f"The execution reached the limit of {EVENT_LIMIT} history events (a loop that never ends?)."
+        scope.event("ExecutionFailed", "executionFailedEventDetails", {"error": error, "cause": cause})
+    except ExecutionTimedOut:
+        status, error, cause = "TIMED_OUT", "States.Timeout", "The execution timed out."
+        if run.deadline is not None and isinstance(clock, ManualClock) and clock.now() > run.deadline:
+            clock.advance_to(run.deadline)  # work that overran the deadline was cut off at it
+        scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": error, "cause": cause})
+    return status, output, error, cause
 
 
 def _check_express(machine: Branch) -> None:

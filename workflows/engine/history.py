@@ -11,6 +11,8 @@ from typing import Any
 # Step Functions caps a state's input and output, and a task's result, at 256 KiB of UTF-8.
 PAYLOAD_LIMIT = 256 * 1024
 _FAST_SAFE_CHARS = PAYLOAD_LIMIT // 4  # no UTF-8 character is longer than 4 bytes
+# A Standard execution whose history reaches 25,000 events fails; the limit also stops endless loops here.
+EVENT_LIMIT = 25_000
 
 
 def to_json(value: Any) -> str:
@@ -24,6 +26,10 @@ def utf8_size(text: str) -> int:
 
 def over_limit(text: str) -> bool:
     return len(text) > _FAST_SAFE_CHARS and utf8_size(text) > PAYLOAD_LIMIT
+
+
+class HistoryLimitExceeded(Exception):
+    """The execution recorded as many events as AWS allows; nothing inside can catch this."""
 
 
 def size_cause(state: str) -> str:
@@ -53,6 +59,9 @@ class History:
     ) -> int:
         with self._lock:
             event_id = len(self.events) + 1
+            if event_id >= EVENT_LIMIT and not kind.startswith("Execution"):
+                raise HistoryLimitExceeded
+
             event: dict[str, Any] = {
                 "timestamp": timestamp,
                 "type": kind,

@@ -209,3 +209,14 @@ def test_heartbeat_must_be_below_timeout():
 def test_input_that_is_not_json_is_refused():
     with pytest.raises(ValueError, match="the execution input must be JSON"):
         execute(single({"Type": "Pass"}), {"when": {1, 2}})
+
+
+def test_an_endless_loop_fails_at_the_history_event_limit():
+    definition = {
+        "StartAt": "A",
+        "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}},
+    }
+    execution = execute(definition, {})
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "25000 history events" in execution.cause
+    assert len(execution.history) == 25_000
