@@ -27,6 +27,8 @@ REPLAY_BATCH = 500
 
 # (event, rule names allowed or None) -> the (rule, target) pairs the event is delivered to
 Matcher = Callable[[dict[str, Any], frozenset[str] | None], list[tuple[str, str]]]
+# (events replayed so far, events in the window): called after each batch, for a progress bar
+Progress = Callable[[int, int], None]
 
 
 def _error(code: str, message: str) -> ServiceError:
@@ -153,6 +155,7 @@ class Archives:
         *,
         match: Matcher,
         now: float,
+        progress: Progress | None = None,
     ) -> dict[str, Any]:
         start, end = window
         if not isinstance(name, str) or not _REPLAY_NAME.match(name):
@@ -186,7 +189,9 @@ class Archives:
                 ),
             )
         window = (format_time(first), format_time(last))
-        replayed = self._replay(name, archive.name, window, allowed=allowed, match=match, now=now)
+        replayed = self._replay(
+            name, archive.name, window, allowed=allowed, match=match, now=now, progress=progress
+        )
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE replays SET state = 'COMPLETED', ended = ?, replayed = ? WHERE name = ?",
@@ -208,9 +213,17 @@ class Archives:
         allowed: frozenset[str] | None,
         match: Matcher,
         now: float,
+        progress: Progress | None,
     ) -> int:
         """Queue the window's events in batches; each batch is one transaction."""
         (first, last), replayed, after = window, 0, -1
+        total = 0
+        if progress is not None:
+            ((total,),) = self._store.query(
+                "SELECT COUNT(*) FROM archive_events a JOIN events e ON e.seq = a.seq "
+                "WHERE a.archive = ? AND e.time >= ? AND e.time < ?",
+                (archive, first, last),
+            )
         while True:
             rows = self._store.query(
                 "SELECT e.seq, e.body FROM archive_events a JOIN events e ON e.seq = a.seq "
@@ -231,6 +244,8 @@ class Archives:
                 )
             replayed += len(rows)
             after = rows[-1][0]
+            if progress is not None:
+                progress(replayed, total)
 
     def describe_replay(self, name: str) -> dict[str, Any]:
         rows = self._store.query(

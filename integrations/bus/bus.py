@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from integrations.bus.archive import Archives
+from integrations.bus.archive import Archives, Progress
 from integrations.bus.clock import Clock, SystemClock
 from integrations.bus.delivery import Dispatcher
 from integrations.bus.envelope import BusIdentity, EntryError, build_event, validate_request
@@ -302,6 +302,7 @@ class EventBus:
         EventEndTime: Any,
         Destination: Mapping[str, Any] | None = None,
         Description: str = "",
+        progress: Progress | None = None,
     ) -> dict[str, Any]:
         """Replay an archive's events (EventSourceArn: its ARN or name) in [start, end) to current rules;
         Destination.FilterArns restricts the replay to those rules."""
@@ -318,6 +319,7 @@ class EventBus:
             allowed,
             match=self._deliveries_for,
             now=self.clock.now(),
+            progress=progress,
         )
         self._dispatcher.notify()
         return response

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from integrations.errors import ServiceError
@@ -157,16 +158,20 @@ def replay(
         if rule:
             destination["FilterArns"] = [event_bus.identity.rule_arn(r) for r in rule]
         before = event_bus.pending()
-        try:
-            response = event_bus.start_replay(
-                ReplayName=replay_name,
-                EventSourceArn=_pick_archive(event_bus, archive),
-                EventStartTime=start,
-                EventEndTime=end,
-                Destination=destination,
-            )
-        except ServiceError as error:
-            raise _fail("StartReplay", error) from None
+        source = _pick_archive(event_bus, archive)
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"Replaying {source}", total=None)
+            try:
+                response = event_bus.start_replay(
+                    ReplayName=replay_name,
+                    EventSourceArn=source,
+                    EventStartTime=start,
+                    EventEndTime=end,
+                    Destination=destination,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+            except ServiceError as error:
+                raise _fail("StartReplay", error) from None
         queued = event_bus.pending() - before
     console = Console()
     console.print(f"[bold]{replay_name}[/] {response['State']}: {response['StateReason']}")

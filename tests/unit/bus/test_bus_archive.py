@@ -191,3 +191,18 @@ def test_starting_the_bus_applies_retention(sma_home, clock: ManualClock) -> Non
         bus.start()
         assert bus.describe_archive("week")["EventCount"] == 0
         assert bus.journal() == []
+
+
+def test_replay_reports_progress_per_batch(bus: EventBus, monkeypatch) -> None:
+    import integrations.bus.archive as archive_module
+
+    monkeypatch.setattr(archive_module, "REPLAY_BATCH", 2)
+    bus.create_archive(ArchiveName="all")
+    for _ in range(5):
+        put(bus, "MESSAGE_RECEIVED")
+    seen: list[tuple[int, int]] = []
+    bus.start_replay(
+        ReplayName="r", EventSourceArn="all", EventStartTime=iso(-1), EventEndTime=iso(1),
+        progress=lambda done, total: seen.append((done, total)),
+    )  # fmt: skip
+    assert seen == [(2, 5), (4, 5), (5, 5)]
