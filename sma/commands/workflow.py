@@ -17,9 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 DEFAULT_DIRECTORY = Path("workflows")
-DEFINITION_GLOB = "*.asl.json"
-MOCK_SUFFIX = ".mock.json"
 PIPED_WIDTH = 140
+SUBSTITUTION = typer.Option("--substitution", "-s", help="Resolve ${NAME} first (NAME=VALUE, repeatable).")
 
 group = typer.Typer(
     name="workflow",
@@ -34,9 +33,6 @@ def _console() -> Console:
     if not console.is_terminal:
         console.width = PIPED_WIDTH
     return console
-
-
-SUBSTITUTION = typer.Option("--substitution", "-s", help="Resolve ${NAME} first (NAME=VALUE, repeatable).")
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -86,14 +82,15 @@ def validate_command(
     substitution: Annotated[list[str] | None, SUBSTITUTION] = None,
 ) -> None:
     """Check ASL definitions statically, and the NAME.mock.json beside each; exit 1 if any has an error."""
+    from workflows.harness.suite import DEFINITION_SUFFIX, definition_paths
     from workflows.validation import validate
 
     console = _console()
 
     substitutions = _substitutions(substitution)
-    paths = list(files or sorted(DEFAULT_DIRECTORY.glob(DEFINITION_GLOB)))
+    paths = list(files or definition_paths(DEFAULT_DIRECTORY))
     if not paths:
-        console.print(f"No {DEFAULT_DIRECTORY / DEFINITION_GLOB} files found: nothing to validate.")
+        console.print(f"No {DEFAULT_DIRECTORY / ('*' + DEFINITION_SUFFIX)} files found: nothing to validate.")
         return
     for path in paths:
         if not path.is_file():
@@ -122,10 +119,10 @@ def _mock_config_problems(definition_path: Path) -> tuple[Path, list[str]]:
     from workflows.harness.definition import DefinitionFileError, load_definition
     from workflows.harness.mock_config import MockConfigError, load_mock_config
     from workflows.harness.runner import mock_config_problems
+    from workflows.harness.suite import DEFINITION_SUFFIX, machine_name, mock_config_path
 
-    name = definition_path.name.removesuffix(".asl.json")
-    mock_path = definition_path.with_name(f"{name}.mock.json")
-    if not definition_path.name.endswith(".asl.json") or not mock_path.is_file():
+    name, mock_path = machine_name(definition_path), mock_config_path(definition_path)
+    if not definition_path.name.endswith(DEFINITION_SUFFIX) or not mock_path.is_file():
         return mock_path, []
     try:
         definition = load_definition(definition_path)
@@ -222,6 +219,7 @@ def run_command(
     from workflows.harness.definition import DefinitionFileError, load_definition
     from workflows.harness.mock_config import MockConfigError
     from workflows.harness.runner import run_test_case
+    from workflows.harness.suite import machine_name
 
     console = _console()
     if (mock_config is None) != (case is None):
@@ -241,7 +239,7 @@ def run_command(
     try:
         definition = load_definition(file)
         if mock_config is not None and case is not None:
-            machine = state_machine or file.name.removesuffix(".asl.json").removesuffix(".json")
+            machine = state_machine or machine_name(file)
             execution = run_test_case(definition, machine, case, payload, mock_config, **options)
         else:
             execution = execute(definition, payload, **options)
@@ -274,7 +272,7 @@ def test_command(
     from workflows.engine import DefinitionError, ManualClock
     from workflows.harness.definition import DefinitionFileError
     from workflows.harness.mock_config import MockConfigError
-    from workflows.harness.suite import SuiteError, load_suite, suite_names
+    from workflows.harness.suite import MOCK_SUFFIX, SuiteError, load_suite, suite_names
 
     console = _console()
     if case is not None and name is None:
@@ -321,8 +319,9 @@ def mock_config_command(
 ) -> None:
     """Merge every NAME.mock.json into one MockConfigFile for Step Functions Local's SFN_MOCK_CONFIG."""
     from workflows.harness.mock_config import MockConfigError, merge_mock_configs
+    from workflows.harness.suite import MOCK_SUFFIX, mock_config_paths
 
-    paths = sorted(directory.glob(f"*{MOCK_SUFFIX}"))
+    paths = mock_config_paths(directory)
     if not paths:
         raise _usage_error(f"no {directory / ('*' + MOCK_SUFFIX)} files to merge")
     try:

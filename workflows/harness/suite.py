@@ -115,14 +115,27 @@ def _assert_status(execution: Execution, status: str) -> None:
         raise AssertionError(f"expected status {status}, got {execution.status}")
 
 
+def machine_name(definition_path: Path) -> str:
+    """`workflows/analyse.asl.json` -> `analyse`: the name its mock config lists it under."""
+    return definition_path.name.removesuffix(DEFINITION_SUFFIX).removesuffix(".json")
+
+
+def mock_config_path(definition_path: Path) -> Path:
+    """The mock config beside a definition: `analyse.asl.json` -> `analyse.mock.json`."""
+    return definition_path.with_name(machine_name(definition_path) + MOCK_SUFFIX)
+
+
+def definition_paths(directory: str | Path = "workflows") -> list[Path]:
+    return sorted(Path(directory).glob(f"*{DEFINITION_SUFFIX}"))
+
+
+def mock_config_paths(directory: str | Path = "workflows") -> list[Path]:
+    return sorted(Path(directory).glob(f"*{MOCK_SUFFIX}"))
+
+
 def suite_names(directory: str | Path = "workflows") -> list[str]:
     """The state machines in `directory` that have both a definition and a mock config."""
-    directory = Path(directory)
-    return sorted(
-        path.name.removesuffix(MOCK_SUFFIX)
-        for path in directory.glob(f"*{MOCK_SUFFIX}")
-        if (directory / path.name.replace(MOCK_SUFFIX, DEFINITION_SUFFIX)).is_file()
-    )
+    return [machine_name(path) for path in definition_paths(directory) if mock_config_path(path).is_file()]
 
 
 def load_suite(name: str, directory: str | Path = "workflows") -> Suite:
