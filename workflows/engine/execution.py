@@ -15,7 +15,14 @@ from typing import Any
 
 from workflows.engine.clock import Clock, ManualClock
 from workflows.engine.errors import DefinitionError, ExecutionTimedOut, WorkflowError
-from workflows.engine.history import EVENT_LIMIT, History, HistoryLimitExceeded, over_limit, to_json
+from workflows.engine.history import (
+    EVENT_LIMIT,
+    EXPRESS_EVENT_LIMIT,
+    History,
+    HistoryLimitExceeded,
+    over_limit,
+    to_json,
+)
 from workflows.engine.machine import Branch
 from workflows.engine.scope import Run, Scope
 from workflows.engine.states.base import JSONPATH
@@ -130,7 +137,7 @@ def execute(
     timeout = machine.timeout_seconds
     if state_machine_type == "EXPRESS":
         timeout = min(timeout or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS)
-    history = History()
+    history = History(EXPRESS_EVENT_LIMIT if state_machine_type == "EXPRESS" else EVENT_LIMIT)
     run = Run(
         execution_arn=execution_arn,
         name=execution_name,
@@ -197,7 +204,8 @@ def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, st
         scope.event("ExecutionFailed", "executionFailedEventDetails", details)
     except HistoryLimitExceeded:
         status, error = "FAILED", "States.Runtime"
-        cause = f"The execution reached the limit of {EVENT_LIMIT} history events (a loop that never ends?)."
+        limit = run.history.event_limit
+        cause = f"The execution reached the limit of {limit} history events (a loop that never ends?)."
         scope.event("ExecutionFailed", "executionFailedEventDetails", {"error": error, "cause": cause})
     except ExecutionTimedOut:
         status, error, cause = "TIMED_OUT", "States.Timeout", "The execution timed out."

@@ -220,3 +220,12 @@ def test_an_endless_loop_fails_at_the_history_event_limit():
     assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
     assert "25000 history events" in execution.cause
     assert len(execution.history) == 25_000
+
+
+def test_express_executions_are_not_held_to_the_standard_history_limit():
+    definition = single(
+        {"Type": "Map", "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}}}
+    )
+    items = list(range(7000))  # about 28,000 events
+    assert execute(definition, items, state_machine_type="STANDARD").error == "States.Runtime"
+    assert execute(definition, items, state_machine_type="EXPRESS").output == items
