@@ -13,19 +13,23 @@ from typing import Any
 
 from workflows.engine import apply_substitutions
 from workflows.validation import fields as F
-from workflows.validation.choice import check_jsonata_rule, check_jsonpath_rule, is_timestamp
 from workflows.validation.expressions import (
     check_jsonata_tree,
     check_path,
     check_path_or_intrinsic,
     check_template,
-    is_jsonata,
 )
 from workflows.validation.problem import Findings, Problem, pointer
-from workflows.validation.resources import SUBSTITUTION, check_resource
+from workflows.validation.resources import SUBSTITUTION
 from workflows.validation.retry_catch import check_catch, check_retry
-
-Transition = tuple[str, Any]  # (pointer of the field naming the target, the target)
+from workflows.validation.state_types import (
+    Transition,
+    check_choice,
+    check_map_settings,
+    check_task,
+    check_wait,
+    is_int,
+)
 
 
 def validate(
@@ -55,10 +59,6 @@ def validate(
     return list(findings)
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 class _Walker:
     def __init__(self, findings: Findings, definition: Mapping[str, Any]) -> None:
         self.findings = findings
@@ -75,7 +75,7 @@ class _Walker:
                 "/QueryLanguage",
                 f"QueryLanguage must be JSONPath or JSONata, got {top['QueryLanguage']!r}",
             )
-        if "TimeoutSeconds" in top and not (_is_int(top["TimeoutSeconds"]) and top["TimeoutSeconds"] > 0):
+        if "TimeoutSeconds" in top and not (is_int(top["TimeoutSeconds"]) and top["TimeoutSeconds"] > 0):
             self.findings.error(None, "/TimeoutSeconds", "TimeoutSeconds must be a positive integer")
         self.scope(top, "", F.TOP_LEVEL_FIELDS, "state machine", outer=frozenset())
 
@@ -157,28 +157,16 @@ class _Walker:
     # -- states -------------------------------------------------------------------------------------------
 
     def state(self, name: str, state: Any, at: str, visible: frozenset[str]) -> list[Transition]:
-        findings = self.findings
-        if len(name) > F.MAX_STATE_NAME_LENGTH:
-            findings.error(name, at, f"state names are at most {F.MAX_STATE_NAME_LENGTH} characters")
-        if name in self.names:
-            findings.error(
-                name,
-                at,
-                f"state name {name!r} is already used at {self.names[name]}; names are unique per machine",
-            )
-        else:
-            self.names[name] = at
+        """Checks one state and returns its transitions (Next, Default, choice and catcher targets)."""
+        self._name(name, at)
         if not isinstance(state, Mapping):
-            findings.error(name, at, "a state must be an object")
+            self.findings.error(name, at, "a state must be an object")
             return []
         kind = state.get("Type")
         if not isinstance(kind, str) or kind not in F.STATE_FIELDS:
             message = "a state needs a Type" if kind is None else f"unknown Type {kind!r}"
-            findings.error(
-                name,
-                at + ("/Type" if kind is not None else ""),
-                f"{message}; one of {', '.join(F.STATE_FIELDS)}",
-            )
+            where = at + ("/Type" if kind is not None else "")
+            self.findings.error(name, where, f"{message}; one of {', '.join(F.STATE_FIELDS)}")
             return []
         language = self._language(name, state, at)
         self._fields(name, state, at, kind, language)
@@ -188,21 +176,45 @@ class _Walker:
         else:
             for field in F.JSONATA_FIELDS:
                 if field in state:
-                    check_jsonata_tree(findings, name, at + pointer(field), state[field])
+                    check_jsonata_tree(self.findings, name, at + pointer(field), state[field])
         if "Retry" in state:
-            check_retry(findings, name, at + "/Retry", state["Retry"])
+            check_retry(self.findings, name, at + "/Retry", state["Retry"])
         if "Catch" in state:
-            transitions += check_catch(findings, name, at + "/Catch", state["Catch"], language)
-        type_check = {
-            "Task": self._task,
-            "Wait": self._wait,
-            "Choice": self._choice,
-            "Parallel": self._parallel,
-            "Map": self._map,
-        }.get(kind)
-        if type_check is not None:
-            transitions += type_check(name, state, at, language, visible) or []
-        return transitions
+            transitions += check_catch(self.findings, name, at + "/Catch", state["Catch"], language)
+        return transitions + self._type_checks(name, state, at, kind, language=language, visible=visible)
+
+    def _name(self, name: str, at: str) -> None:
+        if len(name) > F.MAX_STATE_NAME_LENGTH:
+            self.findings.error(name, at, f"state names are at most {F.MAX_STATE_NAME_LENGTH} characters")
+        if name in self.names:
+            message = (
+                f"state name {name!r} is already used at {self.names[name]}; names are unique per machine"
+            )
+            self.findings.error(name, at, message)
+        else:
+            self.names[name] = at
+
+    def _type_checks(
+        self,
+        name: str,
+        state: Mapping[str, Any],
+        at: str,
+        kind: str,
+        *,
+        language: str,
+        visible: frozenset[str],
+    ) -> list[Transition]:
+        if kind == "Task":
+            check_task(self.findings, name, state, at, language)
+        elif kind == "Wait":
+            check_wait(self.findings, name, state, at, language)
+        elif kind == "Choice":
+            return check_choice(self.findings, name, state, at, language)
+        elif kind == "Parallel":
+            self._parallel(name, state, at, language, visible)
+        elif kind == "Map":
+            self._map(name, state, at, language, visible)
+        return []
 
     def _language(self, name: str, state: Mapping[str, Any], at: str) -> str:
         language = state.get("QueryLanguage", self.language)
@@ -276,102 +288,7 @@ class _Walker:
             if field in state:
                 check_template(self.findings, name, at + pointer(field), state[field])
 
-    def _jsonata_or(
-        self, name: str, at: str, value: Any, language: str, *, valid: bool, expected: str
-    ) -> None:
-        """A numeric or timestamp field: a literal, or in a JSONata state also a {% %} expression."""
-        if language == "JSONata" and isinstance(value, str) and is_jsonata(value):
-            return  # parsed by check_jsonata_tree already
-        if not valid:
-            self.findings.error(name, at, f"must be {expected}, got {value!r}")
-
-    # -- per type -------------------------------------------------------------------------
-
-    def _task(
-        self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
-    ) -> None:
-        if "Resource" not in state:
-            self.findings.error(name, at, "a Task state needs Resource")
-        else:
-            check_resource(self.findings, name, at + "/Resource", state["Resource"])
-        for field in ("TimeoutSeconds", "HeartbeatSeconds"):
-            if field in state:
-                value = state[field]
-                self._jsonata_or(
-                    name,
-                    at + pointer(field),
-                    value,
-                    language,
-                    valid=_is_int(value) and value > 0,
-                    expected="a positive integer",
-                )
-        timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
-        if _is_int(timeout) and _is_int(heartbeat) and heartbeat >= timeout:
-            self.findings.error(
-                name, at + "/HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds"
-            )
-
-    def _wait(
-        self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
-    ) -> None:
-        given = [
-            field for field in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if field in state
-        ]
-        if len(given) != 1:
-            self.findings.error(
-                name,
-                at,
-                "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath "
-                f"(found {len(given)})",
-            )
-        if "Seconds" in state:
-            seconds = state["Seconds"]
-            self._jsonata_or(
-                name,
-                at + "/Seconds",
-                seconds,
-                language,
-                valid=_is_int(seconds) and seconds >= 0,
-                expected="a non-negative integer",
-            )
-        if "Timestamp" in state:
-            stamp = state["Timestamp"]
-            self._jsonata_or(
-                name,
-                at + "/Timestamp",
-                stamp,
-                language,
-                valid=is_timestamp(stamp),
-                expected="an RFC 3339 timestamp",
-            )
-
-    def _choice(
-        self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
-    ) -> list[Transition]:
-        transitions: list[Transition] = []
-        rules = state.get("Choices")
-        if not isinstance(rules, list) or not rules:
-            self.findings.error(
-                name,
-                at + ("/Choices" if "Choices" in state else ""),
-                "a Choice state needs a non-empty Choices array",
-            )
-            rules = []
-        for index, rule in enumerate(rules):
-            where = at + pointer("Choices", index)
-            if language == "JSONata":
-                check_jsonata_rule(self.findings, name, where, rule)
-            else:
-                check_jsonpath_rule(self.findings, name, where, rule, top_level=True)
-            if isinstance(rule, Mapping) and "Next" in rule:
-                transitions.append((where + "/Next", rule["Next"]))
-        if "Default" in state:
-            transitions.append((at + "/Default", state["Default"]))
-        else:
-            self.findings.warning(
-                name, at, "no Default: when no rule matches, the execution fails with States.NoChoiceMatched"
-            )
-        return transitions
+    # -- Parallel and Map: their scopes ------------------------------------------------------------
 
     def _parallel(
         self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
@@ -398,17 +315,9 @@ class _Walker:
         self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
     ) -> None:
         if "ItemProcessor" in state:
-            processor = state["ItemProcessor"]
-            self.nested(
-                processor,
-                at + "/ItemProcessor",
-                F.ITEM_PROCESSOR_FIELDS,
-                "Map ItemProcessor",
-                visible,
-                language=language,
-            )
+            where, allowed, kind = at + "/ItemProcessor", F.ITEM_PROCESSOR_FIELDS, "Map ItemProcessor"
+            self.nested(state["ItemProcessor"], where, allowed, kind, visible, language=language)
         elif "Iterator" in state:
-            processor = {}
             self.nested(
                 state["Iterator"],
                 at + "/Iterator",
@@ -419,51 +328,7 @@ class _Walker:
             )
         else:
             self.findings.error(name, at, "a Map state needs ItemProcessor (or the older Iterator)")
-            processor = {}
-        mode = self._processor_config(name, processor, at + "/ItemProcessor/ProcessorConfig")
-        if mode == "INLINE":
-            for field in F.DISTRIBUTED_ONLY:
-                if field in state:
-                    self.findings.error(
-                        name,
-                        at + pointer(field),
-                        f"{field} needs a Distributed Map (ProcessorConfig Mode DISTRIBUTED)",
-                    )
-        for field, low, high in (
-            ("MaxConcurrency", 0, None),
-            ("ToleratedFailureCount", 0, None),
-            ("ToleratedFailurePercentage", 0, 100),
-        ):
-            if field in state:
-                value = state[field]
-                number = isinstance(value, int | float) and not isinstance(value, bool)
-                valid = number and value >= low and (high is None or value <= high)
-                bounds = f"from {low} to {high}" if high is not None else f"≥ {low}"
-                self._jsonata_or(
-                    name, at + pointer(field), value, language, valid=valid, expected=f"a number {bounds}"
-                )
-
-    def _processor_config(self, name: str, processor: Any, at: str) -> str:
-        config = processor.get("ProcessorConfig", {}) if isinstance(processor, Mapping) else {}
-        if not isinstance(config, Mapping):
-            self.findings.error(name, at, "ProcessorConfig must be an object")
-            return "INLINE"
-        for field in sorted(set(config) - {"Mode", "ExecutionType"}):
-            self.findings.error(name, at + pointer(field), f"unknown field {field!r} in ProcessorConfig")
-        mode = config.get("Mode", "INLINE")
-        if mode not in ("INLINE", "DISTRIBUTED"):
-            self.findings.error(name, at + "/Mode", f"Mode must be INLINE or DISTRIBUTED, got {mode!r}")
-            return "INLINE"
-        execution_type = config.get("ExecutionType")
-        if mode == "DISTRIBUTED" and execution_type not in ("STANDARD", "EXPRESS"):
-            self.findings.error(
-                name, at + "/ExecutionType", "a Distributed Map needs ExecutionType STANDARD or EXPRESS"
-            )
-        if mode == "INLINE" and execution_type is not None:
-            self.findings.error(
-                name, at + "/ExecutionType", "ExecutionType applies to a Distributed Map only"
-            )
-        return str(mode)
+        check_map_settings(self.findings, name, state, at, language)
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
