@@ -7,6 +7,6 @@ function or JSONata syntax).
 """
 
 from workflows.validation.problem import Problem, Severity
-from workflows.validation.validator import errors, validate
+from workflows.validation.validator import validate
 
-__all__ = ["Problem", "Severity", "errors", "validate"]
+__all__ = ["Problem", "Severity", "validate"]

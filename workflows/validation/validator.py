@@ -8,7 +8,7 @@ StartAt. Each state is checked against its type's fields in its query language.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from workflows.engine import apply_substitutions
@@ -329,8 +329,3 @@ class _Walker:
         else:
             self.findings.error(name, at, "a Map state needs ItemProcessor (or the older Iterator)")
         check_map_settings(self.findings, name, state, at, language)
-
-
-def errors(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems that make the definition invalid (warnings left out)."""
-    return [problem for problem in problems if problem.is_error]
