@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from engine_support import single
 
 from integrations.errors import ServiceError
-from workflows.engine import HANDLER_NOT_FOUND, NOT_INTERCEPTED, TaskFailure, execute
+from workflows.engine import HANDLER_NOT_FOUND, NOT_INTERCEPTED, DefinitionError, TaskFailure, execute
 
 INVOKE = "arn:aws:states:::lambda:invoke"
 SENTIMENT = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
@@ -341,3 +341,14 @@ def test_timeout_seconds_path_missing_uses_the_jayway_cause():
 def test_lambda_invoke_without_payload_sends_an_empty_object():
     definition = single({"Type": "Task", "Resource": INVOKE, "Parameters": {"FunctionName": "Echo"}})
     assert execute(definition, {}, functions={"Echo": lambda event, ctx: event}).output["Payload"] == {}
+
+
+def test_timeout_seconds_must_be_a_positive_integer():
+    with pytest.raises(DefinitionError, match=r"TimeoutSeconds must be an integer >= 1, got 1\.5"):
+        execute(single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSeconds": 1.5}), {})
+    execution = execute(
+        single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSecondsPath": "$.t"}),
+        {"t": "9"},
+        handlers={SENTIMENT: lambda arguments, invocation: "ok"},
+    )
+    assert execution.error == "States.Runtime" and "TimeoutSeconds must be an integer" in execution.cause

@@ -45,27 +45,38 @@ class WorkState(State):
 
 
 def number_setting(
-    state: State, spec: dict[str, Any], field: str, default: float | None, *, minimum: float = 0
+    state: State,
+    spec: dict[str, Any],
+    field: str,
+    default: float | None,
+    *,
+    minimum: float = 0,
+    whole: bool = True,
 ) -> Setting:
-    """A numeric field with its `*Path` (JSONPath) or `{% %}` (JSONata) form, checked when read."""
+    """A numeric field with its `*Path` (JSONPath) or `{% %}` (JSONata) form, checked when read.
+
+    All of them are integers in ASL except ToleratedFailurePercentage (`whole=False`).
+    """
+
+    def check(value: Any, *, static: bool = False) -> Any:
+        kinds = (int,) if whole else (int, float)
+        if type(value) not in kinds or value < minimum:
+            wanted = "an integer" if whole else "a number"
+            message = f"state {state.name!r}: {field} must be {wanted} >= {minimum:g}, got {value!r}"
+            if static:
+                raise DefinitionError(message)
+            raise StatesRuntime(message)
+        return value
+
     if f"{field}Path" in spec:
         if field in spec:
             raise DefinitionError(f"state {state.name!r}: use either {field} or {field}Path, not both")
         path = compile_optional_path(spec, f"{field}Path", state.name, reference=True)
-        return lambda scope, data: _checked(state, field, select(path, data, scope), minimum)
+        return lambda scope, data: check(select(path, data, scope))
     value = spec.get(field, default)
     if jsonata_eval.is_expression(value):
         evaluate = jsonata_eval.required(jsonata_eval.compile_expression(value, field), field)
-        return lambda scope, data: _checked(state, field, evaluate(states_bindings(scope, data)), minimum)
+        return lambda scope, data: check(evaluate(states_bindings(scope, data)))
     if value is not None:
-        _checked(state, field, value, minimum, static=True)
+        check(value, static=True)
     return lambda scope, data: value
-
-
-def _checked(state: State, field: str, value: Any, minimum: float, *, static: bool = False) -> Any:
-    if type(value) not in (int, float) or value < minimum:
-        message = f"state {state.name!r}: {field} must be a number >= {minimum}, got {value!r}"
-        if static:
-            raise DefinitionError(message)
-        raise StatesRuntime(message)
-    return value

@@ -58,7 +58,9 @@ class MapState(WorkState):
             self.selector = compile_template(selector, "ItemSelector") if selector is not None else None
         self.max_concurrency = number_setting(self, spec, "MaxConcurrency", 0)
         self.tolerated_count = number_setting(self, spec, "ToleratedFailureCount", None)
-        self.tolerated_percentage = number_setting(self, spec, "ToleratedFailurePercentage", None)
+        self.tolerated_percentage = number_setting(
+            self, spec, "ToleratedFailurePercentage", None, whole=False
+        )
         batcher = spec.get("ItemBatcher")
         self.batcher = batcher if isinstance(batcher, dict) else None
         if self.batcher is not None:
