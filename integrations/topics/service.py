@@ -40,6 +40,7 @@ from integrations.topics.validation import (
     check_structure,
     check_subject,
     invalid,
+    message_bytes,
 )
 
 PROTOCOLS = ("http", "https", "email", "email-json", "console", "file", "local")
@@ -541,7 +542,7 @@ class Topics:
                 "BatchEntryIdsNotDistinct",
                 "Two or more batch entries in the request have the same Id.",
             )
-        total = sum(len(str(entry.get("Message", "")).encode("utf-8")) for entry in entries)
+        total = sum(message_bytes(entry.get("Message"), entry.get("MessageAttributes")) for entry in entries)
         if total > MAX_MESSAGE_BYTES:
             raise ServiceError(
                 "sns",

@@ -60,6 +60,14 @@ def check_structure(message: str, structure: Any) -> dict[str, str] | None:
     return per_protocol
 
 
+def message_bytes(message: Any, attributes: Any) -> int:
+    """A message's size as SNS counts it: the message and each attribute's name, type and value."""
+    size = len(message.encode("utf-8")) if isinstance(message, str) else 0
+    if isinstance(attributes, Mapping):
+        size += sum(_attribute_bytes(str(n), a) for n, a in attributes.items() if isinstance(a, Mapping))
+    return size
+
+
 def _attribute_bytes(name: str, attribute: Mapping[str, Any]) -> int:
     value = attribute.get("StringValue")
     if value is None:
@@ -144,7 +152,6 @@ def check_message(message: Any, attributes: Mapping[str, Mapping[str, Any]]) -> 
         raise invalid("Message must be a string")
     if not message:
         raise invalid("Empty message")
-    size = len(message.encode("utf-8")) + sum(_attribute_bytes(n, a) for n, a in attributes.items())
-    if size > MAX_MESSAGE_BYTES:
+    if message_bytes(message, attributes) > MAX_MESSAGE_BYTES:
         raise invalid("Message too long")
     return message

@@ -159,6 +159,9 @@ def test_publish_batch_reports_each_entry(topics: Topics, topic: str) -> None:
     }
 
 
+BIG_ATTRIBUTE = {"k": {"DataType": "String", "StringValue": "v" * 62_200}}
+
+
 @pytest.mark.parametrize(
     ("entries", "code"),
     [
@@ -169,6 +172,13 @@ def test_publish_batch_reports_each_entry(topics: Topics, topic: str) -> None:
         ([{"Id": "a" * 81, "Message": "x"}], "InvalidBatchEntryId"),
         (
             [{"Id": "a", "Message": "x" * 200_000}, {"Id": "b", "Message": "x" * 70_000}],
+            "BatchRequestTooLong",
+        ),
+        (  # attributes count towards the limit too
+            [
+                {"Id": "a", "Message": "x" * 200_000},
+                {"Id": "b", "Message": "x", "MessageAttributes": BIG_ATTRIBUTE},
+            ],
             "BatchRequestTooLong",
         ),
     ],
