@@ -43,13 +43,16 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on; keep it on loopback."),
     warm: bool = typer.Option(True, help="Load every model before accepting requests."),
 ) -> None:
-    """Serve Comprehend, Rekognition and Lex V2 runtime over HTTP, for boto3 or `aws --endpoint-url`."""
+    """Serve Comprehend, Rekognition and Lex V2 runtime over HTTP, for boto3 or `aws --endpoint-url`.
+
+    Rekognition reads S3Object images from the local object store (`$SMA_HOME/s3`)."""
     from integrations.ai.server import make_server
     from integrations.ai.services import AiServices
+    from integrations.objectstore import read_object
 
     if warm:
         warmup()
-    server = make_server(AiServices.local(), host, port)
+    server = make_server(AiServices.local(read_object), host, port)
     address = f"http://{server.server_address[0]}:{server.server_address[1]}"
     console.print(f"serving Comprehend, Rekognition and Lex V2 runtime on {address} (Ctrl+C stops)")
     console.print(

@@ -1,8 +1,9 @@
 """Reading a Rekognition `Image` ({Bytes} or {S3Object}) into pixels, with Rekognition's checks and errors.
 
-The local object store is injected as an `ObjectReader` (bucket, key, version) -> bytes, so this module
-depends on no particular store; any exception it raises becomes InvalidS3ObjectException, as on AWS when
-Rekognition cannot read the object.
+The local object store is injected as an `ObjectReader` (bucket, key) -> bytes (such as
+`integrations.objectstore.read_object`), so this module depends on no particular store; any exception it
+raises becomes InvalidS3ObjectException, as on AWS when Rekognition cannot read the object. The local
+store keeps no object versions, so an S3Object's `Version` is not passed on.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ _FORMATS = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
 
 class ObjectReader(Protocol):
-    def __call__(self, bucket: str, key: str, version: str | None = None) -> bytes: ...
+    def __call__(self, bucket: str, key: str) -> bytes: ...
 
 
-def no_object_store(bucket: str, key: str, version: str | None = None) -> bytes:
+def no_object_store(bucket: str, key: str) -> bytes:
     """The reader used when no object store is wired in: every S3Object is unreadable."""
     raise LookupError(f"no object store configured to read s3://{bucket}/{key}")
 
@@ -69,7 +70,7 @@ def image_bytes(image: object, read_object: ObjectReader | Callable[..., bytes])
     if not isinstance(s3, Mapping) or not s3.get("Bucket") or not s3.get("Name"):
         raise _error("InvalidParameterException", "S3Object needs Bucket and Name")
     try:
-        data = read_object(str(s3["Bucket"]), str(s3["Name"]), s3.get("Version"))
+        data = read_object(str(s3["Bucket"]), str(s3["Name"]))
     except Exception as error:  # any failure to read is, to the caller, an unreadable S3 object
         raise _error(
             "InvalidS3ObjectException",

@@ -36,16 +36,32 @@ def test_png_bytes_raw_or_base64_decode_to_rgb_pixels():
 def test_s3_objects_are_read_through_the_injected_reader():
     calls = []
 
-    def reader(bucket, key, version=None):
-        calls.append((bucket, key, version))
+    def reader(bucket, key):
+        calls.append((bucket, key))
         return _png()
 
     loaded = load_image({"S3Object": {"Bucket": "media", "Name": "a/b.png", "Version": "v1"}}, reader)
-    assert loaded.width == 40 and calls == [("media", "a/b.png", "v1")]
+    assert loaded.width == 40 and calls == [("media", "a/b.png")]
+
+
+def test_the_local_object_store_is_a_reader(sma_home):
+    from integrations.objectstore import ObjectStore, read_object
+
+    store = ObjectStore()
+    try:
+        store.create_bucket("media")
+        store.put("media", "photo.png", _png())
+    finally:
+        store.close()
+    assert load_image({"S3Object": {"Bucket": "media", "Name": "photo.png"}}, read_object).width == 40
+    assert (
+        _code({"S3Object": {"Bucket": "media", "Name": "missing.png"}}, read_object)
+        == "InvalidS3ObjectException"
+    )
 
 
 def test_unreadable_s3_objects_and_missing_stores():
-    def reader(bucket, key, version=None):
+    def reader(bucket, key):
         raise FileNotFoundError(key)
 
     assert _code({"S3Object": {"Bucket": "media", "Name": "nope.png"}}, reader) == "InvalidS3ObjectException"
@@ -56,7 +72,7 @@ def test_size_limits_differ_for_bytes_and_s3():
     too_big_for_bytes = b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_BYTES
     assert _code({"Bytes": too_big_for_bytes}) == "ImageTooLargeException"
 
-    def big(bucket, key, version=None):
+    def big(bucket, key):
         return b"\x89PNG\r\n\x1a\n" + b"\0" * MAX_S3_BYTES
 
     assert _code({"S3Object": {"Bucket": "b", "Name": "k"}}, big) == "ImageTooLargeException"
