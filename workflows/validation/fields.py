@@ -126,7 +126,7 @@ PATH_FIELDS: dict[str, bool] = {
 # Fail's ErrorPath and CausePath take a path or an intrinsic function, like a "key.$" value.
 PATH_OR_INTRINSIC_FIELDS = ("ErrorPath", "CausePath")
 # Payload templates: objects whose "key.$" values are paths or intrinsic functions (JSONPath states).
-TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
+TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign", "Credentials")
 # Fields that may carry JSONata expressions in a JSONata state.
 JSONATA_FIELDS = (
     "Arguments",

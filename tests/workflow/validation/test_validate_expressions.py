@@ -107,3 +107,9 @@ def test_result_path_must_be_a_reference_path(machine, errors_of) -> None:
             "'$.items[*].id' must be a reference path naming one node (no *, .., [?], [a:b])",
         )
     ]
+
+
+def test_credentials_role_arn_path_is_checked(machine, errors_of) -> None:
+    assert errors_of(machine(A={**TASK, "Credentials": {"RoleArn.$": "$.role"}})) == []
+    [(at, message)] = errors_of(machine(A={**TASK, "Credentials": {"RoleArn.$": "$.role["}}))
+    assert at == "/States/A/Credentials/RoleArn.$" and message.startswith("bad JSONPath")
