@@ -109,15 +109,27 @@ def compile_retriers(spec: dict[str, Any], state: str) -> list[Retrier]:
         retriers.append(
             Retrier(
                 _error_equals(rule, state, "Retrier"),
-                float(rule.get("IntervalSeconds", 1)),
-                int(rule.get("MaxAttempts", 3)),
-                float(rule.get("BackoffRate", 2.0)),
-                float(rule["MaxDelaySeconds"]) if "MaxDelaySeconds" in rule else None,
+                _retry_number(rule, "IntervalSeconds", 1, state, whole=True, least=1),
+                int(_retry_number(rule, "MaxAttempts", 3, state, whole=True, least=0)),
+                _retry_number(rule, "BackoffRate", 2.0, state, whole=False, least=1),
+                _retry_number(rule, "MaxDelaySeconds", None, state, whole=True, least=1),
                 jitter == "FULL",
             )
         )
     _check_all_last([retrier.error_equals for retrier in retriers], state, "Retrier")
     return retriers
+
+
+def _retry_number(
+    rule: dict[str, Any], field: str, default: float | None, state: str, *, whole: bool, least: float
+) -> Any:
+    value = rule.get(field, default)
+    if value is None:
+        return None
+    if type(value) not in ((int,) if whole else (int, float)) or value < least:
+        wanted = "an integer" if whole else "a number"
+        raise DefinitionError(f"state {state!r}: Retry {field} must be {wanted} >= {least:g}, got {value!r}")
+    return value
 
 
 def compile_catchers(spec: dict[str, Any], state: str, *, jsonata: bool) -> list[Catcher]:

@@ -204,3 +204,18 @@ def test_wait_seconds_must_be_a_non_negative_integer():
 def test_wait_needs_exactly_one_field():
     with pytest.raises(DefinitionError, match="exactly one of"):
         wait({"Seconds": 1, "Timestamp": "2016-03-14T01:59:00Z"})
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"Variable": "$.v", "NumericEquals": "1"}, "NumericEquals needs a number"),
+        ({"Variable": "$.v", "StringEquals": 1}, "StringEquals needs a string"),
+        ({"Variable": "$.v", "BooleanEquals": "true"}, "BooleanEquals needs true or false"),
+        ({"Variable": "$.v", "TimestampEquals": "yesterday"}, "TimestampEquals needs an RFC 3339 timestamp"),
+        ({"Variable": "$.v", "IsNull": "yes"}, "IsNull needs true or false"),
+    ],
+)
+def test_comparison_operands_of_the_wrong_type_are_definition_errors(rule, message):
+    with pytest.raises(DefinitionError, match=message):
+        choose(rule, {})

@@ -200,3 +200,18 @@ def test_bad_retry_and_catch_are_definition_errors(field, rules, message):
 def test_catch_next_must_name_a_state():
     with pytest.raises(DefinitionError, match="'Nowhere', which is not a state"):
         run({"Catch": [{"ErrorEquals": ["E"], "Next": "Nowhere"}]}, [])
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("IntervalSeconds", 0),
+        ("IntervalSeconds", 1.5),
+        ("MaxAttempts", -1),
+        ("BackoffRate", 0.5),
+        ("MaxDelaySeconds", 0),
+    ],
+)
+def test_retry_numbers_out_of_range_are_definition_errors(field, value):
+    with pytest.raises(DefinitionError, match=f"Retry {field} must be"):
+        run({"Retry": [{"ErrorEquals": ["E"], field: value}]}, [])

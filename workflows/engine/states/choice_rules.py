@@ -133,6 +133,8 @@ def _comparison(rule: dict[str, Any], state: str) -> Rule:
     operator = operators[0]
     operand = rule[operator]
     if operator == "IsPresent" or operator in TYPE_TESTS:
+        if type(operand) is not bool:
+            raise DefinitionError(f"state {state!r}: {operator} needs true or false, got {operand!r}")
         return _type_test(variable, operator, operand)
     if operator == "StringMatches":
         if not isinstance(operand, str):
@@ -144,9 +146,25 @@ def _comparison(rule: dict[str, Any], state: str) -> Rule:
     if operator.endswith("Path") and operator[:-4] in COMPARISONS:
         return _compare(variable, COMPARISONS[operator[:-4]], _path(operand, state, operator))
     if operator in COMPARISONS:
+        _check_operand(operator, operand, state)
         compare = COMPARISONS[operator]
         return _compare(variable, lambda value, _: compare(value, operand), None)
     raise DefinitionError(f"state {state!r}: unknown Choice comparison {operator!r}")
+
+
+_OPERAND_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "String": (lambda value: type(value) is str, "a string"),
+    "Numeric": (_is_number, "a number"),
+    "Boolean": (lambda value: type(value) is bool, "true or false"),
+    "Timestamp": (lambda value: parse_timestamp(value) is not None, "an RFC 3339 timestamp"),
+}
+
+
+def _check_operand(operator: str, operand: Any, state: str) -> None:
+    """CreateStateMachine rejects a comparison with a value of the wrong type, e.g. NumericEquals: "1"."""
+    for prefix, (valid, wanted) in _OPERAND_CHECKS.items():
+        if operator.startswith(prefix) and not valid(operand):
+            raise DefinitionError(f"state {state!r}: {operator} needs {wanted}, got {operand!r}")
 
 
 def _type_test(variable: Path, operator: str, operand: Any) -> Rule:
