@@ -28,11 +28,11 @@ from typing import Any
 from rich.console import Console
 
 from integrations.errors import ServiceError
-from integrations.patterns import FilterPolicy, compile_filter_policy
 from integrations.state import state_dir
 from integrations.topics import endpoints
 from integrations.topics.endpoints import DeliveryFailed, SmtpSettings
 from integrations.topics.notification import notification
+from integrations.topics.subscriptions import Subscription, check_endpoint, check_subscription_attributes
 from integrations.topics.validation import (
     MAX_MESSAGE_BYTES,
     check_attributes,
@@ -43,9 +43,6 @@ from integrations.topics.validation import (
     message_bytes,
 )
 
-PROTOCOLS = ("http", "https", "email", "email-json", "console", "file", "local")
-RAW_CAPABLE = ("http", "https", "file", "local", "console")
-SUBSCRIPTION_ATTRIBUTES = ("FilterPolicy", "FilterPolicyScope", "RawMessageDelivery")
 MAX_BATCH = 10
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_\-]{1,256}$")
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_\-]{1,80}$")
@@ -77,32 +74,6 @@ CREATE TABLE IF NOT EXISTS failures (
 
 def _not_found(what: str) -> ServiceError:
     return ServiceError("sns", "NotFound", f"{what} does not exist", 404)
-
-
-class _Subscription:
-    def __init__(
-        self, arn: str, topic: str, protocol: str, endpoint: str, attributes: dict[str, str]
-    ) -> None:
-        self.arn, self.topic, self.protocol, self.endpoint = arn, topic, protocol, endpoint
-        self.attributes = attributes
-        self.policy: FilterPolicy | None = None
-        if attributes.get("FilterPolicy"):
-            self.policy = compile_filter_policy(
-                attributes["FilterPolicy"], attributes.get("FilterPolicyScope", "MessageAttributes")
-            )
-
-    @property
-    def raw(self) -> bool:
-        return self.attributes.get("RawMessageDelivery", "false").lower() == "true"
-
-    def describe(self) -> dict[str, str]:
-        return {
-            "SubscriptionArn": self.arn,
-            "Owner": self.arn.split(":")[4],
-            "Protocol": self.protocol,
-            "Endpoint": self.endpoint,
-            "TopicArn": self.topic,
-        }
 
 
 class Topics:
@@ -137,9 +108,9 @@ class Topics:
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sns-delivery")
         self._stopping = threading.Event()
         self._retrier: threading.Thread | None = None
-        self._subscriptions: dict[str, _Subscription] = {}
+        self._subscriptions: dict[str, Subscription] = {}
         for arn, topic, protocol, endpoint, attributes in self._query("SELECT * FROM subscriptions"):
-            self._subscriptions[arn] = _Subscription(arn, topic, protocol, endpoint, json.loads(attributes))
+            self._subscriptions[arn] = Subscription(arn, topic, protocol, endpoint, json.loads(attributes))
 
     # -- storage ---------------------------------------------------------------------------------
     def _query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -209,39 +180,6 @@ class Topics:
         }
 
     # -- subscriptions ---------------------------------------------------------------------------
-    def _check_endpoint(self, protocol: str, endpoint: Any) -> str:
-        if protocol not in PROTOCOLS:
-            raise invalid(f"Invalid protocol type: {protocol}")
-        if protocol == "console":
-            return str(endpoint or "stdout")
-        if not isinstance(endpoint, str) or not endpoint:
-            raise invalid("Endpoint")
-        if protocol in ("http", "https") and not endpoint.startswith(f"{protocol}://"):
-            raise invalid(f"Invalid parameter: Endpoint must match the specified protocol ({protocol})")
-        if protocol.startswith("email") and "@" not in endpoint:
-            raise invalid("Email address")
-        return endpoint
-
-    def _check_attributes(self, protocol: str, attributes: Mapping[str, Any]) -> dict[str, str]:
-        checked: dict[str, str] = {}
-        for name, value in attributes.items():
-            if name not in SUBSCRIPTION_ATTRIBUTES:
-                raise invalid(f"Attributes Reason: Unknown attribute {name}")
-            checked[name] = value if isinstance(value, str) else json.dumps(value)
-        if checked.get("RawMessageDelivery", "false").lower() not in ("true", "false"):
-            raise invalid("Attributes Reason: RawMessageDelivery: Invalid value. Must be true or false.")
-        if checked.get("RawMessageDelivery", "false").lower() == "true" and protocol not in RAW_CAPABLE:
-            raise invalid(
-                f"Attributes Reason: Delivery protocol [{protocol}] does not support raw message delivery."
-            )
-        if checked.get("FilterPolicy"):
-            compile_filter_policy(
-                checked["FilterPolicy"], checked.get("FilterPolicyScope", "MessageAttributes")
-            )
-        elif "FilterPolicyScope" in checked:
-            compile_filter_policy('{"x": ["y"]}', checked["FilterPolicyScope"])  # validates the scope alone
-        return checked
-
     def subscribe(
         self,
         TopicArn: str,
@@ -252,15 +190,15 @@ class Topics:
     ) -> dict[str, str]:
         del ReturnSubscriptionArn  # subscriptions are confirmed at once, so the ARN is always known
         topic = self._topic(TopicArn)
-        endpoint = self._check_endpoint(Protocol, Endpoint)
-        attributes = self._check_attributes(Protocol, Attributes or {})
+        endpoint = check_endpoint(Protocol, Endpoint)
+        attributes = check_subscription_attributes(Protocol, Attributes or {})
         for existing in self._subscriptions.values():
             if (existing.topic, existing.protocol, existing.endpoint) == (topic, Protocol, endpoint):
                 if existing.attributes != attributes:
                     raise invalid("Attributes Reason: Subscription already exists with different attributes")
                 return {"SubscriptionArn": existing.arn}
         arn = f"{topic}:{uuid.uuid4()}"
-        subscription = _Subscription(arn, topic, Protocol, endpoint, attributes)
+        subscription = Subscription(arn, topic, Protocol, endpoint, attributes)
         if Protocol != "local":
             self._write(
                 "INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?)",
@@ -279,7 +217,7 @@ class Topics:
         self._callables[endpoint] = deliver
         return response
 
-    def _subscription(self, arn: Any) -> _Subscription:
+    def _subscription(self, arn: Any) -> Subscription:
         subscription = self._subscriptions.get(arn) if isinstance(arn, str) else None
         if subscription is None:
             raise _not_found("Subscription")
@@ -314,8 +252,8 @@ class Topics:
         attributes = {**subscription.attributes, AttributeName: AttributeValue}
         if AttributeName == "FilterPolicy" and not AttributeValue:
             attributes.pop("FilterPolicy")
-        attributes = self._check_attributes(subscription.protocol, attributes)
-        replacement = _Subscription(
+        attributes = check_subscription_attributes(subscription.protocol, attributes)
+        replacement = Subscription(
             subscription.arn, subscription.topic, subscription.protocol, subscription.endpoint, attributes
         )
         self._write(
@@ -362,7 +300,7 @@ class Topics:
             "INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)",
             (message_id, topic, subject, message, json.dumps(stored), sent_at),
         )
-        chosen: list[tuple[_Subscription, str]] = []
+        chosen: list[tuple[Subscription, str]] = []
         for subscription in [s for s in self._subscriptions.values() if s.topic == topic]:
             body = (
                 per_protocol.get(subscription.protocol, per_protocol["default"]) if per_protocol else message
@@ -370,7 +308,7 @@ class Topics:
             if subscription.policy is None or subscription.policy.matches(body, attributes):
                 chosen.append((subscription, body))
 
-        def deliver_one(choice: tuple[_Subscription, str]) -> None:
+        def deliver_one(choice: tuple[Subscription, str]) -> None:
             subscription, body = choice
             failed = self._attempt(
                 subscription,
@@ -397,7 +335,7 @@ class Topics:
 
     def _attempt(
         self,
-        subscription: _Subscription,
+        subscription: Subscription,
         *,
         message_id: str,
         body: str,
@@ -472,7 +410,7 @@ class Topics:
 
     def _deliver(
         self,
-        subscription: _Subscription,
+        subscription: Subscription,
         *,
         message_id: str,
         body: str,
