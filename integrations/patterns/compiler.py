@@ -1,8 +1,9 @@
 """Compiles an event pattern (the structure: fields, nesting, `$or`) into a tree of matchers, once.
 
 Matching walks the pattern, not the event: each field of the pattern looks up its value in the event.
-When the event holds an array of objects where the pattern expects an object, the pattern matches if any
-element does, so fields matched together inside an array come from the same element.
+When the event holds an array of objects where the pattern expects an object, the fields to match must
+hold in one element (so fields matched together come from the same element), while a field required
+absent must be absent from every element: as in Event Ruler, which sees the event as flattened paths.
 """
 
 from __future__ import annotations
