@@ -62,6 +62,33 @@ def test_pattern(
     typer.echo("true" if result else "false")
 
 
+@events_app.command("put")
+def put(
+    source: str = typer.Option(..., "--source", help="The event's source."),
+    detail_type: str = typer.Option(..., "--detail-type", help="The event's detail-type."),
+    detail: str = typer.Option("{}", "--detail", help="The detail: a JSON object, @file or file://file."),
+    bus: str = typer.Option(DEFAULT_BUS, "--bus", help="The event bus."),
+) -> None:
+    """Put one event on the bus (PutEvents): it is archived and queued for the rules it matches."""
+    from integrations.bus import EventBus
+
+    with EventBus(bus) as event_bus:
+        try:
+            response = event_bus.put_events(
+                Entries=[{"Source": source, "DetailType": detail_type, "Detail": _argument(detail)}]
+            )
+        except ServiceError as error:
+            raise _fail("PutEvents", error) from None
+        (result,) = response["Entries"]
+        if "ErrorCode" in result:
+            raise _fail("PutEvents", ServiceError("events", result["ErrorCode"], result["ErrorMessage"]))
+        queued = event_bus.pending()
+    typer.echo(result["EventId"])
+    Console(stderr=True).print(
+        f"{queued} deliveries waiting; the local cloud delivers them.", highlight=False
+    )
+
+
 @events_app.command("rules")
 def rules(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
     """List the bus's rules, their state, pattern and targets."""

@@ -207,3 +207,31 @@ def test_logs_command_reads_the_latest_log_group_or_the_one_named(sma_home: Path
     assert [json.loads(line)["detail"]["Text"] for line in latest.output.splitlines()] == ["logged"]
     named = runner.invoke(cli(), ["logs", "--json", "--group", "/aws/events/Other"])
     assert (named.exit_code, named.output) == (0, "")
+
+
+def test_put_command_puts_one_event(sma_home: Path) -> None:
+    with EventBus("Plumbing") as bus:
+        bus.put_rule(Name="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
+        bus.put_targets(Rule="received", Targets=[{"Id": "sfn", "Arn": "arn:sfn"}])
+    result = runner.invoke(
+        cli(),
+        [
+            "events",
+            "put",
+            "--source",
+            "TWITTER",
+            "--detail-type",
+            "MESSAGE_RECEIVED",
+            "--detail",
+            '{"Text": "hi"}',
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    event_id = result.stdout.strip()
+    assert "1 deliveries waiting" in result.stderr
+    with EventBus("Plumbing") as bus:
+        (event,) = bus.journal()
+        assert (event["id"], event["detail"]) == (event_id, {"Text": "hi"})
+    bad = runner.invoke(cli(), ["events", "put", "--source", "S", "--detail-type", "T", "--detail", "[1]"])
+    assert bad.exit_code == 2
+    assert "(MalformedDetail) when calling the PutEvents operation: Detail is malformed." in bad.stderr
