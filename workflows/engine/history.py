@@ -18,9 +18,14 @@ EVENT_LIMIT = 25_000
 EXPRESS_EVENT_LIMIT = 1_000_000
 
 
+_ENCODER = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False
+)  # built once: dumps() builds one per call
+
+
 def to_json(value: Any) -> str:
     """The compact JSON Step Functions writes into history events and passes between states."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def utf8_size(text: str) -> int:
