@@ -46,6 +46,37 @@ def inline_map() -> dict:
     }
 
 
+def task_chain(length: int) -> dict:
+    states = {
+        f"S{i}": {
+            "Type": "Task",
+            "Resource": SENTIMENT,
+            "Parameters": {"Text.$": "$.text"},
+            "ResultPath": "$.r",
+            "Next": f"S{i + 1}",
+        }
+        for i in range(length - 1)
+    }
+    states[f"S{length - 1}"] = {"Type": "Task", "Resource": SENTIMENT, "End": True}
+    return {"StartAt": "S0", "States": states}
+
+
+def jsonata_chain(length: int) -> dict:
+    states = {
+        f"S{i}": {"Type": "Pass", "Output": {"n": "{% $states.input.n + 1 %}"}, "Next": f"S{i + 1}"}
+        for i in range(length - 1)
+    }
+    states[f"S{length - 1}"] = {"Type": "Pass", "End": True}
+    return {"QueryLanguage": "JSONata", "StartAt": "S0", "States": states}
+
+
+SENTIMENT = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+HANDLERS = {SENTIMENT: lambda arguments, invocation: {"Sentiment": "POSITIVE"}}
+# Engine-only cases: moto cannot run these without the services behind them.
+ENGINE_ONLY = {
+    f"aws-sdk Task chain ({CHAIN_LENGTH})": (task_chain(CHAIN_LENGTH), {"text": "good"}),
+    f"JSONata Pass chain ({CHAIN_LENGTH})": (jsonata_chain(CHAIN_LENGTH), {"n": 0}),
+}
 CASES = {
     f"Pass chain ({CHAIN_LENGTH} states)": (pass_chain(CHAIN_LENGTH), {"n": 1}),
     f"inline Map ({MAP_ITEMS} items)": (inline_map(), {"items": list(range(MAP_ITEMS))}),
@@ -53,12 +84,12 @@ CASES = {
 
 
 def engine_per_transition(definition: dict, data: dict, repeats: int = 30) -> tuple[float, int]:
-    execute(definition, data)  # compile once (cached), as a deployed definition would be
+    execute(definition, data, handlers=HANDLERS)  # compile once (cached), as a deployed definition would be
     timings = []
     transitions = 0
     for _ in range(repeats):
         started = time.perf_counter()
-        execution = execute(definition, data)
+        execution = execute(definition, data, handlers=HANDLERS)
         timings.append(time.perf_counter() - started)
         assert execution.status == "SUCCEEDED", execution.cause
         transitions = execution.transitions
@@ -101,6 +132,9 @@ def main() -> None:
         ours, transitions = engine_per_transition(definition, data)
         theirs = moto_per_transition(definition, data, transitions)
         print(f"{label:<28} {ours:>21.1f} {theirs:>19.1f} {theirs / ours:>7.0f}x", flush=True)
+    for label, (definition, data) in ENGINE_ONLY.items():
+        ours, _ = engine_per_transition(definition, data, repeats=10)
+        print(f"{label:<28} {ours:>21.1f} {'-':>19} {'-':>8}", flush=True)
     print(f"(transitions per execution counted by the engine; medians; python {sys.version.split()[0]})")
 
 
