@@ -143,7 +143,8 @@ class Rekognition:
             found = label_models.detect_labels(
                 image.pixels, self._faces(image), self._lines(image), min_confidence
             )
-            response["Labels"] = [label.as_rekognition() for label in found[:max_labels]]
+            kept = [label for label in found if _wanted(label, request.get("Settings"))]
+            response["Labels"] = [label.as_rekognition() for label in kept[:max_labels]]
         if "IMAGE_PROPERTIES" in features:
             response["ImageProperties"] = {"Quality": _image_quality(image.pixels)}
         return response
@@ -152,20 +153,25 @@ class Rekognition:
         filters = request.get("Filters") or {}
         word_filter = filters.get("WordFilter") or {} if isinstance(filters, dict) else {}
         min_confidence = _number(word_filter, "MinConfidence", 0.0, 0.0, 100.0)
+        min_height = _number(word_filter, "MinBoundingBoxHeight", 0.0, 0.0, 1.0)
+        min_width = _number(word_filter, "MinBoundingBoxWidth", 0.0, 0.0, 1.0)
+
+        def passes(item: dict[str, Any]) -> bool:
+            bounds = item["Geometry"]["BoundingBox"]
+            return (
+                item["Confidence"] >= min_confidence
+                and bounds["Height"] >= min_height
+                and bounds["Width"] >= min_width
+            )
+
         image = self._load(request)
         lines = self._lines(image)
-        kept_lines = {
-            line["Id"] for line in lines if line["Type"] == "LINE" and line["Confidence"] >= min_confidence
-        }
+        kept_lines = {line["Id"] for line in lines if line["Type"] == "LINE" and passes(line)}
         detections = [
             item
             for item in lines
             if (item["Type"] == "LINE" and item["Id"] in kept_lines)
-            or (
-                item["Type"] == "WORD"
-                and item["ParentId"] in kept_lines
-                and item["Confidence"] >= min_confidence
-            )
+            or (item["Type"] == "WORD" and item["ParentId"] in kept_lines and passes(item))
         ]
         return {"TextDetections": detections, "TextModelVersion": "local-pp-ocrv6-small"}
 
@@ -315,6 +321,23 @@ class Rekognition:
                 {"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]} for face_id in missing
             ],
         }
+
+
+def _wanted(label: label_models.Label, settings: object) -> bool:
+    """DetectLabels' Settings.GeneralLabels filters: by label name (or parent) and by category."""
+    general = settings.get("GeneralLabels") if isinstance(settings, Mapping) else None
+    if not isinstance(general, Mapping):
+        return True
+    names = {label.name, *label.parents}
+    include = general.get("LabelInclusionFilters") or []
+    include_categories = general.get("LabelCategoryInclusionFilters") or []
+    if include and not names & set(include):
+        return False
+    if include_categories and label.category not in include_categories:
+        return False
+    if label.name in (general.get("LabelExclusionFilters") or []):
+        return False
+    return label.category not in (general.get("LabelCategoryExclusionFilters") or [])
 
 
 def _page(request: Mapping[str, Any], total: int, default_size: int) -> tuple[int, int]:

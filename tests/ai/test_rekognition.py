@@ -233,3 +233,30 @@ def test_concurrent_requests_give_the_same_answers_as_one_at_a_time(photo, tmp_p
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(faces, images))
     assert together == alone
+
+
+def test_label_settings_filter_by_name_and_category(rekognition, photo):
+    def names(settings):
+        request = {"Image": {"Bytes": photo("chelsea")}, "Settings": {"GeneralLabels": settings}}
+        return {label["Name"] for label in rekognition.detect_labels(request)["Labels"]}
+
+    everything = names({})
+    assert {"Cat", "Animal"} <= everything
+    assert names({"LabelInclusionFilters": ["Cat"]}) == {"Cat"}
+    assert "Cat" not in names({"LabelExclusionFilters": ["Cat"]})
+    assert names({"LabelCategoryExclusionFilters": ["Animals and Pets"]}) == everything - {
+        "Cat",
+        "Pet",
+        "Mammal",
+        "Animal",
+    }
+
+
+def test_text_filters_by_word_box_size(rekognition, photo):
+    response = rekognition.detect_text({"Image": {"Bytes": photo("notice")}})
+    tall = rekognition.detect_text(
+        {"Image": {"Bytes": photo("notice")}, "Filters": {"WordFilter": {"MinBoundingBoxHeight": 0.12}}}
+    )
+    lines = [item["DetectedText"] for item in tall["TextDetections"] if item["Type"] == "LINE"]
+    assert lines == ["Community Garden Notice"]  # the title is the only text that tall
+    assert len(tall["TextDetections"]) < len(response["TextDetections"])
