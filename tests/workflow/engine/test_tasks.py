@@ -352,3 +352,35 @@ def test_timeout_seconds_must_be_a_positive_integer():
         handlers={SENTIMENT: lambda arguments, invocation: "ok"},
     )
     assert execution.error == "States.Runtime" and "TimeoutSeconds must be an integer" in execution.cause
+
+
+def test_interceptor_sees_attempts_inside_map_and_parallel():
+    seen = []
+
+    def interceptor(invocation):
+        seen.append((invocation.state_path, invocation.attempt, invocation.arguments))
+        if invocation.arguments == 2 and invocation.attempt == 0:
+            raise TaskFailure("Flaky", "")
+        return invocation.arguments * 10
+
+    task = {"Type": "Task", "Resource": SENTIMENT, "End": True, "Retry": [{"ErrorEquals": ["Flaky"]}]}
+    definition = single(
+        {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": "M",
+                    "States": {
+                        "M": {
+                            "Type": "Map",
+                            "End": True,
+                            "ItemProcessor": {"StartAt": "T", "States": {"T": task}},
+                        }
+                    },
+                }
+            ],
+        }
+    )
+    execution = execute(definition, [1, 2], interceptor=interceptor)
+    assert execution.output == [[10, 20]]
+    assert seen == [("S/M/T", 0, 1), ("S/M/T", 0, 2), ("S/M/T", 1, 2)]
