@@ -61,11 +61,8 @@ def post_reply(
     reply = ReplyCommand.from_event(event)
     image = _read_image(reply, settings, s3)
     found = credentials()
-    if found is None:
-        if settings.outbox_dir is None:
-            raise XCredentialsMissing(
-                "no X credentials secret exists (SMA_X_SECRET_ID) and no SMA_OUTBOX_DIR is set for replies"
-            )
+    # A secret holding only the webhook's consumer secret cannot post: locally that means the outbox.
+    if (found is None or not found.can_post()) and settings.outbox_dir is not None:
         entry = Outbox(settings.outbox_dir).deliver(
             reply, image[0] if image else None, FORMATS[image[1]][1] if image else None
         )
@@ -76,6 +73,10 @@ def post_reply(
             "ReplyToTweetId": reply.reply_to_tweet_id,
             "Image": entry["Image"],
         }
+    if found is None:
+        raise XCredentialsMissing(
+            "no X credentials secret exists (SMA_X_SECRET_ID) and no SMA_OUTBOX_DIR is set for replies"
+        )
     api = api_factory(found)
     media_ids = [api.upload_image(*image)] if image else []
     tweet_id = api.create_reply(reply.text, reply.reply_to_tweet_id, media_ids)

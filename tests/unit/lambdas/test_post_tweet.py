@@ -233,6 +233,15 @@ def test_without_credentials_and_outbox_posting_fails_loudly(s3: Any) -> None:
         post(s3, COMMAND, None)
 
 
+def test_a_webhook_only_secret_sends_replies_to_the_outbox_when_there_is_one(s3: Any, tmp_path: Path) -> None:
+    webhook_only = XCredentials(consumer_secret="SECRET-2")
+    result = post(s3, COMMAND, webhook_only, tmp_path / "outbox")
+    assert result["Posted"] is False
+    assert (tmp_path / "outbox" / "outbox.jsonl").read_text().count("\n") == 1
+    with pytest.raises(ConfigurationError, match="consumer_key"):
+        post(s3, COMMAND, webhook_only)  # no outbox (as on AWS): the missing keys are named
+
+
 def test_without_credentials_replies_go_to_the_outbox_once(
     s3: Any, tmp_path: Path, make_image: Callable[..., bytes]
 ) -> None:

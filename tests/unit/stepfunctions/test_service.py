@@ -1,0 +1,122 @@
+"""The local Step Functions service starts executions as AWS does and records every one durably."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from integrations.errors import ServiceError
+from integrations.stepfunctions import StateMachineDefinition, StepFunctionsService
+
+PASS = {
+    "StartAt": "Greet",
+    "States": {"Greet": {"Type": "Pass", "Parameters": {"Hello.$": "$.who"}, "End": True}},
+}
+FAIL = {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Custom.Error", "Cause": "it broke"}}}
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> StepFunctionsService:
+    sfn = StepFunctionsService(path=tmp_path / "executions.sqlite3")
+    sfn.create_state_machine(StateMachineDefinition("Express", PASS, "EXPRESS"))
+    sfn.create_state_machine(StateMachineDefinition("Standard", PASS, "STANDARD"))
+    sfn.create_state_machine(StateMachineDefinition("Broken", FAIL, "EXPRESS"))
+    return sfn
+
+
+def test_sync_express_execution_returns_its_output(service: StepFunctionsService) -> None:
+    response = service.start_sync_execution(
+        stateMachineArn=service.state_machine_arn("Express"), input='{"who": "x"}'
+    )
+    assert response["status"] == "SUCCEEDED"
+    assert json.loads(response["output"]) == {"Hello": "x"}
+    assert ":express:Express:" in response["executionArn"]
+    assert response["billingDetails"]["billedDurationInMilliseconds"] % 100 == 0
+
+
+def test_sync_failure_reports_error_and_cause(service: StepFunctionsService) -> None:
+    response = service.start_sync_execution(stateMachineArn=service.state_machine_arn("Broken"))
+    assert (response["status"], response["error"], response["cause"]) == (
+        "FAILED",
+        "Custom.Error",
+        "it broke",
+    )
+    assert "output" not in response
+
+
+def test_standard_execution_runs_in_the_background_and_is_described(service: StepFunctionsService) -> None:
+    arn = service.state_machine_arn("Standard")
+    started = service.start_execution(stateMachineArn=arn, input='{"who": "y"}', name="first")
+    assert started["executionArn"].endswith(":execution:Standard:first")
+    assert service.wait_idle(30)
+    described = service.describe_execution(executionArn=started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"Hello": "y"}
+    history = service.get_execution_history(executionArn=started["executionArn"])["events"]
+    assert history and history[0]["type"] == "ExecutionStarted"
+    listed = service.list_executions(stateMachineArn=arn)["executions"]
+    assert [execution["name"] for execution in listed] == ["first"]
+
+
+def test_a_closed_standard_execution_name_cannot_be_reused(service: StepFunctionsService) -> None:
+    arn = service.state_machine_arn("Standard")
+    service.start_execution(stateMachineArn=arn, input="{}", name="once")
+    service.wait_idle(30)
+    with pytest.raises(ServiceError) as failure:
+        service.start_execution(stateMachineArn=arn, input="{}", name="once")
+    assert failure.value.code == "ExecutionAlreadyExists"
+
+
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        (
+            {"stateMachineArn": "arn:aws:states:eu-west-2:123456789012:stateMachine:Nope"},
+            "StateMachineDoesNotExist",
+        ),
+        ({"input": "{not json"}, "InvalidExecutionInput"),
+        ({"input": json.dumps({"big": "x" * 300_000})}, "InvalidExecutionInput"),
+        ({"name": "has space"}, "InvalidName"),
+        ({"name": "x" * 81}, "InvalidName"),
+    ],
+)
+def test_bad_starts_fail_with_step_functions_errors(
+    service: StepFunctionsService, call: dict, code: str
+) -> None:
+    arguments = {"stateMachineArn": service.state_machine_arn("Express"), "input": "{}", **call}
+    with pytest.raises(ServiceError) as failure:
+        service.start_sync_execution(**arguments)
+    assert failure.value.code == code
+
+
+def test_sync_start_of_a_standard_machine_is_refused(service: StepFunctionsService) -> None:
+    with pytest.raises(ServiceError) as failure:
+        service.start_sync_execution(stateMachineArn=service.state_machine_arn("Standard"))
+    assert failure.value.code == "StateMachineTypeNotSupported"
+
+
+def test_executions_left_running_by_a_crash_run_again_on_recover(tmp_path: Path) -> None:
+    path = tmp_path / "executions.sqlite3"
+    crashed = StepFunctionsService(path=path)
+    crashed.create_state_machine(StateMachineDefinition("Standard", PASS, "STANDARD"))
+    # What a crash between the acknowledged start and the end leaves: a RUNNING record.
+    row = crashed._record_start(
+        crashed._machines[crashed.state_machine_arn("Standard")], "lost", {"who": "z"}
+    )
+    restarted = StepFunctionsService(path=path)
+    restarted.create_state_machine(StateMachineDefinition("Standard", PASS, "STANDARD"))
+    assert restarted.recover() == 1
+    assert restarted.wait_idle(30)
+    described = restarted.describe_execution(executionArn=row["arn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"Hello": "z"}
+
+
+def test_listeners_hear_every_finished_execution(service: StepFunctionsService) -> None:
+    heard: list[str] = []
+    service.on_execution_finished(lambda description: heard.append(description["status"]))
+    service.start_sync_execution(stateMachineArn=service.state_machine_arn("Express"), input='{"who": 1}')
+    service.start_sync_execution(stateMachineArn=service.state_machine_arn("Broken"))
+    assert heard == ["SUCCEEDED", "FAILED"]
