@@ -20,9 +20,9 @@ Renderer = Callable[[Any, Scope], Any]
 
 def resolve_path(path: Path, data: Any, scope: Scope) -> Any:
     """Read a path against the input (`$`), the context object (`$$`) or a variable (`$name`)."""
-    if path.root is ROOT_INPUT:
+    if path.root == ROOT_INPUT:
         return path.get(data)
-    if path.root is ROOT_CONTEXT:
+    if path.root == ROOT_CONTEXT:
         return path.get(scope.context_object())
     variables = scope.variables
     if path.variable not in variables:
@@ -33,9 +33,9 @@ def resolve_path(path: Path, data: Any, scope: Scope) -> Any:
 def describe_missing(path: Path, field: str, data: Any) -> str:
     """AWS's cause for a `.$` path that points at nothing."""
     where = f"the input '{to_json(data)}'"
-    if path.root is ROOT_CONTEXT:
+    if path.root == ROOT_CONTEXT:
         where = "the context object"
-    elif path.root is not ROOT_INPUT:
+    elif path.root != ROOT_INPUT:
         where = f"the variable '${path.variable}'"
     return f"The JSONPath '{path.source}' specified for the field '{field}' could not be found in {where}"
 
@@ -62,10 +62,8 @@ def compile_dynamic(expression: Any, field: str) -> Renderer:
     except (PathSyntaxError, IntrinsicSyntaxError) as exc:
         raise DefinitionError(f"{field!r}: {exc}") from None
 
-    if path.root is ROOT_INPUT and path.definite:
-        keys = path.keys
-        if not keys:
-            return lambda data, scope: data
+    if path.source == "$":
+        return lambda data, scope: data
 
     def read(data: Any, scope: Scope) -> Any:
         try:
