@@ -115,3 +115,40 @@ def test_path_like_text_never_crashes_the_parser(text):
 def test_absurdly_deep_filters_are_a_syntax_error_not_a_crash():
     with pytest.raises(PathSyntaxError, match="nested more than"):
         compile_path("$[?(" + "(" * 500 + "@.a" + ")" * 500 + ")]")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.sampled_from("abc"), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+STEPS = st.sampled_from(
+    [
+        ".a",
+        ".b",
+        "[0]",
+        "[-1]",
+        "[*]",
+        "..a",
+        "[0:2]",
+        "['c']",
+        "[?(@.a > 1)]",
+        "[?(@.b)]",
+        ".*",
+        "[0,1]",
+        "[?(@ == 'x' || @.a =~ /a.*/)]",
+    ]
+)
+
+
+@given(JSON, st.lists(STEPS, max_size=4))
+def test_evaluating_any_path_on_any_document_returns_or_reports_not_found(document, steps):
+    path = compile_path("$" + "".join(steps))
+    try:
+        result = path.get(document)
+    except PathNotFound:
+        assert path.definite
+    else:
+        assert path.definite or isinstance(result, list)
