@@ -52,7 +52,11 @@ def serve(
 
     if warm:
         warmup()
-    server = make_server(AiServices.local(read_object), host, port)
+    try:
+        server = make_server(AiServices.local(read_object), host, port)
+    except OSError as error:
+        console.print(f"[red]cannot listen on {host}:{port} ({error.strerror}): choose another --port[/red]")
+        raise typer.Exit(1) from error
     address = f"http://{server.server_address[0]}:{server.server_address[1]}"
     console.print(f"serving Comprehend, Rekognition and Lex V2 runtime on {address} (Ctrl+C stops)")
     console.print(

@@ -69,3 +69,14 @@ def test_serve_answers_on_the_port_it_prints(sma_home):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = runner.invoke(app, ["ai", "serve", "--port", str(busy.getsockname()[1]), "--no-warm"])
+    assert result.exit_code == 1
+    assert "choose another --port" in result.output

@@ -2,16 +2,20 @@
 
 A collection keeps, per indexed face, what ListFaces returns (FaceId, ImageId, ExternalImageId,
 BoundingBox, Confidence) plus the 128-d dlib embedding used to search it. Writes replace the file
-atomically, so a crash never leaves a half-written collection.
+atomically, so a crash never leaves a half-written collection, and changes hold an advisory file lock,
+so `sma faces add` and a running `sma ai serve` never lose each other's updates.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import os
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +57,7 @@ class FaceStore:
         return self.root / f"{collection_id}.json"
 
     def create(self, collection_id: object) -> None:
-        with self._lock:
+        with self._changing():
             path = self._path(collection_id)
             if path.exists():
                 raise ServiceError(
@@ -64,7 +68,7 @@ class FaceStore:
             self._write(path, {"CollectionId": collection_id, "Faces": []})
 
     def delete(self, collection_id: object) -> None:
-        with self._lock:
+        with self._changing():
             path = self._existing(collection_id)
             path.unlink()
 
@@ -79,14 +83,14 @@ class FaceStore:
             return list(json.loads(self._existing(collection_id).read_text())["Faces"])
 
     def add(self, collection_id: object, records: list[dict[str, Any]]) -> None:
-        with self._lock:
+        with self._changing():
             path = self._existing(collection_id)
             document = json.loads(path.read_text())
             document["Faces"].extend(records)
             self._write(path, document)
 
     def remove(self, collection_id: object, face_ids: list[str]) -> list[str]:
-        with self._lock:
+        with self._changing():
             path = self._existing(collection_id)
             document = json.loads(path.read_text())
             wanted = set(face_ids)
@@ -105,6 +109,16 @@ class FaceStore:
                 matches.append((score, face))
         matches.sort(key=lambda match: match[0], reverse=True)
         return matches[:limit]
+
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """This thread's and this process's exclusive right to change the collections."""
+        with self._lock, (self.root / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _existing(self, collection_id: object) -> Path:
         path = self._path(collection_id)

@@ -54,3 +54,18 @@ def test_search_ranks_by_distance_and_applies_the_threshold(sma_home):
     assert [record["FaceId"] for _, record in matches] == ["near"]
     assert store.remove("people", ["near", "ghost"]) == ["near"]
     assert store.search("people", anchor, threshold=80.0, limit=10) == []
+
+
+def test_separate_stores_on_one_state_never_lose_each_others_faces(sma_home):
+    from concurrent.futures import ThreadPoolExecutor
+
+    FaceStore().create("shared")
+
+    def enrol(index: int) -> None:
+        FaceStore().add("shared", [_record(f"face-{index}", np.zeros(128))])  # a store per writer
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(enrol, range(40)))
+    assert sorted(face["FaceId"] for face in FaceStore().faces("shared")) == sorted(
+        f"face-{i}" for i in range(40)
+    )
