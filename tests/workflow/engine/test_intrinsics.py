@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workflows.engine import IntrinsicSyntaxError, execute, parse_intrinsic
+from workflows.engine.intrinsics import FUNCTIONS
 
 
 def evaluate(expression: str, data=None):
@@ -203,3 +204,45 @@ def test_format_template_from_a_path_keeps_backslashes():
 def test_absurdly_deep_nesting_is_a_syntax_error_not_a_crash():
     with pytest.raises(IntrinsicSyntaxError, match="nested more than"):
         parse_intrinsic("States.Array(" * 500 + ")" * 500)
+
+
+LITERALS = st.sampled_from(
+    [
+        "'text'",
+        "'a,b'",
+        "'{}'",
+        "1",
+        "-3",
+        "2.5",
+        "0",
+        "true",
+        "false",
+        "null",
+        "$.a",
+        "$.list",
+        "$.obj",
+        "$.missing",
+        "'SHA-256'",
+        "'MD5'",
+        "1000",
+    ]
+)
+CALLS = st.recursive(
+    LITERALS,
+    lambda inner: st.builds(
+        lambda name, args: f"{name}({', '.join(args)})",
+        st.sampled_from(sorted(FUNCTIONS)),
+        st.lists(inner, max_size=3),
+    ),
+    max_leaves=6,
+)
+
+
+@given(CALLS.filter(lambda text: text.startswith("States.")))
+def test_any_call_on_any_argument_returns_or_fails_with_a_states_error(text):
+    data = {"a": "x", "list": [1, "1", [2]], "obj": {"k": None}}
+    result = execute(single({"Type": "Pass", "Parameters": {"v.$": text}}), data, seed=1)
+    if result.error == "States.Runtime":  # only a missing path argument may cause this
+        assert "$.missing" in result.cause and "could not be found" in result.cause
+    else:
+        assert result.status == "SUCCEEDED" or result.error == "States.IntrinsicFailure", result.cause
