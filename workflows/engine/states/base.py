@@ -9,7 +9,6 @@ from workflows.engine.errors import (
     StatesDataLimitExceeded,
     StatesQueryEvaluationError,
     StatesRuntime,
-    WorkflowError,
 )
 from workflows.engine.history import over_limit, size_cause, to_json
 from workflows.engine.io import check_fields
@@ -65,7 +64,7 @@ class State:
         )
         try:
             output, following = self.run(scope, state_input)
-            output_json = to_json(output)
+            output_json = self._json(output)
         except (StatesRuntime, StatesQueryEvaluationError) as error:
             # AWS says where these happened; other errors keep the cause they were raised with.
             if not getattr(error, "located", False):
@@ -81,10 +80,6 @@ class State:
                         {"error": error.error, "cause": error.cause, "state": self.name},
                     )
             raise
-        except (TypeError, ValueError) as exc:
-            if isinstance(exc, WorkflowError | DefinitionError):
-                raise
-            raise StatesRuntime(f"state {self.name!r} produced a value that is not JSON: {exc}") from exc
         if over_limit(output_json):
             raise StatesDataLimitExceeded(size_cause(self.name))
         scope.event(
@@ -97,6 +92,12 @@ class State:
             },
         )
         return output, following, output_json
+
+    def _json(self, output: Any) -> str:
+        try:
+            return to_json(output)
+        except (TypeError, ValueError) as exc:  # e.g. a JSONata result the JSON encoder cannot write
+            raise StatesRuntime(f"state {self.name!r} produced a value that is not JSON: {exc}") from exc
 
     def run(self, scope: Scope, state_input: Any) -> tuple[Any, str | None]:
         raise NotImplementedError
