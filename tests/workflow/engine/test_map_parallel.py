@@ -268,3 +268,21 @@ def test_error_output_of_a_fail_state_without_error_or_cause_has_empty_strings()
     )
     definition["States"]["Caught"] = {"Type": "Pass", "End": True}
     assert execute(definition, {}).output == {"Error": "", "Cause": ""}
+
+
+def test_succeed_inside_an_iteration_ends_only_that_iteration():
+    processor = {
+        "StartAt": "C",
+        "States": {
+            "C": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericGreaterThan": 1, "Next": "Big"}],
+                "Default": "Small",
+            },
+            "Big": {"Type": "Succeed"},
+            "Small": {"Type": "Pass", "Result": "small", "End": True},
+        },
+    }
+    execution = execute(map_state(processor, ResultPath="$.sizes", ItemsPath="$.n"), {"n": [1, 2]})
+    assert execution.output == {"n": [1, 2], "sizes": ["small", 2]}
+    assert execution.states_visited == ["M", "M/C", "M/Small", "M/C", "M/Big"]
