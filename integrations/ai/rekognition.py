@@ -51,6 +51,15 @@ _ATTRIBUTES = {
     "MOUTH_OPEN", "MUSTACHE", "FACE_OCCLUDED", "SMILE", "SUNGLASSES",
 }  # fmt: skip
 _CACHE_SIZE = 8
+# IndexFaces' QualityFilter → (minimum detection confidence, minimum face side in pixels). The bars are
+# this project's, on dlib's confidence; AWS does not publish its own. AUTO is MEDIUM, as on AWS.
+QUALITY_FILTERS = {
+    "NONE": (0.0, 0),
+    "LOW": (80.0, 20),
+    "MEDIUM": (90.0, 40),
+    "AUTO": (90.0, 40),
+    "HIGH": (97.0, 60),
+}
 
 
 def _invalid(message: str) -> ServiceError:
@@ -258,10 +267,14 @@ class Rekognition:
         image_id = str(uuid.UUID(hashlib.sha256(image.data).hexdigest()[:32]))
         size = (image.width, image.height)
         records, unindexed, stored = [], [], []
-        for rank, face in enumerate(self._faces(image)):
+        minimum = QUALITY_FILTERS[quality_filter]
+        for face in self._faces(image):
             detail = face_models.face_detail(image.pixels, face, all_attributes=attributes != ["DEFAULT"])
-            if rank >= max_faces:
-                unindexed.append({"Reasons": ["EXCEEDS_MAX_FACES"], "FaceDetail": detail})
+            reasons = _quality_reasons(face, minimum)
+            if not reasons and len(records) >= max_faces:
+                reasons = ["EXCEEDS_MAX_FACES"]
+            if reasons:
+                unindexed.append({"Reasons": reasons, "FaceDetail": detail})
                 continue
             record: dict[str, Any] = {
                 "FaceId": str(uuid.uuid4()),
@@ -321,6 +334,16 @@ class Rekognition:
                 {"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]} for face_id in missing
             ],
         }
+
+
+def _quality_reasons(face: face_models.Face, minimum: tuple[float, int]) -> list[str]:
+    confidence, side = minimum
+    reasons = []
+    if face.confidence < confidence:
+        reasons.append("LOW_CONFIDENCE")
+    if min(face.edges[2] - face.edges[0], face.edges[3] - face.edges[1]) < side:
+        reasons.append("SMALL_BOUNDING_BOX")
+    return reasons
 
 
 def _wanted(label: label_models.Label, settings: object) -> bool:

@@ -260,3 +260,19 @@ def test_text_filters_by_word_box_size(rekognition, photo):
     lines = [item["DetectedText"] for item in tall["TextDetections"] if item["Type"] == "LINE"]
     assert lines == ["Community Garden Notice"]  # the title is the only text that tall
     assert len(tall["TextDetections"]) < len(response["TextDetections"])
+
+
+def test_index_faces_quality_filter_leaves_small_faces_out(rekognition, photo):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(photo("astronaut"))).resize((200, 200)).save(buffer, format="JPEG")
+    small = {"Bytes": buffer.getvalue()}  # her face is now about 36 pixels wide
+    rekognition.create_collection({"CollectionId": "quality"})
+    unfiltered = rekognition.index_faces({"CollectionId": "quality", "Image": small, "QualityFilter": "NONE"})
+    assert len(unfiltered["FaceRecords"]) == 1
+    auto = _valid("IndexFaces", rekognition.index_faces({"CollectionId": "quality", "Image": small}))
+    assert auto["FaceRecords"] == []
+    assert auto["UnindexedFaces"][0]["Reasons"] == ["SMALL_BOUNDING_BOX"]
