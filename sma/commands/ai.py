@@ -107,8 +107,10 @@ def add(
             failures += 1
             continue
         if not result["FaceRecords"]:
+            reasons = sorted({reason for face in result["UnindexedFaces"] for reason in face["Reasons"]})
+            why = f"a face was found but left out ({', '.join(reasons)})" if reasons else "no face found"
             console.print(
-                f"[yellow]{image}: no face found; use a photo where the face is clear and frontal[/yellow]"
+                f"[yellow]{image}: {why}; use a photo where the face is large, clear and frontal[/yellow]"
             )
             failures += 1
             continue
