@@ -384,3 +384,8 @@ def test_interceptor_sees_attempts_inside_map_and_parallel():
     execution = execute(definition, [1, 2], interceptor=interceptor)
     assert execution.output == [[10, 20]]
     assert seen == [("S/M/T", 0, 1), ("S/M/T", 0, 2), ("S/M/T", 1, 2)]
+
+
+def test_aws_sdk_integrations_do_not_support_sync():
+    with pytest.raises(DefinitionError, match=r"request-response and \.waitForTaskToken only"):
+        execute(single({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution.sync"}), {})

@@ -37,6 +37,11 @@ class TaskState(WorkState):
             self.resource: Resource = parse_resource(spec["Resource"])
         except ValueError as exc:
             raise DefinitionError(f"state {name!r}: {exc}") from None
+        if self.resource.kind == "aws-sdk" and self.resource.pattern.startswith("sync"):
+            raise DefinitionError(
+                f"state {name!r}: aws-sdk integrations support request-response and .waitForTaskToken only, "
+                f"not .{self.resource.pattern}"
+            )
         self.flow = DataFlow(
             spec,
             name,
