@@ -18,6 +18,7 @@ from workflows.engine.errors import (
     StatesRuntime,
 )
 from workflows.engine.history import to_json
+from workflows.engine.jsonata_functions import clock_functions
 from workflows.engine.jsonpath import Path, PathNotFound, compile_path
 from workflows.engine.payload import Renderer, compile_template, resolve_path
 from workflows.engine.scope import Scope
@@ -80,7 +81,8 @@ def check_fields(spec: dict[str, Any], state: str, *, jsonata: bool) -> None:
 def states_bindings(scope: Scope, state_input: Any, **extra: Any) -> dict[str, Any]:
     """The `$states` object and the variables a JSONata expression can read."""
     states = {"input": state_input, "context": scope.context_object(), **extra}
-    return {**scope.run.jsonata_functions(), **scope.variables, "states": states}
+    functions = {**scope.run.jsonata_functions(), **clock_functions(scope.clock.now())}
+    return {**functions, **scope.variables, "states": states}
 
 
 _VARIABLE_NAME = re.compile(r"[^\W\d]\w{0,79}")  # a letter or "_", then letters, digits, "_"; 80 at most

@@ -1,6 +1,9 @@
 """The JSONata functions Step Functions adds to the language: $partition, $range, $hash, $random, $uuid
 and $parse (guide: "Transforming data with JSONata", section "JSONata functions provided by Step
 Functions"). They share their checks and limits with the matching intrinsic functions.
+
+Also $now and $millis, rebound to the execution's clock so that they agree with the context object's
+timestamps (and are deterministic under a ManualClock).
 """
 
 from __future__ import annotations
@@ -8,8 +11,10 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from jsonata.functions import Functions
 from jsonata.jsonata import Jsonata
 
 from workflows.engine.errors import StatesQueryEvaluationError
@@ -45,3 +50,13 @@ def functions_for(generator: random.Random) -> dict[str, Any]:
         "random": Jsonata.JLambda(random_number),
         "parse": Jsonata.JLambda(parse),
     }
+
+
+def clock_functions(moment: datetime) -> dict[str, Any]:
+    """$now([picture[, timezone]]) and $millis() at `moment` (the evaluating branch's clock time)."""
+    millis = int(moment.timestamp() * 1000)
+
+    def now(picture: Any = None, timezone: Any = None) -> Any:
+        return Functions.datetime_from_millis(millis, picture, timezone)
+
+    return {"now": Jsonata.JLambda(now), "millis": Jsonata.JLambda(lambda: millis)}

@@ -396,3 +396,26 @@ def test_step_functions_jsonata_function_errors_are_query_evaluation_errors():
     execution = execute(definition, {})
     assert execution.error == "States.QueryEvaluationError"
     assert "at most 1000" in execution.cause
+
+
+def test_now_and_millis_follow_the_execution_clock():
+    definition = chain(
+        ("W", {"Type": "Wait", "Seconds": 90}),
+        (
+            "S",
+            {
+                "Type": "Pass",
+                "Output": {
+                    "now": "{% $now() %}",
+                    "ms": "{% $millis() %}",
+                    "month": "{% $now('[Y0001]-[M01]') %}",
+                },
+            },
+        ),
+        **JSONATA,
+    )
+    assert execute(definition, {}).output == {
+        "now": "2024-01-01T00:01:30.000Z",
+        "ms": 1704067290000,
+        "month": "2024-01",
+    }
