@@ -24,6 +24,7 @@ from integrations.ai.handlers import engine_handlers as ai_handlers
 from integrations.ai.services import AiServices
 from integrations.bus import EventBus
 from integrations.bus.handlers import engine_handlers as bus_handlers
+from integrations.bus.observability import Observer
 from integrations.dynamodb import DynamoDBClient, TableSchema
 from integrations.dynamodb.handlers import engine_handlers as dynamodb_handlers
 from integrations.firehose import DeliveryStreams, FirehoseClient
@@ -65,11 +66,7 @@ class LocalCloud:
         home = self.settings.home
         home.mkdir(parents=True, exist_ok=True)
         self.names = LocalNames(self.settings.account, self.settings.region)
-
-        def folder(name: str) -> Path:
-            path = home / name
-            path.mkdir(parents=True, exist_ok=True)
-            return path
+        folder = self._folder
 
         self._listeners: list[Listener] = []
 
@@ -108,6 +105,12 @@ class LocalCloud:
         self.gateway: HttpGateway | None = None
 
     # -- building ---------------------------------------------------------------------------------
+    def _folder(self, name: str) -> Path:
+        """A service's own folder under the local cloud's home."""
+        path = self.settings.home / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
     def _read_object(self, bucket: str, key: str, *_: Any) -> bytes:
         return self.objects.get(bucket, key)[1]
 
@@ -209,9 +212,16 @@ class LocalCloud:
                 self.firehose.put_record(DeliveryStreamName=name, Record={"Data": data.encode()})
 
             return self.names.delivery_stream_arn(name), deliver
-        # The catch-all log target: the bus keeps the log itself (`sma logs`), as CloudWatch Logs would.
+        # The catch-all log target: a JSON-lines log group and per-detail-type counts (`sma logs`,
+        # `sma metrics`), as the CloudWatch log group and its metric filters are on AWS.
         log_group = str(target.log_group)
-        return self.names.log_group_arn(log_group), lambda payload: self._emit("event", payload)
+        observer = Observer.for_group(log_group, self._folder("logs"))
+
+        def log(payload: Any) -> None:
+            observer(payload)
+            self._emit("event", payload)
+
+        return self.names.log_group_arn(log_group), log
 
     def _create_delivery_stream(self) -> None:
         stream = self.topology.delivery_stream
@@ -270,6 +280,7 @@ class LocalCloud:
             self._emit("recovered", {"executions": recovered})
         self.gateway = HttpGateway(self.functions.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
+        self.topics.start()
         self.pipe.start()
         self.delivery_streams.start()
         return self
@@ -289,7 +300,8 @@ class LocalCloud:
             moved += self.bus.drain()
             remaining = max(0.0, deadline - time.monotonic())
             self.stepfunctions.wait_idle(remaining)
-            quiet_rounds = quiet_rounds + 1 if not moved and not self.bus.pending() else 0
+            busy = moved or self.bus.pending(deliverable_only=True, due_only=True)
+            quiet_rounds = 0 if busy else quiet_rounds + 1
             if quiet_rounds >= 2:  # quiet twice in a row: nothing in flight started anything new
                 return True
         return False
@@ -306,6 +318,7 @@ class LocalCloud:
         self.pipe.stop()
         self.settle(timeout=60.0)
         self.bus.close()
+        self.topics.close()
         self.stepfunctions.close()
         self.delivery_streams.flush()
         self.delivery_streams.stop()

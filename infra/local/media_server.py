@@ -1,0 +1,63 @@
+"""A loopback web server for sample photos: the local stand-in for X's media host (pbs.twimg.com).
+
+The bundled payloads name their photos as X does (`https://pbs.twimg.com/media/<file>`); the local cloud
+serves the files from a folder and rewrites those URLs to this server, whose origin the download
+function is told to allow. Only files copied into the folder are served; directory listings are off.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+X_MEDIA_PREFIX = "https://pbs.twimg.com/media/"
+
+
+class _FilesOnly(SimpleHTTPRequestHandler):
+    def list_directory(self, path: Any) -> None:
+        self.send_error(404, "Not Found")
+
+    def log_message(self, format: str, *args: Any) -> None:  # silence per-request logging on stderr
+        del format, args
+
+
+class MediaServer:
+    """Serves `folder` on 127.0.0.1 under `/media/`."""
+
+    def __init__(self, folder: Path, port: int = 0) -> None:
+        self.folder = folder
+        (folder / "media").mkdir(parents=True, exist_ok=True)
+        handler = partial(_FilesOnly, directory=str(folder))
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="media-server", daemon=True)
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> MediaServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def publish(self, image: Path) -> str:
+        """Copy `image` into the served folder; returns its URL."""
+        target = self.folder / "media" / image.name
+        if image.resolve() != target.resolve():
+            shutil.copyfile(image, target)
+        return f"{self.origin}/media/{image.name}"
+
+    def local_url(self, x_url: str) -> str:
+        """The local URL of a photo the payload names on X's media host (unchanged if not one)."""
+        if x_url.startswith(X_MEDIA_PREFIX):
+            return f"{self.origin}/media/{x_url.removeprefix(X_MEDIA_PREFIX)}"
+        return x_url

@@ -1,0 +1,98 @@
+"""A local cloud with everything a session of `sma demo`, `sma send` or `sma up` needs around it: the
+sample-media server, the webhook secret, the demo gallery of known faces, and a record of what happened.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra.local.cloud import LocalCloud, LocalCloudSettings
+from infra.local.media_server import MediaServer
+from infra.local.webhooks import consumer_secret
+from infra.topology import ROOT
+from integrations.ai.rekognition import external_id
+
+GALLERY = ROOT / "examples" / "gallery"
+SAMPLE_MEDIA = ROOT / "examples" / "media"
+
+
+@dataclass
+class Recorder:
+    """Everything the bus carried, every execution that ended and every alert published, in order."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    executions: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hear(self, kind: str, document: dict[str, Any]) -> None:
+        with self._lock:
+            if kind == "event":
+                self.events.append(document)
+            elif kind == "execution":
+                self.executions.append(document)
+
+    def alert(self, notification: Any) -> None:
+        with self._lock:
+            message = notification.get("Message") if isinstance(notification, dict) else notification
+            self.alerts.append(str(message))
+
+    def of_type(self, detail_type: str) -> list[dict[str, Any]]:
+        return [event for event in self.events if event.get("detail-type") == detail_type]
+
+
+def enrol_gallery(cloud: LocalCloud, gallery: Path = GALLERY) -> list[str]:
+    """Index one face per photo in `gallery` (named after the person) into the celebrity gallery."""
+    rekognition = cloud.ai.rekognition
+    if not rekognition.store.exists(rekognition.gallery):
+        rekognition.create_collection({"CollectionId": rekognition.gallery})
+    enrolled = []
+    for photo in sorted(gallery.glob("*.jpg")) + sorted(gallery.glob("*.png")):
+        name = photo.stem.replace("_", " ")
+        result = rekognition.index_faces(
+            {
+                "CollectionId": rekognition.gallery,
+                "Image": {"Bytes": photo.read_bytes()},
+                "ExternalImageId": external_id(name),
+                "MaxFaces": 1,
+            }
+        )
+        if result["FaceRecords"]:
+            enrolled.append(name)
+    return enrolled
+
+
+@dataclass
+class Session:
+    cloud: LocalCloud
+    media: MediaServer
+    recorder: Recorder
+    secret: str
+    enrolled: list[str]
+
+
+@contextmanager
+def local_session(home: Path, *, port: int = 0, gallery: Path | None = GALLERY) -> Iterator[Session]:
+    """Start the local cloud under `home` with the media server and, optionally, the demo gallery."""
+    media = MediaServer(home / "media-server").start()
+    for photo in sorted(SAMPLE_MEDIA.iterdir()):
+        if photo.suffix.lower() in {".jpg", ".jpeg", ".png"}:
+            media.publish(photo)
+    cloud = LocalCloud(LocalCloudSettings(home=home, port=port, allowed_local_origins=(media.origin,)))
+    recorder = Recorder()
+    cloud.on(recorder.hear)
+    for topic in cloud.topology.topics:
+        cloud.topics.subscribe_callable(cloud.names.topic_arn(topic.name), recorder.alert)
+    enrolled = enrol_gallery(cloud, gallery) if gallery is not None else []
+    secret = consumer_secret()
+    cloud.start()
+    try:
+        yield Session(cloud, media, recorder, secret, enrolled)
+    finally:
+        cloud.stop()
+        media.stop()

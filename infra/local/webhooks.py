@@ -1,0 +1,91 @@
+"""Delivering webhooks to the local cloud the way X does: payloads signed with the consumer secret and
+POSTed to the webhook URL, plus the consumer secret itself and the payloads `sma send --text` builds.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from infra.local.media_server import MediaServer
+from infra.topology import X_SECRET_ID
+from integrations.secrets import find_secret
+from integrations.secrets.sources import store_secret
+from lambdas.ingress.signatures import sign
+
+# The account the bundled payloads were written for (examples/payloads/README.md).
+ACCOUNT_USER_ID = "1111111111111111111"
+ACCOUNT_SCREEN_NAME = "SmaBot"
+
+
+def consumer_secret() -> str:
+    """The webhook consumer secret from the X credentials secret; one is created for this machine when
+    none is configured, so the local cloud verifies signatures exactly as on AWS."""
+    found = find_secret(X_SECRET_ID)
+    if found is not None:
+        value = json.loads(found.value).get("consumer_secret") or json.loads(found.value).get("ApiSecret")
+        if value:
+            return str(value)
+        raise ValueError(f"the secret {X_SECRET_ID} has no consumer_secret: add it or remove the secret")
+    generated = secrets.token_urlsafe(32)
+    store_secret(X_SECRET_ID, json.dumps({"consumer_secret": generated}))
+    return generated
+
+
+def with_local_media(payload: Any, media: MediaServer) -> Any:
+    """The payload with every photo URL on X's media host pointed at the local media server."""
+    if isinstance(payload, dict):
+        return {key: with_local_media(value, media) for key, value in payload.items()}
+    if isinstance(payload, list):
+        return [with_local_media(value, media) for value in payload]
+    if isinstance(payload, str):
+        return media.local_url(payload)
+    return payload
+
+
+def mention(text: str, image_urls: list[str], *, author: str = "local_user", author_id: str = "42") -> dict:
+    """An Account Activity API payload for one mention of the account, as `sma send --text` sends it."""
+    now = datetime.now(UTC)
+    tweet_id = str(int(time.time() * 1000) << 22)  # shaped like a snowflake id, increasing with time
+    tweet: dict[str, Any] = {
+        "created_at": now.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+        "id_str": tweet_id,
+        "text": f"@{ACCOUNT_SCREEN_NAME} {text}",
+        "truncated": False,
+        "user": {"id_str": author_id, "screen_name": author, "name": author},
+        "entities": {"user_mentions": [{"screen_name": ACCOUNT_SCREEN_NAME, "id_str": ACCOUNT_USER_ID}]},
+    }
+    if image_urls:
+        media = [{"type": "photo", "media_url_https": url} for url in image_urls]
+        tweet["entities"]["media"] = media
+        tweet["extended_entities"] = {"media": media}
+    return {"for_user_id": ACCOUNT_USER_ID, "tweet_create_events": [tweet]}
+
+
+def deliver(url: str, body: bytes, secret: str, *, signature: str | None = None) -> tuple[int, str]:
+    """POST `body` to the webhook as X does; returns the status and the response text."""
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "x-twitter-webhooks-signature": signature if signature is not None else sign(secret, body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def sample_payloads(folder: Path) -> list[Path]:
+    """The bundled payloads, Account Activity API first, in a stable order."""
+    return sorted(folder.glob("aaa/*.json")) + sorted(folder.glob("xaa/*.json"))
