@@ -99,3 +99,24 @@ def test_lex_over_rest_json(endpoint):
         lex.recognize_text(
             botId="ABCDEFGHIJ", botAliasId="TSTALIASID", localeId="fr_FR", sessionId="s1", text="hi"
         )
+
+
+def test_s3_object_images_come_from_the_local_object_store(sma_home, photo):
+    from integrations.objectstore import ObjectStore, read_object
+
+    store = ObjectStore()
+    try:
+        store.create_bucket("media")
+        store.put("media", "photos/astronaut.jpg", photo("astronaut"), content_type="image/jpeg")
+    finally:
+        store.close()
+    server = start_in_background(AiServices.local(read_object))
+    try:
+        rekognition = _client("rekognition", f"http://127.0.0.1:{server.server_address[1]}")
+        image = {"S3Object": {"Bucket": "media", "Name": "photos/astronaut.jpg"}}
+        assert len(rekognition.detect_faces(Image=image)["FaceDetails"]) == 1
+        with pytest.raises(rekognition.exceptions.InvalidS3ObjectException):
+            rekognition.detect_faces(Image={"S3Object": {"Bucket": "media", "Name": "photos/missing.jpg"}})
+    finally:
+        server.shutdown()
+        server.server_close()
