@@ -30,4 +30,7 @@ MINILM = lazy_model("all-MiniLM-L6-v2", _load)
 
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length embeddings, one row per text (so a dot product is a cosine similarity)."""
-    return MINILM.get().encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    # Hugging Face's fast tokenizers fail with "Already borrowed" when one instance is used by two
+    # threads at once, so calls take turns.
+    with MINILM.exclusive() as model:
+        return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
