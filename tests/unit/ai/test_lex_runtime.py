@@ -76,3 +76,11 @@ def test_bad_requests_get_lex_errors(lex, change, code):
         lex.recognize_text({**BOT, "sessionId": "user-5", "text": "hi", **change})
     assert caught.value.code == code
     assert code in declared_errors("lexv2-runtime", "RecognizeText")
+
+
+def test_the_topology_names_the_bot_and_a_locale_this_file_defines():
+    topology = pytest.importorskip("infra.topology").TOPOLOGY
+    bot = load_bot()
+    assert topology.bot.definition == "infra/bot.json"
+    assert topology.bot.name == bot.name
+    assert topology.bot.locale in bot.locales
