@@ -39,7 +39,7 @@ from integrations.stream import KinesisClient
 from integrations.stream.handlers import engine_handlers as kinesis_handlers
 from integrations.topics import Topics
 from integrations.topics.handlers import engine_handlers as topic_handlers
-from workflows.engine import apply_substitutions
+from workflows.engine import SystemClock, apply_substitutions
 
 Listener = Callable[[str, dict[str, Any]], None]
 
@@ -149,7 +149,10 @@ class LocalCloud:
             dynamodb_handlers(self.dynamodb),
         ):
             handlers.update(group)
-        self.stepfunctions.set_engine_options(handlers=handlers, functions=self.functions.callables())
+        # Real time: Wait states and Retry back-off really wait, and the history's timestamps are true.
+        self.stepfunctions.set_engine_options(
+            handlers=handlers, functions=self.functions.callables(), clock=SystemClock()
+        )
         self.stepfunctions.on_execution_finished(lambda description: self._emit("execution", description))
 
     def _create_bus_resources(self) -> None:

@@ -143,7 +143,7 @@ def _format_duration(delta: timedelta | float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
-def _print_trace(console: Console, execution: Any) -> None:
+def print_trace(console: Console, execution: Any) -> None:
     from workflows.harness.trace import trace
 
     rows = trace(execution.history)
@@ -249,7 +249,7 @@ def run_command(
         raise _usage_error(
             f"{file}: cannot run: {exc} (sma workflow validate {file} lists every problem)"
         ) from None
-    _print_trace(console, execution)
+    print_trace(console, execution)
     _print_result(console, execution)
     if execution.status != "SUCCEEDED":
         raise typer.Exit(1)
@@ -296,7 +296,7 @@ def test_command(
             ) from None
     for machine, result in results:
         if verbose:
-            _print_trace(console, result.execution)
+            print_trace(console, result.execution)
         mark = "[green]PASS[/green]" if result.passed else "[red]FAIL[/red]"
         console.print(f"{mark} {escape(machine)} #{escape(result.case.name)}")
         for failure in result.failures:
