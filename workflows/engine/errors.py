@@ -12,10 +12,10 @@ class WorkflowError(Exception):
 
     error: str = "States.TaskFailed"
 
-    def __init__(self, cause: str = "", error: str | None = None) -> None:
+    def __init__(self, cause: str | None = "", error: str | None = None) -> None:
         if error is not None:
             self.error = error
-        self.cause = cause
+        self.cause = cause  # None when AWS reports no cause at all (a task that ran out of time)
         super().__init__(f"{self.error}: {cause}" if cause else self.error)
 
     def output(self) -> dict[str, str]:

@@ -166,6 +166,7 @@ def with_retries(retriers: list[Retrier], scope: Scope, attempt: Callable[[], T]
         try:
             return attempt()
         except WorkflowError as error:
+            scope.attribute(error)
             index = next((i for i, r in enumerate(retriers) if matches(r.error_equals, error.error)), None)
             if index is None:
                 raise

@@ -13,11 +13,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from workflows.engine.clock import Clock, iso
-from workflows.engine.errors import ExecutionTimedOut
+from workflows.engine.errors import ExecutionTimedOut, WorkflowError
 from workflows.engine.history import History
 
 if TYPE_CHECKING:
     from workflows.engine.tasks import Dispatcher
+
+
+_ATTRIBUTED = frozenset({"States.Runtime", "States.QueryEvaluationError"})
 
 
 @dataclass(slots=True)
@@ -78,6 +81,26 @@ class Scope:
     def event(self, kind: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> int:
         self.last_event = self.run.history.add(kind, self.clock.now(), self.last_event, details_key, details)
         return self.last_event
+
+    def attribute(self, error: WorkflowError) -> None:
+        """Say where a Runtime or QueryEvaluationError happened, as AWS does, once per raised error.
+
+        A QueryEvaluationError also gets its EvaluationFailed event, recorded per attempt before any
+        Retry or Catch looks at it.
+        """
+        if getattr(error, "located", False) or error.error not in _ATTRIBUTED:
+            return
+        error.cause = (
+            f"An error occurred while executing the state '{self.state_name}' (entered at the event id "
+            f"#{self.entered_event}). {error.cause}"
+        )
+        error.located = True  # type: ignore[attr-defined]
+        if error.error == "States.QueryEvaluationError":
+            self.event(
+                "EvaluationFailed",
+                "evaluationFailedEventDetails",
+                {"error": error.error, "cause": error.cause, "state": self.state_name},
+            )
 
     def context_object(self) -> dict[str, Any]:
         """The `$$` context object, built only when an expression reads it."""

@@ -119,10 +119,15 @@ def test_missing_variable_is_a_runtime_error():
     assert "Invalid path '$.missing'" in execution.cause
 
 
-def test_no_match_without_default_fails_with_no_choice_matched():
+def test_no_match_without_default_fails_with_the_runtime_error_aws_reports():
+    # The guide lists States.NoChoiceMatched, but AWS executions fail with States.Runtime and this cause.
     execution = choose({"Variable": "$.v", "NumericEquals": 1}, {"v": 2}, default=None)
     assert execution.status == "FAILED"
-    assert execution.error == "States.NoChoiceMatched"
+    assert execution.error == "States.Runtime"
+    assert execution.cause == (
+        "An error occurred while executing the state 'C' (entered at the event id #2). Failed to transition "
+        "out of the state. The state does not point to a next state."
+    )
 
 
 def test_choice_applies_inputpath_and_outputpath():

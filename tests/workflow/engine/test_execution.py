@@ -229,3 +229,18 @@ def test_express_executions_are_not_held_to_the_standard_history_limit():
     items = list(range(7000))  # about 28,000 events
     assert execute(definition, items, state_machine_type="STANDARD").error == "States.Runtime"
     assert execute(definition, items, state_machine_type="EXPRESS").output == items
+
+
+def test_a_fail_state_without_cause_reports_an_empty_cause_and_a_timeout_reports_none():
+    execution = execute(single({"Type": "Fail", "Error": "E"}), {})
+    assert (execution.error, execution.cause) == ("E", "")
+    resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+
+    def slow(arguments, invocation):
+        invocation.clock.sleep(5)
+
+    timed_out = execute(
+        single({"Type": "Task", "Resource": resource, "TimeoutSeconds": 1}), {}, handlers={resource: slow}
+    )
+    assert (timed_out.error, timed_out.cause) == ("States.Timeout", None)
+    assert timed_out.history[-1]["executionFailedEventDetails"] == {"error": "States.Timeout"}

@@ -419,3 +419,26 @@ def test_now_and_millis_follow_the_execution_clock():
         "ms": 1704067290000,
         "month": "2024-01",
     }
+
+
+def test_evaluation_failed_is_recorded_for_each_attempt_before_retry_and_catch():
+    resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": resource,
+                "Arguments": "{% $states.input.nothing %}",
+                "End": True,
+                "Retry": [{"ErrorEquals": ["States.QueryEvaluationError"], "MaxAttempts": 1}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+            },
+            "Caught": {"Type": "Pass", "End": True},
+        },
+    }
+    execution = execute(definition, {}, handlers={resource: lambda arguments, invocation: "unused"})
+    assert [event["type"] for event in execution.history].count("EvaluationFailed") == 2
+    assert execution.output["Error"] == "States.QueryEvaluationError"
+    assert execution.output["Cause"].startswith("An error occurred while executing the state 'T'")

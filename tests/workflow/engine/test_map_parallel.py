@@ -286,3 +286,28 @@ def test_succeed_inside_an_iteration_ends_only_that_iteration():
     execution = execute(map_state(processor, ResultPath="$.sizes", ItemsPath="$.n"), {"n": [1, 2]})
     assert execution.output == {"n": [1, 2], "sizes": ["small", 2]}
     assert execution.states_visited == ["M", "M/C", "M/Small", "M/C", "M/Big"]
+
+
+def test_a_task_failure_that_ends_a_branch_records_task_state_aborted():
+    def failing(arguments, invocation):
+        raise TaskFailure("Bad", "why")
+
+    definition = parallel([branch("T", {"Type": "Task", "Resource": RESOURCE})])
+    types = [event["type"] for event in execute(definition, {}, handlers={RESOURCE: failing}).history]
+    assert types[-4:] == ["TaskFailed", "TaskStateAborted", "ParallelStateFailed", "ExecutionFailed"]
+
+
+def test_runtime_errors_record_no_parallel_or_iteration_failed_events():
+    definition = parallel([branch("B", {"Type": "Pass", "Parameters": {"x.$": "$.missing"}})])
+    types = [event["type"] for event in execute(definition, {}).history]
+    assert "ParallelStateFailed" not in types and types[-1] == "ExecutionFailed"
+    mapped = execute(
+        map_state(
+            {
+                "StartAt": "B",
+                "States": {"B": {"Type": "Pass", "Parameters": {"x.$": "$.missing"}, "End": True}},
+            }
+        ),
+        [1],
+    )
+    assert not {"MapIterationFailed", "MapStateFailed"} & {event["type"] for event in mapped.history}

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from workflows.engine.errors import (
-    DefinitionError,
-    StatesDataLimitExceeded,
-    StatesQueryEvaluationError,
-    StatesRuntime,
-)
+from workflows.engine.errors import DefinitionError, StatesDataLimitExceeded, StatesRuntime, WorkflowError
 from workflows.engine.history import over_limit, size_cause, to_json
 from workflows.engine.io import check_fields
 
@@ -65,20 +60,8 @@ class State:
         try:
             output, following = self.run(scope, state_input)
             output_json = self._json(output)
-        except (StatesRuntime, StatesQueryEvaluationError) as error:
-            # AWS says where these happened; other errors keep the cause they were raised with.
-            if not getattr(error, "located", False):
-                error.cause = (
-                    f"An error occurred while executing the state '{self.name}' (entered at the "
-                    f"event id #{scope.entered_event}). {error.cause}"
-                )
-                error.located = True  # type: ignore[attr-defined]
-                if isinstance(error, StatesQueryEvaluationError):
-                    scope.event(
-                        "EvaluationFailed",
-                        "evaluationFailedEventDetails",
-                        {"error": error.error, "cause": error.cause, "state": self.name},
-                    )
+        except WorkflowError as error:
+            scope.attribute(error)
             raise
         if over_limit(output_json):
             raise StatesDataLimitExceeded(size_cause(self.name))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from workflows.engine import jsonata_eval
-from workflows.engine.errors import DefinitionError, StatesNoChoiceMatched, StatesQueryEvaluationError
+from workflows.engine.errors import DefinitionError, StatesQueryEvaluationError, StatesRuntime
 from workflows.engine.io import DataFlow, states_bindings
 from workflows.engine.states.base import State
 from workflows.engine.states.choice_rules import compile_rule
@@ -66,8 +66,9 @@ class ChoiceState(State):
             if test(effective, scope):
                 return self._leave(flow, scope, state_input, effective), following
         if self.default is None:
-            raise StatesNoChoiceMatched(
-                f"No Choice rule matched and no Default is set in state '{self.name}'."
+            # The guide names States.NoChoiceMatched, but AWS reports this (wording as AWS writes it).
+            raise StatesRuntime(
+                "Failed to transition out of the state. The state does not point to a next state."
             )
         return self._leave(self.default_flow, scope, state_input, effective), self.default
 

@@ -31,10 +31,16 @@ class WorkState(State):
         try:
             return self.work(scope, state_input, lambda attempt: with_retries(self.retriers, scope, attempt))
         except WorkflowError as error:
-            if self.failed_event:
-                scope.event(self.failed_event)  # once retries are exhausted, not per attempt
+            scope.attribute(error)
+            runtime = error.error == "States.Runtime"
+            if self.failed_event and not runtime:
+                scope.event(
+                    self.failed_event
+                )  # once retries are exhausted, not per attempt; never for Runtime
             catcher = next((c for c in self.catchers if matches(c.error_equals, error.error)), None)
             if catcher is None:
+                if self.type_name == "Task" and scope.prefix and not runtime:
+                    scope.event("TaskStateAborted")  # AWS's record of a task failure that ends a branch
                 raise
             return catcher.handle(error, state_input, scope), catcher.next
 

@@ -43,13 +43,14 @@ class FailState(State):
                 raise StatesRuntime(
                     f"The {field} of Fail state '{self.name}' must be a string, got {value!r}"
                 )
+        # A Fail state without a Cause reports an empty one; without an Error, none at all.
         raise FailStateError(
-            error if isinstance(error, str) else None, cause if isinstance(cause, str) else None
+            error if isinstance(error, str) else None, cause if isinstance(cause, str) else ""
         )
 
 
 class FailStateError(WorkflowError):
-    """What a Fail state raises: its Error and Cause exactly, either of which may be absent (None)."""
+    """What a Fail state raises: its Error (None when it has none) and Cause."""
 
     def __init__(self, error: str | None, cause: str | None) -> None:
         super().__init__(cause or "", error or "")

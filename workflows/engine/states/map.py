@@ -154,8 +154,9 @@ class MapState(WorkState):
                 child.event("MapIterationStarted", "mapIterationStartedEventDetails", details)
                 try:
                     output = self.processor.run(child, inputs[index])
-                except WorkflowError:
-                    child.event("MapIterationFailed", "mapIterationFailedEventDetails", details)
+                except WorkflowError as error:
+                    if error.error != "States.Runtime":
+                        child.event("MapIterationFailed", "mapIterationFailedEventDetails", details)
                     raise
                 child.event("MapIterationSucceeded", "mapIterationSucceededEventDetails", details)
                 return output

@@ -112,11 +112,11 @@ class TaskState(WorkState):
     ) -> None:
         now = scope.clock.now()
         if (now - started).total_seconds() > timeout:
-            raise StatesTimeout("")
+            raise StatesTimeout(None)
         if heartbeat is not None:
             last = max([started, *invocation.heartbeats])
             if (now - last).total_seconds() > heartbeat:
-                raise StatesHeartbeatTimeout("")
+                raise StatesHeartbeatTimeout(None)
 
     # -- history, shaped per resource kind as GetExecutionHistory shows it --------------------------------
     def _scheduled(self, scope: Scope, arguments_json: str, timeout: float, heartbeat: float | None) -> None:
@@ -173,19 +173,18 @@ class TaskState(WorkState):
 
     def _failed(self, scope: Scope, error: WorkflowError) -> None:
         timed_out = error.error in ("States.Timeout", "States.HeartbeatTimeout")
+        # A task that ran out of time has no cause, and its event then has no "cause" key.
+        reason = {
+            key: value for key, value in (("error", error.error), ("cause", error.cause)) if value is not None
+        }
         if self.lambda_events:
             kind = "LambdaFunctionTimedOut" if timed_out else "LambdaFunctionFailed"
             key = "lambdaFunctionTimedOutEventDetails" if timed_out else "lambdaFunctionFailedEventDetails"
-            scope.event(kind, key, {"error": error.error, "cause": error.cause})
+            scope.event(kind, key, reason)
             return
         kind = "TaskTimedOut" if timed_out else "TaskFailed"
         scope.event(
             kind,
             "taskTimedOutEventDetails" if timed_out else "taskFailedEventDetails",
-            {
-                "resourceType": self.resource.resource_type,
-                "resource": self.resource.resource_name,
-                "error": error.error,
-                "cause": error.cause,
-            },
+            {"resourceType": self.resource.resource_type, "resource": self.resource.resource_name, **reason},
         )
