@@ -49,10 +49,18 @@ def with_local_media(payload: Any, media: MediaServer) -> Any:
     return payload
 
 
-def mention(text: str, image_urls: list[str], *, author: str = "local_user", author_id: str = "42") -> dict:
+def mention(
+    text: str,
+    image_urls: list[str],
+    *,
+    author: str = "local_user",
+    author_id: str = "42",
+    tweet_id: str | None = None,
+) -> dict:
     """An Account Activity API payload for one mention of the account, as `sma send --text` sends it."""
     now = datetime.now(UTC)
-    tweet_id = str(int(time.time() * 1000) << 22)  # shaped like a snowflake id, increasing with time
+    # Shaped like a snowflake id: milliseconds in the high bits, a random sequence in the low ones.
+    tweet_id = tweet_id or str((int(time.time() * 1000) << 22) | secrets.randbelow(1 << 22))
     tweet: dict[str, Any] = {
         "created_at": now.strftime("%a %b %d %H:%M:%S +0000 %Y"),
         "id_str": tweet_id,

@@ -79,6 +79,11 @@ class StepFunctionsService:
     def state_machine_arn(self, name: str) -> str:
         return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}"
 
+    @property
+    def engine_options(self) -> dict[str, Any]:
+        """A copy of the options every execution runs with."""
+        return dict(self._engine_options)
+
     def set_engine_options(self, **options: Any) -> None:
         self._engine_options.update(options)
 
