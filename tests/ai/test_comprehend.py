@@ -68,6 +68,13 @@ def test_entities_are_found_with_comprehend_types_and_offsets():
     assert found_total / expected_total >= 0.8
 
 
+def test_durations_are_quantities_and_points_in_time_are_dates():
+    text = "See you on Monday at 9am; the course lasts two weeks."
+    entities = COMPREHEND.detect_entities({"Text": text, "LanguageCode": "en"})["Entities"]
+    types = {entity["Text"]: entity["Type"] for entity in entities}
+    assert types == {"Monday": "DATE", "9am": "DATE", "two weeks": "QUANTITY"}
+
+
 def test_offsets_count_code_points_so_astral_emoji_count_once():
     text = "😀😀 Hello from London #sunny"
     response = COMPREHEND.detect_entities({"Text": text, "LanguageCode": "en"})

@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from integrations.ai.text.nlp import MODEL_DIR, SPACY_EN
 from integrations.ai.weights import package_file
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 # OntoNotes labels (spaCy) → Comprehend EntityType.
 SPACY_TO_COMPREHEND = {
@@ -37,6 +41,10 @@ SPACY_TO_COMPREHEND = {
     "CARDINAL": "QUANTITY",
 }
 RULE_SCORE = 0.99
+_DURATION_UNITS = frozenset(
+    {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month",
+     "months", "year", "years", "decade", "decades"}
+)  # fmt: skip
 # An @handle names an account, which is a person far more often than not; hashtags and URLs are OTHER.
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w@])@\w{1,15}"), "PERSON"),
@@ -67,10 +75,16 @@ def detect(text: str) -> list[dict[str, object]]:
         # spaCy sometimes tags part of a handle or URL; the rule's reading of that span wins.
         if any(start < stop and end > begin for begin, stop in taken):
             continue
-        found.append(
-            _entity(text, start, end, SPACY_TO_COMPREHEND[ent.label_], precision.get(ent.label_, 0.5))
-        )
+        found.append(_entity(text, start, end, _comprehend_type(ent), precision.get(ent.label_, 0.5)))
     return sorted(found, key=lambda entity: (entity["BeginOffset"], entity["EndOffset"]))
+
+
+def _comprehend_type(ent: Span) -> str:
+    """OntoNotes files durations ("three hours", "two weeks") under TIME or DATE; Comprehend's DATE is a
+    point in time, and an amount of time is a QUANTITY."""
+    if ent.label_ in ("DATE", "TIME") and ent[0].like_num and ent[-1].lower_ in _DURATION_UNITS:
+        return "QUANTITY"
+    return SPACY_TO_COMPREHEND[ent.label_]
 
 
 def _entity(text: str, start: int, end: int, entity_type: str, score: float) -> dict[str, object]:
