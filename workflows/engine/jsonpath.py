@@ -24,7 +24,15 @@ _OPERATORS = ("==", "!=", "<=", ">=", "=~", "<", ">")
 
 
 class PathNotFound(LookupError):
-    """A definite path that points at nothing in the document (an internal signal, never user-facing)."""
+    """A definite path that points at nothing in the document (an internal signal, never user-facing).
+
+    `index_out_of_range` says the miss was an array index past the end, which payload templates
+    forgive (AWS resolves it to null there).
+    """
+
+    def __init__(self, source: str, *, index_out_of_range: bool = False) -> None:
+        super().__init__(source)
+        self.index_out_of_range = index_out_of_range
 
 
 Step = tuple[Any, ...]
@@ -75,8 +83,10 @@ class Path:
                     raise PathNotFound(self.source)
                 value = value[key]
             else:
-                if type(value) is not list or not -len(value) <= key < len(value):  # type: ignore[operator]
+                if type(value) is not list:
                     raise PathNotFound(self.source)
+                if not -len(value) <= key < len(value):  # type: ignore[operator]
+                    raise PathNotFound(self.source, index_out_of_range=True)
                 value = value[key]
         return value
 

@@ -68,7 +68,9 @@ def compile_dynamic(expression: Any, field: str) -> Renderer:
     def read(data: Any, scope: Scope) -> Any:
         try:
             return resolve_path(path, data, scope)
-        except PathNotFound:
+        except PathNotFound as missing:
+            if missing.index_out_of_range:
+                return None  # AWS's one leniency in payload templates: an index past the end is null
             raise StatesRuntime(describe_missing(path, field, data)) from None
 
     return read

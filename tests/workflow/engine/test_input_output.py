@@ -253,3 +253,11 @@ def test_variables_in_choice_rules_and_intrinsics():
     )
     assert execute(definition, {"n": 2}).output == {"joined": "2 of 3", "count": 2}
     assert execute(definition, {"n": 5}).error == "TooHigh"
+
+
+def test_an_index_past_the_end_in_parameters_is_null_but_a_missing_key_fails():
+    definition = single({"Type": "Pass", "Parameters": {"third.$": "$.list[2]", "first.$": "$.list[0]"}})
+    assert execute(definition, {"list": ["a"]}).output == {"third": None, "first": "a"}
+    assert execute(
+        single({"Type": "Pass", "Parameters": {"x.$": "$.list[0].nope"}}), {"list": [{}]}
+    ).error == ("States.Runtime")
