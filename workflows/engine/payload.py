@@ -53,7 +53,11 @@ def compile_dynamic(expression: Any, field: str) -> Renderer:
                     try:
                         return resolve_path(path, data, scope)
                     except PathNotFound:
-                        raise StatesRuntime(describe_missing(path, field, data)) from None
+                        # AWS names the whole expression, then the argument that matched nothing.
+                        raise StatesRuntime(
+                            f"The function '{expression}' had the following error: The JsonPath argument "
+                            f"for the field '{path.source}' could not be found in the input '{to_json(data)}'"
+                        ) from None
 
                 return evaluate_intrinsic(call, resolve, scope.run.random)
 

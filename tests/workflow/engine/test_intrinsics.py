@@ -246,3 +246,23 @@ def test_any_call_on_any_argument_returns_or_fails_with_a_states_error(text):
         assert "$.missing" in result.cause and "could not be found" in result.cause
     else:
         assert result.status == "SUCCEEDED" or result.error == "States.IntrinsicFailure", result.cause
+
+
+def test_partition_range_and_random_round_fractional_numbers():
+    assert evaluate("States.ArrayPartition(States.Array(1, 2, 3), 1.6)") == [[1, 2], [3]]
+    assert evaluate("States.ArrayRange(0.6, 3.4, 1)") == [1, 2, 3]
+    assert evaluate("States.MathRandom(4.6, 5.6)") == 5
+
+
+def test_a_missing_path_argument_names_the_whole_expression():
+    error, cause = failure("States.Format('{}', $.nope)", {"a": 1})
+    assert error == "States.Runtime"
+    assert cause.endswith(
+        "The function 'States.Format('{}', $.nope)' had the following error: The JsonPath argument for the "
+        "field '$.nope' could not be found in the input '{\"a\":1}'"
+    )
+
+
+def test_base64_decode_replaces_bytes_that_are_not_utf8():
+    assert evaluate("States.Base64Decode('/w==')") == "\ufffd"
+    assert failure("States.Base64Decode('***')")[0] == "States.IntrinsicFailure"

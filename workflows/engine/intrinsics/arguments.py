@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,12 @@ class Arguments:
 
     def boolean(self, index: int) -> bool:
         return self._typed(index, (bool,), "a boolean")  # type: ignore[no-any-return]
+
+    def rounded(self, index: int) -> int:
+        """A number rounded to the nearest integer (halves up), as AWS treats ArrayPartition, ArrayRange
+        and MathRandom arguments."""
+        value = self._typed(index, (int, float), "a number")
+        return value if type(value) is int else math.floor(value + 0.5)
 
     def integer(self, index: int) -> int:
         value = self._typed(index, (int, float), "an integer")

@@ -16,7 +16,7 @@ def array(args: Arguments) -> list[Any]:
 
 def array_partition(args: Arguments) -> list[list[Any]]:
     args.expect_count(2)
-    items, size = args.array(0), args.integer(1)
+    items, size = args.array(0), args.rounded(1)
     if size <= 0:
         raise args.fail(f"the chunk size must be a positive integer, got {size}")
     return [items[start : start + size] for start in range(0, len(items), size)]
@@ -30,7 +30,7 @@ def array_contains(args: Arguments) -> bool:
 
 def array_range(args: Arguments) -> list[int]:
     args.expect_count(3)
-    start, end, step = args.integer(0), args.integer(1), args.integer(2)
+    start, end, step = args.rounded(0), args.rounded(1), args.rounded(2)
     if step == 0:
         raise args.fail("the step must not be 0")
     # The end is inclusive: States.ArrayRange(1, 9, 2) is [1, 3, 5, 7, 9].

@@ -27,9 +27,10 @@ def base64_encode(args: Arguments) -> str:
 def base64_decode(args: Arguments) -> str:
     args.expect_count(1)
     try:
-        return base64.b64decode(_limited(args, 0), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise args.fail(f"the input is not base64-encoded UTF-8 text ({exc})") from None
+        decoded = base64.b64decode(_limited(args, 0), validate=True)
+    except binascii.Error as exc:
+        raise args.fail(f"the input is not valid base64 ({exc})") from None
+    return decoded.decode(errors="replace")  # bytes that are not UTF-8 become U+FFFD, as on AWS
 
 
 def hash_(args: Arguments) -> str:

@@ -11,10 +11,10 @@ _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 def math_random(args: Arguments) -> int:
     args.expect_count(2, 3)
-    start, end = args.integer(0), args.integer(1)
+    start, end = args.rounded(0), args.rounded(1)
     if end <= start:
         raise args.fail(f"the end ({end}) must be greater than the start ({start})")
-    generator = random.Random(args.integer(2)) if len(args.values) == 3 else args.random
+    generator = random.Random(args.rounded(2)) if len(args.values) == 3 else args.random
     return generator.randrange(start, end)  # start inclusive, end exclusive
 
 
