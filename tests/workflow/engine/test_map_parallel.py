@@ -8,6 +8,7 @@ Guide pages: "Map workflow state" (https://docs.aws.amazon.com/step-functions/la
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -311,3 +312,27 @@ def test_runtime_errors_record_no_parallel_or_iteration_failed_events():
         [1],
     )
     assert not {"MapIterationFailed", "MapStateFailed"} & {event["type"] for event in mapped.history}
+
+
+def test_batches_never_exceed_256_kib_and_an_item_too_big_alone_fails():
+    definition = map_state(
+        ItemBatcher={"MaxItemsPerBatch": 10},
+        ItemsPath="$.items",
+        ItemSelector={"v.$": "$.big"},
+        ResultPath=None,
+    )
+    execution = execute(definition, {"items": [1, 2, 3, 4, 5], "big": "x" * 100_000})
+    batches = [
+        json.loads(event["stateEnteredEventDetails"]["input"])
+        for event in execution.history
+        if event["type"] == "PassStateEntered"
+    ]
+    assert [len(batch["Items"]) for batch in batches] == [2, 2, 1]
+    doubled = map_state(
+        ItemBatcher={"MaxItemsPerBatch": 10},
+        ItemsPath="$.items",
+        ItemSelector={"a.$": "$.big", "b.$": "$.big"},
+    )
+    huge = execute(doubled, {"items": [1], "big": "y" * 150_000})
+    assert huge.error == "States.DataLimitExceeded"
+    assert "The item at index 0 is" in huge.cause

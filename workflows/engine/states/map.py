@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 from workflows.engine import jsonata_eval
 from workflows.engine.errors import (
     DefinitionError,
+    StatesDataLimitExceeded,
     StatesExceedToleratedFailureThreshold,
     StatesRuntime,
     WorkflowError,
 )
-from workflows.engine.history import to_json, utf8_size
+from workflows.engine.history import PAYLOAD_LIMIT, to_json, utf8_size
 from workflows.engine.io import DataFlow, compile_optional_path, select, states_bindings
 from workflows.engine.payload import compile_template
 from workflows.engine.states.branches import run_concurrently
@@ -118,23 +119,29 @@ class MapState(WorkState):
             batch_input = self.batch_input(states_bindings(scope, state_input))
         elif self.batch_template is not None:
             batch_input = self.batch_template(effective, scope)
-        # A batch's size is that of the JSON input its iteration gets: {"Items":[...],"BatchInput":...}.
-        extra = {"BatchInput": batch_input} if batch_input is not None else {}
-        empty_size = utf8_size(to_json({"Items": [], **extra}))
+        # A batch's size is that of the JSON input its iteration gets: {"BatchInput":...,"Items":[...]}, and
+        # no iteration input may exceed 256 KiB whatever MaxInputBytesPerBatch says.
+        head = {"BatchInput": batch_input} if batch_input is not None else {}
+        empty_size = utf8_size(to_json({**head, "Items": []}))
+        ceiling = min(max_bytes, PAYLOAD_LIMIT) if max_bytes is not None else PAYLOAD_LIMIT
         batches: list[list[Any]] = []
         size = 0
-        for item in items:
+        for index, item in enumerate(items):
             item_size = utf8_size(to_json(item))
+            if empty_size + item_size > PAYLOAD_LIMIT:
+                raise StatesDataLimitExceeded(
+                    f"The item at index {index} is {empty_size + item_size} bytes as an iteration input, "
+                    f"over the {PAYLOAD_LIMIT} byte maximum. Reduce it with ItemSelector."
+                )
             full = batches and (
-                (max_items is not None and len(batches[-1]) >= max_items)
-                or (max_bytes is not None and size + 1 + item_size > max_bytes)
+                (max_items is not None and len(batches[-1]) >= max_items) or size + 1 + item_size > ceiling
             )
             if not batches or full:
                 batches.append([])
                 size = empty_size - 1  # the first item adds no comma
             batches[-1].append(item)
             size += 1 + item_size
-        return [{"Items": batch, **extra} for batch in batches]
+        return [{**head, "Items": batch} for batch in batches]
 
     def iterate(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
         items = self._items(scope, state_input, effective)
@@ -184,8 +191,8 @@ class MapState(WorkState):
         ):
             if tolerant and isinstance(failures[-1], WorkflowError):
                 raise StatesExceedToleratedFailureThreshold(
-                    f"The specified tolerated failure threshold was exceeded: {len(failures)} of "
-                    f"{len(inputs)} iterations failed."
+                    "The map run failed because a tolerated failure threshold was exceeded. "
+                    f"{len(failures)} of {len(inputs)} items failed."
                 )
             raise failures[0]
         scope.event("MapStateSucceeded")
