@@ -336,3 +336,11 @@ def test_batches_never_exceed_256_kib_and_an_item_too_big_alone_fails():
     huge = execute(doubled, {"items": [1], "big": "y" * 150_000})
     assert huge.error == "States.DataLimitExceeded"
     assert "The item at index 0 is" in huge.cause
+
+
+def test_item_selector_runs_just_before_each_iteration_starts():
+    definition = map_state(ItemSelector={"v.$": "$$.Map.Item.Value.x"})
+    types = [event["type"] for event in execute(definition, [{"x": 1}, {}]).history]
+    assert types[:4] == ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapIterationStarted"]
+    assert types.count("MapIterationStarted") == 1  # the second item's selector failed before it started
+    assert types[-1] == "ExecutionFailed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from workflows.engine import jsonata_eval
@@ -44,6 +45,8 @@ class MapState(WorkState):
         self.processor = Branch(processor, language, f"{name}.ItemProcessor")
         self.flow = DataFlow(spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=True)
         selector = spec.get("ItemSelector", spec.get("Parameters"))
+        self.selector: Any = None
+        self.selector_jsonata: Any = None
         if self.jsonata:
             self.items_path = None
             self.items = (
@@ -94,21 +97,15 @@ class MapState(WorkState):
             raise StatesRuntime(f"The Map state '{self.name}' needs an array of items, got {to_json(items)}")
         return items
 
-    def _select(self, scope: Scope, state_input: Any, effective: Any, items: list[Any]) -> list[Any]:
-        selected = []
-        for index, item in enumerate(items):
-            scope.map_item = {"Index": index, "Value": item}
-            try:
-                if self.jsonata:
-                    if self.selector_jsonata is None:
-                        selected.append(item)
-                    else:
-                        selected.append(self.selector_jsonata(states_bindings(scope, state_input)))
-                else:
-                    selected.append(self.selector(effective, scope) if self.selector is not None else item)
-            finally:
-                scope.map_item = None
-        return selected
+    def _select(self, scope: Scope, state_input: Any, effective: Any, index: int, item: Any) -> Any:
+        """ItemSelector for one item, seeing `$$.Map.Item` (on a copy of the scope: iterations may run
+        in threads)."""
+        if self.selector is None and self.selector_jsonata is None:
+            return item
+        selecting = replace(scope, map_item={"Index": index, "Value": item})
+        if self.jsonata:
+            return self.selector_jsonata(states_bindings(selecting, state_input))
+        return self.selector(effective, selecting)
 
     def _batches(self, scope: Scope, state_input: Any, effective: Any, items: list[Any]) -> list[Any]:
         assert self.batcher is not None
@@ -145,10 +142,13 @@ class MapState(WorkState):
 
     def iterate(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
         items = self._items(scope, state_input, effective)
-        inputs = self._select(scope, state_input, effective, items)
-        if self.batcher is not None:
-            inputs = self._batches(scope, state_input, effective, inputs)
-        scope.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(inputs)})
+        inputs = items
+        if self.batcher is not None:  # batches hold selected items, so they are built up front
+            selected = [self._select(scope, state_input, effective, i, item) for i, item in enumerate(items)]
+            inputs = self._batches(scope, state_input, effective, selected)
+        # Without batches, AWS evaluates each ItemSelector just before its iteration starts.
+        select_each = self.batcher is None
+        scope.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
         tolerated_count = self.tolerated_count(scope, effective)
         tolerated_percentage = self.tolerated_percentage(scope, effective)
         tolerant = tolerated_count is not None or tolerated_percentage is not None
@@ -157,10 +157,13 @@ class MapState(WorkState):
 
         def job(index: int) -> Callable[[Scope], Any]:
             def iteration(child: Scope) -> Any:
+                value = inputs[index]
+                if select_each:
+                    value = self._select(scope, state_input, effective, index, value)
                 details = {"name": self.name, "index": index}
                 child.event("MapIterationStarted", "mapIterationStartedEventDetails", details)
                 try:
-                    output = self.processor.run(child, inputs[index])
+                    output = self.processor.run(child, value)
                 except WorkflowError as error:
                     if error.error != "States.Runtime":
                         child.event("MapIterationFailed", "mapIterationFailedEventDetails", details)
