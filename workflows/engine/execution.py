@@ -204,14 +204,15 @@ def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, st
         scope.event("ExecutionFailed", "executionFailedEventDetails", details)
     except HistoryLimitExceeded:
         status, error = "FAILED", "States.Runtime"
-        limit = run.history.event_limit
-        cause = f"The execution reached the limit of {limit} history events (a loop that never ends?)."
+        cause = f"The execution reached the maximum number of history events ({run.history.event_limit})."
         scope.event("ExecutionFailed", "executionFailedEventDetails", {"error": error, "cause": cause})
     except ExecutionTimedOut:
-        status, error, cause = "TIMED_OUT", "States.Timeout", "The execution timed out."
+        # DescribeExecution reports neither error nor cause for a timed-out execution; only its
+        # ExecutionTimedOut event names States.Timeout.
+        status = "TIMED_OUT"
         if run.deadline is not None and isinstance(clock, ManualClock) and clock.now() > run.deadline:
             clock.advance_to(run.deadline)  # work that overran the deadline was cut off at it
-        scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": error, "cause": cause})
+        scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": "States.Timeout"})
     return status, output, error, cause
 
 

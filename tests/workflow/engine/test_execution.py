@@ -23,7 +23,8 @@ def test_execution_timeout_seconds_times_out_a_long_wait():
     definition = single({"Type": "Wait", "Seconds": 100}, TimeoutSeconds=30)
     execution = execute(definition, {}, clock=clock)
     assert execution.status == "TIMED_OUT"
-    assert execution.error == "States.Timeout"
+    assert (execution.error, execution.cause) == (None, None)  # as DescribeExecution reports it
+    assert execution.history[-1]["executionTimedOutEventDetails"] == {"error": "States.Timeout"}
     assert execution.duration == 30
     assert execution.history[-1]["type"] == "ExecutionTimedOut"
 
@@ -218,7 +219,7 @@ def test_an_endless_loop_fails_at_the_history_event_limit():
     }
     execution = execute(definition, {})
     assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
-    assert "25000 history events" in execution.cause
+    assert execution.cause == "The execution reached the maximum number of history events (25000)."
     assert len(execution.history) == 25_000
 
 
