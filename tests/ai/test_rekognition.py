@@ -93,6 +93,23 @@ def test_text_on_a_tilted_unevenly_lit_notice(rekognition, photo):
     assert len(strict["TextDetections"]) <= len(response["TextDetections"])
 
 
+def test_large_photos_are_read_as_well_as_small_ones(rekognition, photo):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(photo("notice"))).resize((3600, 2240)).save(buffer, format="JPEG", quality=85)
+    small = rekognition.detect_text({"Image": {"Bytes": photo("notice")}})["TextDetections"]
+    large = rekognition.detect_text({"Image": {"Bytes": buffer.getvalue()}})["TextDetections"]
+    assert [item["DetectedText"] for item in large] == [item["DetectedText"] for item in small]
+    for big, little in zip(large, small, strict=True):
+        assert big["Geometry"]["BoundingBox"]["Left"] == pytest.approx(
+            little["Geometry"]["BoundingBox"]["Left"], abs=0.02
+        )
+        assert type(big["Geometry"]["BoundingBox"]["Top"]) is float
+
+
 @pytest.mark.parametrize(
     ("name", "expected", "absent"),
     [

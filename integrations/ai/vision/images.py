@@ -120,10 +120,10 @@ def box(edges: tuple[float, float, float, float], size: tuple[int, int]) -> dict
     left, right = max(0.0, left), min(float(width), right)
     top, bottom = max(0.0, top), min(float(height), bottom)
     return {
-        "Width": max(0.0, right - left) / width,
-        "Height": max(0.0, bottom - top) / height,
-        "Left": left / width,
-        "Top": top / height,
+        "Width": float(max(0.0, right - left) / width),
+        "Height": float(max(0.0, bottom - top) / height),
+        "Left": float(left / width),
+        "Top": float(top / height),
     }
 
 
