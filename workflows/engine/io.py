@@ -112,7 +112,9 @@ class DataFlow:
         jsonata: bool,
         parameters_field: str | None,
         result_fields: bool,
+        prefix: str = "",
     ) -> None:
+        """`prefix` names where the fields sit in error causes: "Choices[1]/" for a Choice rule's."""
         self.state = state
         self.jsonata = jsonata
         self.result_fields = result_fields
@@ -120,17 +122,15 @@ class DataFlow:
             check_assign_names(spec["Assign"], state)
         if jsonata:
             self.arguments = (
-                jsonata_eval.compile_value(spec["Arguments"], "Arguments")
+                jsonata_eval.compile_value(spec["Arguments"], prefix + "Arguments")
                 if parameters_field and "Arguments" in spec
                 else None
             )
             self.output = (
-                jsonata_eval.required(jsonata_eval.compile_value(spec["Output"], "Output"), "Output")
-                if "Output" in spec
-                else None
+                jsonata_eval.compile_value(spec["Output"], prefix + "Output") if "Output" in spec else None
             )
             self.assign_jsonata = (
-                jsonata_eval.compile_value(spec["Assign"], "Assign") if "Assign" in spec else None
+                jsonata_eval.compile_value(spec["Assign"], prefix + "Assign") if "Assign" in spec else None
             )
             return
         self.input_path = compile_optional_path(spec, "InputPath", state)
@@ -158,7 +158,7 @@ class DataFlow:
         if self.jsonata:
             if self.arguments is None:
                 return raw
-            return jsonata_eval.required(self.arguments, "Arguments")(states_bindings(scope, raw))
+            return self.arguments(states_bindings(scope, raw))
         value = select(self.input_path, raw, scope)
         if self.parameters is not None:
             value = self.parameters(value, scope)

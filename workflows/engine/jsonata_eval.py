@@ -16,7 +16,6 @@ from jsonata import utils as jsonata_utils
 from workflows.engine.errors import DefinitionError, StatesQueryEvaluationError
 
 _NULL = jsonata_utils.Utils.NULL_VALUE
-UNDEFINED = object()  # what an expression that yields nothing evaluates to
 _MAX_SAFE_INTEGER = 2**53
 OPEN, CLOSE = "{%", "%}"
 
@@ -36,7 +35,7 @@ def _compiled(body: str) -> jsonata.Jsonata:
 
 
 def compile_expression(text: str, field: str) -> Evaluator:
-    """An evaluator for one `{% %}` string; the result is `UNDEFINED` when JSONata yields nothing."""
+    """An evaluator for one `{% %}` string; QueryEvaluationError when JSONata yields nothing."""
     return _converting(_expression(text, field))
 
 
@@ -68,51 +67,35 @@ def _expression(text: str, field: str) -> Evaluator:
         try:
             result = expression.evaluate(None, converted)
         except Exception as exc:  # every evaluation failure is a QueryEvaluationError in ASL
+            code = getattr(exc, "error", None)
+            message = f"{code}: {exc}" if isinstance(code, str) and code else str(exc)
             raise StatesQueryEvaluationError(
                 f"An error occurred while evaluating the JSONata expression '{body}' specified for the "
-                f"field '{field}': {exc}"
+                f"field '{field}': {message}"
             ) from None
-        return from_jsonata(result) if result is not None else UNDEFINED
+        if result is None:
+            # Nothing is not a value in ASL: the field it was written in fails, wherever it is.
+            raise StatesQueryEvaluationError(
+                f"The JSONata expression '{body}' specified for the field '{field}' returned nothing "
+                "(undefined)."
+            )
+        return from_jsonata(result)
 
     evaluate.source = body  # type: ignore[attr-defined]
     return evaluate
 
 
 def _template(template: Any, field: str) -> Evaluator:
+    """Fields are named as AWS names them in causes: `Output/a/b[0]`."""
     if is_expression(template):
         return _expression(template, field)
     if isinstance(template, dict):
-        parts = [(key, _template(value, f"{field}.{key}")) for key, value in template.items()]
-
-        def render_object(converted: Bindings) -> dict[str, Any]:
-            rendered = {}
-            for key, part in parts:
-                value = part(converted)
-                if value is not UNDEFINED:  # a field whose expression yields nothing is left out
-                    rendered[key] = value
-            return rendered
-
-        return render_object
+        parts = [(key, _template(value, f"{field}/{key}")) for key, value in template.items()]
+        return lambda converted: {key: part(converted) for key, part in parts}
     if isinstance(template, list):
         items = [_template(item, f"{field}[{index}]") for index, item in enumerate(template)]
-        return lambda converted: [value for item in items if (value := item(converted)) is not UNDEFINED]
+        return lambda converted: [item(converted) for item in items]
     return lambda converted: template
-
-
-def required(evaluator: Evaluator, field: str) -> Evaluator:
-    """A field that must produce a value (Output, Condition, Items, ...)."""
-
-    def evaluate(bindings: Bindings) -> Any:
-        value = evaluator(bindings)
-        if value is UNDEFINED:
-            source = getattr(evaluator, "source", "")
-            raise StatesQueryEvaluationError(
-                f"The JSONata expression '{source}' specified for the field '{field}' returned nothing "
-                "(undefined)."
-            )
-        return value
-
-    return evaluate
 
 
 def to_jsonata(value: Any) -> Any:

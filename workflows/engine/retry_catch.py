@@ -134,7 +134,7 @@ def _retry_number(
 
 def compile_catchers(spec: dict[str, Any], state: str, *, jsonata: bool) -> list[Catcher]:
     catchers = []
-    for rule in spec.get("Catch", []):
+    for position, rule in enumerate(spec.get("Catch", [])):
         if "Next" not in rule:
             raise DefinitionError(f"state {state!r}: each Catcher needs Next")
         if "Assign" in rule:
@@ -145,10 +145,10 @@ def compile_catchers(spec: dict[str, Any], state: str, *, jsonata: bool) -> list
                 rule["Next"],
                 None if jsonata else compile_optional_path(rule, "ResultPath", state, reference=True),
                 compile_template(rule["Assign"], "Assign") if "Assign" in rule and not jsonata else None,
-                jsonata_eval.compile_value(rule["Output"], "Output")
+                jsonata_eval.compile_value(rule["Output"], f"Catch[{position}]/Output")
                 if "Output" in rule and jsonata
                 else None,
-                jsonata_eval.compile_value(rule["Assign"], "Assign")
+                jsonata_eval.compile_value(rule["Assign"], f"Catch[{position}]/Assign")
                 if "Assign" in rule and jsonata
                 else None,
                 jsonata,

@@ -47,7 +47,6 @@ def test_jsonata_expressions_inside_strings_and_nested_templates():
             "Output": {
                 "total": "{% $sum($states.input.items.price) %}",
                 "first": "{% $states.input.items[0].name %}",
-                "missing": "{% $states.input.nothing %}",
                 "literal": "plain text",
                 "nulls": "{% null %}",
                 "execution": "{% $states.context.Execution.Name %}",
@@ -442,3 +441,47 @@ def test_evaluation_failed_is_recorded_for_each_attempt_before_retry_and_catch()
     assert [event["type"] for event in execution.history].count("EvaluationFailed") == 2
     assert execution.output["Error"] == "States.QueryEvaluationError"
     assert execution.output["Cause"].startswith("An error occurred while executing the state 'T'")
+
+
+@pytest.mark.parametrize(
+    ("state", "field"),
+    [
+        ({"Type": "Pass", "Output": {"a": {"b": ["{% 1 %}", "{% $states.input.none %}"]}}}, "Output/a/b[1]"),
+        ({"Type": "Pass", "Assign": {"x": "{% $states.input.none %}"}}, "Assign/x"),
+        (
+            {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Arguments": {"MessageGroupId": "{% $states.input.none %}"},
+            },
+            "Arguments/MessageGroupId",
+        ),
+        (
+            {
+                "Type": "Choice",
+                "Choices": [{"Condition": "{% true %}", "Next": "End", "Output": {"v": "{% $none %}"}}],
+            },
+            "Choices[0]/Output/v",
+        ),
+    ],
+)
+def test_an_expression_that_yields_nothing_fails_its_field_by_name(state, field):
+    # transforming-data.html; the cause as AWS writes it, e.g. "... specified for the field
+    # 'Arguments/Input/pushLocation' returned nothing (undefined)."
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "S",
+        "States": {
+            "S": {**state, **({} if state["Type"] == "Choice" else {"End": True})},
+            "End": {"Type": "Succeed"},
+        },
+    }
+    execution = execute(definition, {}, handlers={"arn:aws:states:::sqs:sendMessage": lambda a, i: {}})
+    assert execution.error == "States.QueryEvaluationError"
+    assert f"specified for the field '{field}' returned nothing (undefined)." in execution.cause
+
+
+def test_evaluation_errors_carry_the_jsonata_error_code():
+    execution = execute(single({"Type": "Pass", "Output": "{% $nope() %}"}, **JSONATA), {})
+    assert execution.error == "States.QueryEvaluationError"
+    assert "T1006: Attempted to invoke a non-function" in execution.cause

@@ -25,7 +25,7 @@ class ChoiceState(State):
         if not isinstance(choices, list) or not choices:
             raise DefinitionError(f"state {name!r}: a Choice state needs a non-empty Choices list")
         self.rules: list[tuple[Callable[[Any, Scope], bool], str, DataFlow]] = []
-        for choice in choices:
+        for position, choice in enumerate(choices):
             if "Next" not in choice:
                 raise DefinitionError(f"state {name!r}: every Choice rule needs Next")
             flow = DataFlow(
@@ -34,21 +34,20 @@ class ChoiceState(State):
                 jsonata=self.jsonata,
                 parameters_field=None,
                 result_fields=False,
+                prefix=f"Choices[{position}]/",
             )
-            self.rules.append((self._test(choice), choice["Next"], flow))
+            self.rules.append((self._test(choice, position), choice["Next"], flow))
         self.default = spec.get("Default")
         self.default_flow = DataFlow(
             spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=False
         )
 
-    def _test(self, choice: dict[str, Any]) -> Callable[[Any, Scope], bool]:
+    def _test(self, choice: dict[str, Any], position: int) -> Callable[[Any, Scope], bool]:
         if not self.jsonata:
             return compile_rule(choice, self.name)
         if "Condition" not in choice:
             raise DefinitionError(f"state {self.name!r}: a JSONata Choice rule needs a Condition")
-        condition = jsonata_eval.required(
-            jsonata_eval.compile_value(choice["Condition"], "Condition"), "Condition"
-        )
+        condition = jsonata_eval.compile_value(choice["Condition"], f"Choices[{position}]/Condition")
 
         def test(data: Any, scope: Scope) -> bool:
             value = condition(states_bindings(scope, data))

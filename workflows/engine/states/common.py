@@ -81,7 +81,7 @@ def number_setting(
         return lambda scope, data: check(select(path, data, scope))
     value = spec.get(field, default)
     if jsonata_eval.is_expression(value):
-        evaluate = jsonata_eval.required(jsonata_eval.compile_expression(value, field), field)
+        evaluate = jsonata_eval.compile_expression(value, field)
         return lambda scope, data: check(evaluate(states_bindings(scope, data)))
     if value is not None:
         check(value, static=True)

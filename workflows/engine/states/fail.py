@@ -39,7 +39,7 @@ class FailState(State):
     def run(self, scope: Scope, state_input: Any) -> tuple[Any, str | None]:
         error, cause = self.error(scope, state_input), self.cause(scope, state_input)
         for field, value in (("Error", error), ("Cause", cause)):
-            if value is not None and value is not jsonata_eval.UNDEFINED and not isinstance(value, str):
+            if value is not None and not isinstance(value, str):
                 raise StatesRuntime(
                     f"The {field} of Fail state '{self.name}' must be a string, got {value!r}"
                 )

@@ -49,11 +49,7 @@ class MapState(WorkState):
         self.selector_jsonata: Any = None
         if self.jsonata:
             self.items_path = None
-            self.items = (
-                jsonata_eval.required(jsonata_eval.compile_value(spec["Items"], "Items"), "Items")
-                if "Items" in spec
-                else None
-            )
+            self.items = jsonata_eval.compile_value(spec["Items"], "Items") if "Items" in spec else None
             self.selector_jsonata = (
                 jsonata_eval.compile_value(selector, "ItemSelector") if selector is not None else None
             )
@@ -71,7 +67,7 @@ class MapState(WorkState):
             self.max_items = number_setting(self, self.batcher, "MaxItemsPerBatch", None, minimum=1)
             self.max_bytes = number_setting(self, self.batcher, "MaxInputBytesPerBatch", None, minimum=1)
             self.batch_input = (
-                jsonata_eval.compile_value(self.batcher["BatchInput"], "BatchInput")
+                jsonata_eval.compile_value(self.batcher["BatchInput"], "ItemBatcher/BatchInput")
                 if self.jsonata and "BatchInput" in self.batcher
                 else None
             )

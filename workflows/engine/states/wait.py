@@ -38,7 +38,7 @@ class WaitState(State):
                 raise DefinitionError(f"state {name!r}: {field} must be a reference path, not null")
             self.path = path
         elif jsonata_eval.is_expression(value):
-            self.expression = jsonata_eval.required(jsonata_eval.compile_expression(value, field), field)
+            self.expression = jsonata_eval.compile_expression(value, field)
         elif field == "Seconds" and (type(value) is not int or value < 0):
             raise DefinitionError(f"state {name!r}: Seconds must be a non-negative integer, got {value!r}")
         elif field == "Timestamp" and parse_timestamp(value) is None:
