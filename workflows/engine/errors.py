@@ -11,6 +11,7 @@ class WorkflowError(Exception):
     """A state failed with an ASL error name (`error`) and a human-readable `cause`."""
 
     error: str = "States.TaskFailed"
+    aliases: tuple[str, ...] = ()  # other names a Retry or Catch may match this error by
 
     def __init__(self, cause: str | None = "", error: str | None = None) -> None:
         if error is not None:
@@ -46,7 +47,10 @@ class StatesTimeout(WorkflowError):
 
 
 class StatesHeartbeatTimeout(WorkflowError):
-    error = "States.HeartbeatTimeout"
+    """A heartbeat that stopped: AWS reports it as States.Timeout, yet States.HeartbeatTimeout catches it."""
+
+    error = "States.Timeout"
+    aliases = ("States.HeartbeatTimeout",)
 
 
 class StatesNoChoiceMatched(WorkflowError):

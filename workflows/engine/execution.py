@@ -163,6 +163,7 @@ def execute(
             "roleArn": run.role_arn,
         },
     )
+    scope.last_event = 0  # AWS links the first state's entered event to no event (0), not ExecutionStarted
     status, output, error, cause = _drive(machine, scope, input_json)
     return Execution(
         name=execution_name,
@@ -212,6 +213,7 @@ def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, st
         status = "TIMED_OUT"
         if run.deadline is not None and isinstance(clock, ManualClock) and clock.now() > run.deadline:
             clock.advance_to(run.deadline)  # work that overran the deadline was cut off at it
+        scope.last_event = 0  # the event points at the start of the execution, not at the state it cut
         scope.event("ExecutionTimedOut", "executionTimedOutEventDetails", {"error": "States.Timeout"})
     return status, output, error, cause
 

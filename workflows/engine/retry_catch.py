@@ -26,10 +26,11 @@ _NEVER_CAUGHT = frozenset({"States.Runtime"})
 T = TypeVar("T")
 
 
-def matches(error_equals: tuple[str, ...], error: str) -> bool:
+def matches(error_equals: tuple[str, ...], failure: WorkflowError) -> bool:
+    error = failure.error
     if error in _NEVER_CAUGHT:
         return False
-    if error in error_equals:
+    if error in error_equals or any(alias in error_equals for alias in failure.aliases):
         return True
     if error in _NOT_WILDCARD:
         return False
@@ -167,7 +168,7 @@ def with_retries(retriers: list[Retrier], scope: Scope, attempt: Callable[[], T]
             return attempt()
         except WorkflowError as error:
             scope.attribute(error)
-            index = next((i for i, r in enumerate(retriers) if matches(r.error_equals, error.error)), None)
+            index = next((i for i, r in enumerate(retriers) if matches(r.error_equals, error)), None)
             if index is None:
                 raise
             retrier = retriers[index]

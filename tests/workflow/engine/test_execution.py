@@ -65,7 +65,8 @@ def test_history_ids_timestamps_and_details():
     execution = execute(definition, {"in": True}, clock=clock, name="h")
     events = execution.history
     assert [event["id"] for event in events] == list(range(1, len(events) + 1))
-    assert [event["previousEventId"] for event in events] == list(range(0, len(events)))
+    # AWS links the first state's entered event to 0, like ExecutionStarted; the rest chain on.
+    assert [event["previousEventId"] for event in events] == [0, 0, *range(2, len(events))]
     assert events[0]["executionStartedEventDetails"]["input"] == '{"in":true}'
     assert events[1]["stateEnteredEventDetails"] == {
         "name": "A",

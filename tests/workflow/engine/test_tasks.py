@@ -303,7 +303,17 @@ def test_heartbeat_timeout_unless_the_handler_heartbeats():
         return "done"
 
     definition = single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSeconds": 100, "HeartbeatSeconds": 5})
-    assert execute(definition, {}, handlers={SENTIMENT: silent}).error == "States.HeartbeatTimeout"
+    # AWS reports a stopped heartbeat as States.Timeout (no cause), which States.HeartbeatTimeout catches.
+    assert execute(definition, {}, handlers={SENTIMENT: silent}).error == "States.Timeout"
+    caught = {
+        **definition["States"]["S"],
+        "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "C"}],
+    }
+    with_catch = {"StartAt": "S", "States": {"S": caught, "C": {"Type": "Pass", "End": True}}}
+    assert execute(with_catch, {}, handlers={SENTIMENT: silent}).output == {
+        "Error": "States.Timeout",
+        "Cause": "",
+    }
     assert execute(definition, {}, handlers={SENTIMENT: chatty}).output == "done"
 
 

@@ -37,7 +37,7 @@ class WorkState(State):
                 scope.event(
                     self.failed_event
                 )  # once retries are exhausted, not per attempt; never for Runtime
-            catcher = next((c for c in self.catchers if matches(c.error_equals, error.error)), None)
+            catcher = next((c for c in self.catchers if matches(c.error_equals, error)), None)
             if catcher is None:
                 if self.type_name == "Task" and scope.prefix and not runtime:
                     scope.event("TaskStateAborted")  # AWS's record of a task failure that ends a branch

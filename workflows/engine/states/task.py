@@ -172,7 +172,7 @@ class TaskState(WorkState):
         )
 
     def _failed(self, scope: Scope, error: WorkflowError) -> None:
-        timed_out = error.error in ("States.Timeout", "States.HeartbeatTimeout")
+        timed_out = error.error == "States.Timeout"
         # A task that ran out of time has no cause, and its event then has no "cause" key.
         reason = {
             key: value for key, value in (("error", error.error), ("cause", error.cause)) if value is not None
