@@ -1,0 +1,423 @@
+"""What the product workflows send to each service, in the mock-config cases of workflows/NAME.tests.json.
+
+`NAME.tests.json` can check a case's output, path and error, but the analysis, the reply and the events a
+workflow publishes are arguments of its Tasks (the execution's output is only PutEvents' answer). These
+tests run the same cases and read each Task's arguments from the execution history (`TaskScheduled`
+parameters, as GetExecutionHistory shows them).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workflows.engine import Execution, ManualClock
+from workflows.harness import Suite, load_suite
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / "workflows"
+JOKES = json.loads((ROOT / "infra/content/jokes.json").read_text(encoding="utf-8"))
+FACTS = json.loads((ROOT / "infra/content/facts.json").read_text(encoding="utf-8"))
+MEDIA_BUCKET = "sma-media-123456789012"
+
+
+@cache
+def suite(name: str) -> Suite:
+    return load_suite(name, WORKFLOWS)
+
+
+def run(name: str, case: str, **options: Any) -> Execution:
+    clock = options.pop("clock", None) or ManualClock()
+    result = suite(name).run(case, clock=clock, **options)
+    assert result.passed, "\n".join(result.failures)
+    return result.execution
+
+
+def case_input(name: str, case: str) -> Any:
+    return suite(name).cases[case].input
+
+
+def calls(execution: Execution, state: str) -> list[Any]:
+    """The arguments of every attempt of Task `state`, in order (retries included)."""
+    by_id = {event["id"]: event for event in execution.history}
+    found = []
+    for event in execution.history:
+        if event["type"] != "TaskScheduled":
+            continue
+        entered = event
+        while not entered["type"].endswith("StateEntered"):
+            entered = by_id[entered["previousEventId"]]
+        if entered["stateEnteredEventDetails"]["name"] == state:
+            found.append(json.loads(event["taskScheduledEventDetails"]["parameters"]))
+    return found
+
+
+def published(execution: Execution, state: str) -> list[dict[str, Any]]:
+    """The entries the last attempt of PutEvents Task `state` sent."""
+    attempts = calls(execution, state)
+    assert attempts, f"{state} was never called"
+    return attempts[-1]["Entries"]
+
+
+def only_event(execution: Execution, state: str, detail_type: str, source: str = "BOT") -> dict[str, Any]:
+    (entry,) = published(execution, state)
+    assert entry["EventBusName"] == "Plumbing"
+    assert entry["Source"] == source
+    assert entry["DetailType"] == detail_type
+    return entry["Detail"]
+
+
+# --- ingest ------------------------------------------------------------------------------------------
+
+
+def test_ingest_publishes_each_chunk_as_it_was_built() -> None:
+    execution = run("ingest", "TwelveEntriesInChunksOfTen")
+    chunks = [call["Entries"] for call in calls(execution, "PutEvents")]
+    assert [len(chunk) for chunk in chunks] == [10, 2]
+    assert chunks == execution.output["Chunks"]
+    kinds = [entry["DetailType"] for chunk in chunks for entry in chunk]
+    assert kinds.count("MESSAGE_RECEIVED") == 4
+    assert kinds[:3] == ["TWITTER_TWEETED", "MESSAGE_RECEIVED", "TWITTER_FAVOURITED"]
+
+
+def test_ingest_resends_the_whole_chunk_after_a_failed_entry() -> None:
+    execution = run("ingest", "FailedEntryRetried")
+    first, second = calls(execution, "PutEvents")
+    assert first == second
+    assert [entry["DetailType"] for entry in first["Entries"]] == ["TWITTER_TWEETED", "MESSAGE_RECEIVED"]
+
+
+def test_ingest_gives_up_after_four_retries() -> None:
+    assert len(calls(run("ingest", "FailedEntryEveryTime"), "PutEvents")) == 5
+
+
+# --- analyse -----------------------------------------------------------------------------------------
+
+POSITIVE_SCORE = {"Positive": 0.9127, "Negative": 0.0046, "Neutral": 0.0803, "Mixed": 0.0024}
+
+
+def test_analyse_text_only_publishes_the_full_analysis() -> None:
+    execution = run("analyse", "TextOnly")
+    message = case_input("analyse", "TextOnly")["detail"]
+    assert calls(execution, "DetectLanguage") == [{"Text": message["Text"]}]
+    for state in ("DetectSentiment", "DetectEntities", "DetectKeyPhrases"):
+        assert calls(execution, state) == [{"Text": message["Text"], "LanguageCode": "en"}]
+    assert only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED") == {
+        "Text": message["Text"],
+        "Author": "alice_codes",
+        "Twitter": {"TweetId": "1991000000000000101", "UserId": "1570000000000000042"},
+        "Analysis": {
+            "TextSentiment": "POSITIVE",
+            "TextSentimentScore": POSITIVE_SCORE,
+            "TextEntities": [
+                {"Score": 0.9791, "Type": "ORGANIZATION", "Text": "SmaBot", "BeginOffset": 1, "EndOffset": 7}
+            ],
+            "Language": "en",
+            "KeyPhrases": [
+                {"Score": 0.9998, "Text": "a joke", "BeginOffset": 16, "EndOffset": 22},
+                {"Score": 0.9921, "Text": "serverless", "BeginOffset": 29, "EndOffset": 39},
+            ],
+            "Images": [],
+        },
+    }
+
+
+def test_analyse_photos_are_downloaded_then_read_only_where_the_labels_say_so() -> None:
+    execution = run("analyse", "PhotosPersonAndTextThenCat")
+    message = case_input("analyse", "PhotosPersonAndTextThenCat")["detail"]
+    assert calls(execution, "DownloadImages") == [
+        {
+            "FunctionName": "arn:aws:lambda:eu-west-2:123456789012:function:DownloadImages",
+            "Payload": {
+                "ImageUrls": message["ImageUrls"],
+                "Bucket": MEDIA_BUCKET,
+                "KeyPrefix": "media/1991000000000000202/",
+            },
+        }
+    ]
+    keys = ["media/1991000000000000202/0.jpg", "media/1991000000000000202/1.jpg"]
+    assert calls(execution, "DetectLabels") == [
+        {"Image": {"S3Object": {"Bucket": MEDIA_BUCKET, "Name": key}}, "MaxLabels": 25, "MinConfidence": 60}
+        for key in keys
+    ]
+    first_only = [{"Image": {"S3Object": {"Bucket": MEDIA_BUCKET, "Name": keys[0]}}}]
+    assert calls(execution, "DetectText") == first_only
+    assert calls(execution, "RecognizeCelebrities") == first_only
+
+    images = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
+    assert [image["Key"] for image in images] == keys
+    person, cat = (image["Analysis"] for image in images)
+    assert [label["Name"] for label in person["Labels"]] == ["Person", "Text", "Astronaut"]
+    assert [text["DetectedText"] for text in person["TextDetections"]] == ["NASA", "NASA"]
+    assert [face["Name"] for face in person["CelebrityFaces"]] == ["Eileen Collins"]
+    assert len(person["UnrecognizedFaces"]) == 1
+    assert [label["Name"] for label in cat["Labels"]] == ["Cat", "Animal"]
+    assert cat["TextDetections"] == cat["CelebrityFaces"] == cat["UnrecognizedFaces"] == []
+
+
+def test_analyse_a_long_text_is_cut_for_sentiment_only() -> None:
+    execution = run("analyse", "LongTextCutForSentiment")
+    text = case_input("analyse", "LongTextCutForSentiment")["detail"]["Text"]
+    assert len(text) > 1250
+    assert calls(execution, "DetectSentiment") == [{"Text": text[:1250], "LanguageCode": "en"}]
+    assert calls(execution, "DetectEntities") == [{"Text": text, "LanguageCode": "en"}]
+    assert calls(execution, "DetectKeyPhrases") == [{"Text": text, "LanguageCode": "en"}]
+    assert only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Text"] == text
+
+
+def test_analyse_without_a_language_assumes_english() -> None:
+    execution = run("analyse", "NoLanguageFound")
+    assert [call["LanguageCode"] for call in calls(execution, "DetectSentiment")] == ["en"]
+    assert only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Language"] == "en"
+
+
+def test_analyse_an_unsupported_language_is_analysed_as_english() -> None:
+    execution = run("analyse", "UnsupportedLanguageFallsBackToEnglish")
+    assert [call["LanguageCode"] for call in calls(execution, "DetectSentiment")] == ["cy", "en"]
+    assert [call["LanguageCode"] for call in calls(execution, "DetectEntities")] == ["en"]
+    analysis = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]
+    assert analysis["Language"] == "en"
+    assert analysis["TextSentiment"] == "POSITIVE"
+
+
+def test_analyse_a_broken_image_gets_an_empty_analysis() -> None:
+    execution = run("analyse", "BrokenImageGetsEmptyAnalysis")
+    readable, broken = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
+    assert [face["Name"] for face in readable["Analysis"]["CelebrityFaces"]] == ["Eileen Collins"]
+    assert broken == {
+        "Key": "media/1991000000000000202/1.jpg",
+        "Error": "Rekognition.InvalidImageFormatException",
+        "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
+    }
+
+
+@pytest.mark.parametrize(("case", "attempts"), [("DownloadFailsEntirely", 4), ("DownloadRejectsItsInput", 1)])
+def test_analyse_without_downloads_the_text_is_still_published(case: str, attempts: int) -> None:
+    execution = run("analyse", case)
+    assert len(calls(execution, "DownloadImages")) == attempts
+    analysis = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]
+    assert analysis["Images"] == []
+    assert analysis["TextSentiment"] == "NEUTRAL"
+
+
+def test_analyse_throttling_is_retried_with_back_off() -> None:
+    clock = ManualClock()
+    execution = run("analyse", "ComprehendThrottledTwiceThenSucceeds", clock=clock, seed=7)
+    assert len(calls(execution, "DetectLanguage")) == 3
+    assert len(clock.slept) == 2
+    assert all(0 <= delay <= cap for delay, cap in zip(clock.slept, (1, 2), strict=True))  # FULL jitter
+
+
+@pytest.mark.parametrize(
+    ("case", "state", "attempts", "error"),
+    [
+        ("ComprehendDownForGood", "DetectLanguage", 6, "Comprehend.InternalServerException"),
+        ("TextTooLargeFailsAtOnce", "DetectLanguage", 1, "Comprehend.TextSizeLimitExceededException"),
+        ("RekognitionAccessDeniedFailsTheAnalysis", "DetectText", 1, "Rekognition.AccessDeniedException"),
+    ],
+)
+def test_analyse_a_permanent_failure_is_published(case: str, state: str, attempts: int, error: str) -> None:
+    execution = run("analyse", case)
+    assert len(calls(execution, state)) == attempts
+    assert calls(execution, "PublishAnalysed") == []
+    detail = only_event(execution, "PublishAnalysisFailed", "MESSAGE_ANALYSIS_FAILED")
+    assert detail == {
+        "Twitter": case_input("analyse", case)["detail"]["Twitter"],
+        "Error": error,
+        "Cause": execution.cause,
+    }
+    assert execution.error == error
+
+
+# --- respond-text ------------------------------------------------------------------------------------
+
+LEX = {"BotId": "0A10604488", "BotAliasId": "07ACB568A9", "LocaleId": "en_GB"}
+
+
+@pytest.mark.parametrize(
+    ("case", "session", "text"),
+    [
+        ("JokeIntent", "1570000000000000042", "tell me a joke about serverless, please!"),
+        ("FactIntent", "1590000000000000013", "teach me something new"),
+        ("FallbackUsesTheBotsMessage", "1580000000000000077", "what's the weather like in Leeds tomorrow?"),
+        ("BareMentionGetsAGreeting", "1570000000000000042", "hello"),
+        ("OnlyMentionsAndALinkGetAGreeting", "1570000000000000042", "hello"),
+    ],
+)
+def test_respond_text_lex_sees_the_text_without_mentions_and_links(
+    case: str, session: str, text: str
+) -> None:
+    execution = run("respond-text", case)
+    assert calls(execution, "AskBot") == [{**LEX, "SessionId": session, "Text": text}]
+
+
+def send_tweet(execution: Execution) -> dict[str, Any]:
+    return only_event(execution, "SendTweet", "SEND_TWEET")
+
+
+def test_respond_text_a_joke_from_the_content_bucket() -> None:
+    execution = run("respond-text", "JokeIntent")
+    assert calls(execution, "LoadJokes") == [{"Bucket": "sma-content-123456789012", "Key": "jokes.json"}]
+    command = send_tweet(execution)
+    assert command["Text"].removeprefix("@alice_codes ") in JOKES
+    assert command["ReplyToTweetId"] == "1991000000000000101"
+    assert command["ReplyToUserId"] == "1570000000000000042"
+    assert set(command) == {"Text", "ReplyToTweetId", "ReplyToUserId"}
+
+
+def test_respond_text_a_fact_from_the_content_bucket() -> None:
+    execution = run("respond-text", "FactIntent")
+    assert calls(execution, "LoadFacts") == [{"Bucket": "sma-content-123456789012", "Key": "facts.json"}]
+    assert send_tweet(execution)["Text"].removeprefix("@carol_ops ") in FACTS
+
+
+@pytest.mark.parametrize(
+    ("case", "text"),
+    [
+        (
+            "FallbackUsesTheBotsMessage",
+            "@bob_photos Sorry, I didn't get that. Try asking me for a joke or a fact.",
+        ),
+        ("BareMentionGetsAGreeting", "@alice_codes Hello! Ask me for a joke or a fact."),
+        ("SingleJokeInTheFile", f"@alice_codes {JOKES[0]}"),
+    ],
+)
+def test_respond_text_reply(case: str, text: str) -> None:
+    assert send_tweet(run("respond-text", case))["Text"] == text
+
+
+def test_respond_text_every_item_can_be_picked() -> None:
+    replies = {send_tweet(run("respond-text", "TwoFactsInTheFile", seed=seed))["Text"] for seed in range(40)}
+    assert replies == {f"@carol_ops {fact}" for fact in FACTS[:2]}
+
+
+# --- respond-image -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "text"),
+    [
+        ("OneNameRecognised", "@bob_photos I can see Eileen Collins in your photo."),
+        (
+            "SeveralNamesAcrossPhotos",
+            "@bob_photos I can see Eileen Collins, Neil Armstrong and Sally Ride in your photo.",
+        ),
+        ("NobodyRecognised", "@bob_photos I could not recognise anyone in your photo."),
+        ("NoFacesAtAll", "@alice_codes I could not recognise anyone in your photo."),
+    ],
+)
+def test_respond_image_reply_names_who_was_recognised(case: str, text: str) -> None:
+    execution = run("respond-image", case)
+    assert send_tweet(execution) == {
+        "Text": text,
+        "ReplyToTweetId": "1991000000000000202",
+        "ReplyToUserId": "1580000000000000077",
+        "ImageKey": execution_overlay_key(execution),
+    }
+
+
+def execution_overlay_key(execution: Execution) -> str:
+    (event,) = [
+        e
+        for e in execution.history
+        if e["type"] == "TaskSucceeded" and e["taskSucceededEventDetails"]["resource"] == "invoke"
+    ]
+    return json.loads(event["taskSucceededEventDetails"]["output"])["Payload"]["Key"]
+
+
+def test_respond_image_the_first_photo_is_annotated() -> None:
+    execution = run("respond-image", "SeveralNamesAcrossPhotos")
+    first = case_input("respond-image", "SeveralNamesAcrossPhotos")["detail"]["Analysis"]["Images"][0]
+    assert calls(execution, "AnnotatePhoto") == [
+        {
+            "FunctionName": "arn:aws:lambda:eu-west-2:123456789012:function:Overlay",
+            "Payload": {
+                "Bucket": MEDIA_BUCKET,
+                "Key": first["Key"],
+                "CelebrityFaces": first["Analysis"]["CelebrityFaces"],
+                "UnrecognizedFaces": first["Analysis"]["UnrecognizedFaces"],
+                "BlurUnrecognized": True,
+            },
+        }
+    ]
+
+
+def test_respond_image_sends_nothing_when_the_overlay_fails() -> None:
+    assert calls(run("respond-image", "OverlayCannotReadThePhoto"), "SendTweet") == []
+
+
+# --- egress ------------------------------------------------------------------------------------------
+
+THIRTY_DAYS = 30 * 24 * 3600
+
+
+def test_egress_claims_then_posts_then_reports() -> None:
+    execution = run("egress", "FirstPostWithPhoto")
+    event = case_input("egress", "FirstPostWithPhoto")
+    (claim,) = calls(execution, "ClaimReply")
+    assert claim == {
+        "TableName": "EgressGuard",
+        "Item": {
+            "ReplyToTweetId": {"S": "1991000000000000202"},
+            "EventId": {"S": event["id"]},
+            "ExpiresAt": {"N": str(int(execution.start_date.timestamp()) + THIRTY_DAYS)},
+        },
+        "ConditionExpression": "attribute_not_exists(ReplyToTweetId)",
+    }
+    assert calls(execution, "PostReply") == [
+        {
+            "FunctionName": "arn:aws:lambda:eu-west-2:123456789012:function:PostTweet",
+            "Payload": {"Command": event["detail"], "Bucket": MEDIA_BUCKET},
+        }
+    ]
+    assert only_event(execution, "PublishTweetSent", "TWEET_SENT") == {
+        "ReplyToTweetId": "1991000000000000202",
+        "Text": event["detail"]["Text"],
+        "Result": {
+            "Posted": True,
+            "TweetId": "1991000000000000505",
+            "ReplyToTweetId": "1991000000000000202",
+            "MediaIds": ["1991000000000000506"],
+        },
+    }
+
+
+def test_egress_a_duplicate_posts_nothing() -> None:
+    execution = run("egress", "DuplicateIsAlreadyHandled")
+    assert calls(execution, "PostReply") == []
+    assert calls(execution, "PublishTweetSent") == []
+
+
+def test_egress_rate_limits_wait_before_the_next_attempt() -> None:
+    clock = ManualClock()
+    execution = run("egress", "RateLimitedTwiceThenPosted", clock=clock)
+    assert len(calls(execution, "PostReply")) == 3
+    assert clock.slept == [15, 30]
+
+
+@pytest.mark.parametrize(
+    ("case", "attempts", "error"),
+    [
+        ("RejectedReleasesTheClaim", 1, "XRejected"),
+        ("RateLimitedForGood", 5, "XRateLimited"),
+        ("XUnavailableForGood", 4, "XUnavailable"),
+    ],
+)
+def test_egress_a_failed_post_releases_the_claim(case: str, attempts: int, error: str) -> None:
+    execution = run("egress", case)
+    event = case_input("egress", case)
+    assert len(calls(execution, "PostReply")) == attempts
+    assert calls(execution, "ReleaseClaim") == [
+        {"TableName": "EgressGuard", "Key": {"ReplyToTweetId": {"S": event["detail"]["ReplyToTweetId"]}}}
+    ]
+    assert only_event(execution, "PublishTweetFailed", "TWEET_FAILED") == {
+        "ReplyToTweetId": event["detail"]["ReplyToTweetId"],
+        "Text": event["detail"]["Text"],
+        "Error": error,
+        "Cause": execution.cause,
+    }
+    assert calls(execution, "PublishTweetSent") == []
