@@ -68,7 +68,10 @@ def _expression(text: str, field: str) -> Evaluator:
             result = expression.evaluate(None, converted)
         except Exception as exc:  # every evaluation failure is a QueryEvaluationError in ASL
             code = getattr(exc, "error", None)
-            message = f"{code}: {exc}" if isinstance(code, str) and code else str(exc)
+            if isinstance(exc, StatesQueryEvaluationError):  # raised by a Step Functions function
+                message = exc.cause or ""
+            else:
+                message = f"{code}: {exc}" if isinstance(code, str) and code else str(exc)
             raise StatesQueryEvaluationError(
                 f"An error occurred while evaluating the JSONata expression '{body}' specified for the "
                 f"field '{field}': {message}"

@@ -390,11 +390,42 @@ def test_step_functions_jsonata_functions():
     }
 
 
-def test_step_functions_jsonata_function_errors_are_query_evaluation_errors():
-    definition = single({"Type": "Pass", "Output": "{% $range(0, 5000, 1) %}"}, **JSONATA)
-    execution = execute(definition, {})
+def test_step_functions_jsonata_functions_truncate_and_collapse_like_aws():
+    definition = single(
+        {
+            "Type": "Pass",
+            "Output": {
+                "chunks": "{% $partition([1, 2, 3, 4, 5], 2.9) %}",
+                "range": "{% $range(-1.7, 2, 1) %}",
+                "single": "{% $range(3, 3, 1) %}",
+            },
+        },
+        **JSONATA,
+    )
+    assert execute(definition, {}).output == {
+        "chunks": [[1, 2], [3, 4], [5]],
+        "range": [-1, 0, 1, 2],
+        "single": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("expression", "cause"),
+    [
+        ("$range(1, 5)", "returned nothing (undefined)."),
+        ("$range(5, 1, 1)", "returned nothing (undefined)."),
+        ("$partition([], 2)", "returned nothing (undefined)."),
+        ("$partition([1], 0)", "returned nothing (undefined)."),
+        ("$hash('x')", "returned nothing (undefined)."),
+        ("$range(1, 400000, 1)", "Expression evaluation memory limit exceeded"),
+        ("$eval('1')", "T1006: Attempted to invoke a non-function"),
+        ("$parse('{nope')", "$parse needs a JSON string"),
+    ],
+)
+def test_step_functions_jsonata_functions_edge_cases(expression, cause):
+    execution = execute(single({"Type": "Pass", "Output": "{% " + expression + " %}"}, **JSONATA), {})
     assert execution.error == "States.QueryEvaluationError"
-    assert "at most 1000" in execution.cause
+    assert execution.cause.endswith(cause) or cause in execution.cause
 
 
 def test_now_and_millis_follow_the_execution_clock():
