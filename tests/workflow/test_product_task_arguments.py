@@ -421,3 +421,14 @@ def test_egress_a_failed_post_releases_the_claim(case: str, attempts: int, error
         "Cause": execution.cause,
     }
     assert calls(execution, "PublishTweetSent") == []
+
+
+@pytest.mark.parametrize(
+    ("case", "state"),
+    [("ReleaseThrottledOnce", "ReleaseClaim"), ("TweetFailedRetriedAfterFailedEntry", "PublishTweetFailed")],
+)
+def test_egress_the_failure_path_retries_its_own_calls(case: str, state: str) -> None:
+    execution = run("egress", case)
+    first, second = calls(execution, state)
+    assert first == second
+    assert execution.error == "XRejected"
