@@ -69,12 +69,12 @@ def compile_optional_path(
 def check_fields(spec: dict[str, Any], state: str, *, jsonata: bool) -> None:
     """Fields of the other query language are a definition error, as CreateStateMachine reports."""
     wrong = JSONPATH_ONLY if jsonata else JSONATA_ONLY
-    language = "JSONata" if jsonata else "JSONPath"
-    advice = "remove it or set QueryLanguage to JSONPath" if jsonata else "set QueryLanguage to JSONata"
+    language, other = ("JSONata", "JSONPath") if jsonata else ("JSONPath", "JSONata")
     for field in wrong:
         if field in spec:
             raise DefinitionError(
-                f"state {state!r}: the field {field!r} is not supported in a {language} state; {advice}"
+                f"state {state!r}: The QueryLanguage is set to '{language}', but field '{field}' is only "
+                f"supported for the '{other}' QueryLanguage"
             )
 
 

@@ -34,9 +34,23 @@ STATE_TYPES: dict[str, type[State]] = {
 class Branch:
     """A compiled set of states with a start; `run` executes it in a scope and returns its output."""
 
-    def __init__(self, spec: Any, query_language: str = JSONPATH, where: str = "the state machine") -> None:
+    def __init__(
+        self,
+        spec: Any,
+        query_language: str = JSONPATH,
+        where: str = "the state machine",
+        *,
+        nested: bool = False,
+    ) -> None:
+        """`query_language` is the state machine's: nested states fall back to it, not to the Parallel's or
+        Map's own language (ASL calls the two independent)."""
         if not isinstance(spec, dict):
             raise DefinitionError(f"{where} must be a JSON object with StartAt and States")
+        if "QueryLanguage" in spec and nested:
+            raise DefinitionError(
+                f"{where}: Field 'QueryLanguage' is not supported here; set it on the states inside, or on "
+                "the state machine"
+            )
         language = spec.get("QueryLanguage", query_language)
         states = spec.get("States")
         if not isinstance(states, dict) or not states:

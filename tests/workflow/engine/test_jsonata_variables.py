@@ -206,12 +206,17 @@ def test_jsonata_catch_error_output_and_assign():
 
 @pytest.mark.parametrize("field", ["InputPath", "Parameters", "ResultPath", "OutputPath", "ResultSelector"])
 def test_jsonpath_fields_are_rejected_in_jsonata_states(field):
-    with pytest.raises(DefinitionError, match=f"the field '{field}' is not supported in a JSONata state"):
+    with pytest.raises(
+        DefinitionError,
+        match=f"set to 'JSONata', but field '{field}' is only supported for the 'JSONPath'",
+    ):
         execute(single({"Type": "Pass", field: "$"}, **JSONATA), {})
 
 
 def test_jsonata_fields_are_rejected_in_jsonpath_states():
-    with pytest.raises(DefinitionError, match="'Output' is not supported in a JSONPath state"):
+    with pytest.raises(
+        DefinitionError, match="field 'Output' is only supported for the 'JSONata' QueryLanguage"
+    ):
         execute(single({"Type": "Pass", "Output": "{% 1 %}"}), {})
 
 
@@ -516,3 +521,42 @@ def test_evaluation_errors_carry_the_jsonata_error_code():
     execution = execute(single({"Type": "Pass", "Output": "{% $nope() %}"}, **JSONATA), {})
     assert execution.error == "States.QueryEvaluationError"
     assert "T1006: Attempted to invoke a non-function" in execution.cause
+
+
+def test_nested_states_fall_back_to_the_state_machine_language_not_the_enclosing_state():
+    # ASL: a state's QueryLanguage defaults to the state machine's, independently of an enclosing Map.
+    definition = single(
+        {
+            "Type": "Map",
+            "QueryLanguage": "JSONata",
+            "Items": "{% $states.input.n %}",
+            "ItemProcessor": {
+                "StartAt": "I",
+                "States": {"I": {"Type": "Pass", "Parameters": {"v.$": "$"}, "End": True}},
+            },
+        }
+    )
+    assert execute(definition, {"n": [1]}).output == [{"v": 1}]
+    definition["States"]["S"]["ItemProcessor"]["QueryLanguage"] = "JSONata"
+    with pytest.raises(DefinitionError, match="Field 'QueryLanguage' is not supported here"):
+        execute(definition, {"n": [1]})
+
+
+@pytest.mark.parametrize(
+    ("state", "field"),
+    [
+        ({"Type": "Pass", "Retry": [{"ErrorEquals": ["States.ALL"]}]}, "Retry"),
+        ({"Type": "Wait", "Seconds": 1, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "S"}]}, "Catch"),
+        (
+            {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}],
+                "TimeoutSeconds": 5,
+            },
+            "TimeoutSeconds",
+        ),
+    ],
+)
+def test_fields_a_state_type_does_not_carry_are_refused(state, field):
+    with pytest.raises(DefinitionError, match=f"does not support {field}"):
+        execute(single(state), {})

@@ -20,6 +20,9 @@ class State:
 
     type_name: ClassVar[str] = ""
     transitions: ClassVar[bool] = True  # whether the state names a Next (Choice, Succeed, Fail do not)
+    allowed_extras: ClassVar[frozenset[str]] = (
+        frozenset()
+    )  # of Retry, Catch, TimeoutSeconds, HeartbeatSeconds
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         self.name = name
@@ -35,6 +38,9 @@ class State:
             )
         self.jsonata = language == JSONATA
         check_fields(spec, name, jsonata=self.jsonata)
+        for field in ("Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds"):
+            if field in spec and field not in self.allowed_extras:
+                raise DefinitionError(f"state {name!r}: a {self.type_name} state does not support {field}")
         self.next: str | None = spec.get("Next")
         if self.transitions and not (self.next or spec.get("End") is True):
             raise DefinitionError(f'state {name!r} needs either "Next": <state name> or "End": true')

@@ -41,8 +41,7 @@ class MapState(WorkState):
                     f"state {name!r}: {unsupported} (Distributed Map over S3) is not supported "
                     "by the local engine; pass the items inline with Items/ItemsPath"
                 )
-        language = "JSONata" if self.jsonata else "JSONPath"
-        self.processor = Branch(processor, language, f"{name}.ItemProcessor")
+        self.processor = Branch(processor, query_language, f"{name}.ItemProcessor", nested=True)
         self.flow = DataFlow(spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=True)
         selector = spec.get("ItemSelector", spec.get("Parameters"))
         self.selector: Any = None

@@ -25,9 +25,9 @@ class ParallelState(WorkState):
         branches = spec.get("Branches")
         if not isinstance(branches, list) or not branches:
             raise DefinitionError(f"state {name!r}: a Parallel state needs a non-empty Branches list")
-        language = "JSONata" if self.jsonata else "JSONPath"
         self.branches = [
-            Branch(branch, language, f"{name}.Branches[{i}]") for i, branch in enumerate(branches)
+            Branch(branch, query_language, f"{name}.Branches[{i}]", nested=True)
+            for i, branch in enumerate(branches)
         ]
         self.flow = DataFlow(
             spec,
