@@ -13,6 +13,8 @@ import traceback
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any, Final
 
 from workflows.engine.clock import Clock
@@ -277,7 +279,8 @@ class Dispatcher:
             ) from exc
         if resource.kind == "lambda":
             return payload
-        return lambda_invoke_response(payload, request_id)
+        moment = invocation.clock.now() if invocation.clock is not None else datetime.now(UTC)
+        return lambda_invoke_response(payload, request_id, moment)
 
 
 def _checked_result(resource: Resource, result: Any) -> Any:
@@ -300,16 +303,20 @@ def function_name(value: str) -> str:
     return parts[0]
 
 
-def lambda_invoke_response(payload: Any, request_id: str) -> dict[str, Any]:
-    """The `lambda:invoke` result as Step Functions returns it (the Invoke API response, wrapped)."""
-    length = str(len(json.dumps(payload, separators=(",", ":"))))
+def lambda_invoke_response(payload: Any, request_id: str, moment: datetime) -> dict[str, Any]:
+    """The `lambda:invoke` result as Step Functions returns it: the Invoke response with the HTTP headers
+    Lambda sends, in the order the Developer Guide's example shows them."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    trace = f"root=1-{int(moment.timestamp()):08x}-{uuid.uuid4().hex[:24]};sampled=0"
     headers = {
-        "Connection": "keep-alive",
-        "Content-Length": length,
-        "Content-Type": "application/json",
         "X-Amz-Executed-Version": "$LATEST",
         "x-amzn-Remapped-Content-Length": "0",
+        "Connection": "keep-alive",
         "x-amzn-RequestId": request_id,
+        "Content-Length": str(len(body)),
+        "Date": format_datetime(moment.astimezone(UTC), usegmt=True),
+        "X-Amzn-Trace-Id": trace,
+        "Content-Type": "application/json",
     }
     return {
         "ExecutedVersion": "$LATEST",

@@ -46,6 +46,20 @@ def test_lambda_invoke_wraps_the_response_like_aws():
         output["SdkResponseMetadata"]["RequestId"]
         == output["SdkHttpMetadata"]["HttpHeaders"]["x-amzn-RequestId"]
     )
+    headers = output["SdkHttpMetadata"]["HttpHeaders"]
+    assert list(headers) == [
+        "X-Amz-Executed-Version",
+        "x-amzn-Remapped-Content-Length",
+        "Connection",
+        "x-amzn-RequestId",
+        "Content-Length",
+        "Date",
+        "X-Amzn-Trace-Id",
+        "Content-Type",
+    ]
+    assert headers["Date"] == "Mon, 01 Jan 2024 00:00:00 GMT"  # the execution's clock
+    assert headers["Content-Length"] == str(len('{"hi":"you"}'))
+    assert output["SdkHttpMetadata"]["AllHttpHeaders"] == {key: [value] for key, value in headers.items()}
 
 
 @pytest.mark.parametrize(
