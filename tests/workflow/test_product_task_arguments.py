@@ -159,6 +159,15 @@ def test_analyse_photos_are_downloaded_then_read_only_where_the_labels_say_so() 
     assert cat["TextDetections"] == cat["CelebrityFaces"] == cat["UnrecognizedFaces"] == []
 
 
+def test_analyse_a_photo_without_labels_has_an_empty_analysis() -> None:
+    execution = run("analyse", "PhotoWithNoLabels")
+    (image,) = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
+    assert image == {
+        "Key": "media/1991000000000000202/0.jpg",
+        "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
+    }
+
+
 def test_analyse_a_long_text_is_cut_for_sentiment_only() -> None:
     execution = run("analyse", "LongTextCutForSentiment")
     text = case_input("analyse", "LongTextCutForSentiment")["detail"]["Text"]
@@ -306,6 +315,7 @@ def test_respond_text_every_item_can_be_picked() -> None:
             "SeveralNamesAcrossPhotos",
             "@bob_photos I can see Eileen Collins, Neil Armstrong and Sally Ride in your photo.",
         ),
+        ("TwoNamesRecognised", "@bob_photos I can see Eileen Collins and Neil Armstrong in your photo."),
         ("NobodyRecognised", "@bob_photos I could not recognise anyone in your photo."),
         ("NoFacesAtAll", "@alice_codes I could not recognise anyone in your photo."),
     ],
