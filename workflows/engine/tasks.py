@@ -305,7 +305,7 @@ def function_name(value: str) -> str:
 
 def lambda_invoke_response(payload: Any, request_id: str, moment: datetime) -> dict[str, Any]:
     """The `lambda:invoke` result as Step Functions returns it: the Invoke response with the HTTP headers
-    Lambda sends, in the order the Developer Guide's example shows them."""
+    Lambda sends, in the order recorded AWS responses show them."""
     body = json.dumps(payload, separators=(",", ":")).encode()
     trace = f"root=1-{int(moment.timestamp()):08x}-{uuid.uuid4().hex[:24]};sampled=0"
     headers = {
@@ -323,7 +323,8 @@ def lambda_invoke_response(payload: Any, request_id: str, moment: datetime) -> d
         "Payload": payload,
         "SdkHttpMetadata": {
             "AllHttpHeaders": {key: [value] for key, value in headers.items()},
-            "HttpHeaders": headers,
+            # The SDK keeps HttpHeaders in a case-insensitive sorted map.
+            "HttpHeaders": dict(sorted(headers.items(), key=lambda item: item[0].lower())),
             "HttpStatusCode": 200,
         },
         "SdkResponseMetadata": {"RequestId": request_id},
