@@ -342,7 +342,8 @@ def function_failure(exc: Exception, request_id: str) -> TaskFailure:
         "requestId": request_id,
         "stackTrace": [line for line in traceback.format_list(frames)],
     }
-    return TaskFailure(error_type, json.dumps(cause, separators=(",", ":")))
+    # The Python runtime serializes the error with json.dumps defaults (", " and ": " separators).
+    return TaskFailure(error_type, json.dumps(cause))
 
 
 def service_failure(exc: Exception, resource: Resource) -> WorkflowError:
