@@ -17,12 +17,14 @@ import pytest
 
 from workflows.engine import Execution, ManualClock
 from workflows.harness import Suite, load_suite
+from workflows.schemas import validate_event
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
 JOKES = json.loads((ROOT / "infra/content/jokes.json").read_text(encoding="utf-8"))
 FACTS = json.loads((ROOT / "infra/content/facts.json").read_text(encoding="utf-8"))
 MEDIA_BUCKET = "sma-media-123456789012"
+SUITES = ("ingest", "analyse", "respond-text", "respond-image", "egress")
 
 
 @cache
@@ -442,3 +444,21 @@ def test_egress_the_failure_path_retries_its_own_calls(case: str, state: str) ->
     first, second = calls(execution, state)
     assert first == second
     assert execution.error == "XRejected"
+
+
+# --- every event published in every case keeps its contract --------------------------------------------
+
+ALL_CASES = [(name, case) for name in SUITES for case in load_suite(name, WORKFLOWS).cases]
+
+
+@pytest.mark.parametrize(("name", "case"), ALL_CASES, ids=[f"{name}#{case}" for name, case in ALL_CASES])
+def test_inputs_and_published_events_match_their_schemas(name: str, case: str) -> None:
+    event_input = case_input(name, case)
+    if isinstance(event_input, dict) and "detail-type" in event_input:  # an EventBridge rule's target
+        validate_event(event_input["detail-type"], event_input["detail"])
+    result = suite(name).run(case, clock=ManualClock())
+    for event in result.execution.history:
+        if event["type"] != "TaskScheduled" or event["taskScheduledEventDetails"]["resource"] != "putEvents":
+            continue
+        for entry in json.loads(event["taskScheduledEventDetails"]["parameters"])["Entries"]:
+            validate_event(entry["DetailType"], entry["Detail"])
