@@ -51,9 +51,16 @@ def enrol_gallery(cloud: LocalCloud, gallery: Path = GALLERY) -> list[str]:
     rekognition = cloud.ai.rekognition
     if not rekognition.store.exists(rekognition.gallery):
         rekognition.create_collection({"CollectionId": rekognition.gallery})
+    already = {
+        face.get("ExternalImageId")
+        for face in rekognition.list_faces({"CollectionId": rekognition.gallery})["Faces"]
+    }
     enrolled = []
     for photo in sorted(gallery.glob("*.jpg")) + sorted(gallery.glob("*.png")):
         name = photo.stem.replace("_", " ")
+        if external_id(name) in already:  # enrolled by an earlier run on this state: not twice
+            enrolled.append(name)
+            continue
         result = rekognition.index_faces(
             {
                 "CollectionId": rekognition.gallery,
