@@ -14,14 +14,9 @@ from workflows.engine.errors import (
 from workflows.engine.execution import Execution, compile_definition, execute
 from workflows.engine.intrinsics import parse_intrinsic
 from workflows.engine.jsonpath import Path, compile_path
+from workflows.engine.lambda_functions import HANDLER_NOT_FOUND, LambdaFunction
 from workflows.engine.substitutions import apply_substitutions
-from workflows.engine.tasks import (
-    HANDLER_NOT_FOUND,
-    NOT_INTERCEPTED,
-    Handler,
-    LambdaFunction,
-    TaskInvocation,
-)
+from workflows.engine.tasks import NOT_INTERCEPTED, Handler, TaskInvocation
 
 __all__ = [
     "HANDLER_NOT_FOUND",

@@ -23,11 +23,12 @@ from workflows.engine.history import (
     over_limit,
     to_json,
 )
+from workflows.engine.lambda_functions import LambdaFunction
 from workflows.engine.machine import Branch
 from workflows.engine.scope import Run, Scope
 from workflows.engine.states.base import JSONPATH
 from workflows.engine.substitutions import apply_substitutions
-from workflows.engine.tasks import Dispatcher, Handler, Interceptor, LambdaFunction
+from workflows.engine.tasks import Dispatcher, Handler, Interceptor
 
 _EXECUTION_NAME = re.compile(r"[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]{1,80}")
 DEFAULT_REGION = "us-east-1"

@@ -17,8 +17,9 @@ from workflows.engine.errors import (
 )
 from workflows.engine.history import over_limit, size_cause, to_json
 from workflows.engine.io import DataFlow
+from workflows.engine.resources import Resource, parse_resource
 from workflows.engine.states.common import WorkState, number_setting
-from workflows.engine.tasks import Resource, TaskInvocation, parse_resource
+from workflows.engine.tasks import TaskInvocation
 
 if TYPE_CHECKING:
     from workflows.engine.scope import Scope
