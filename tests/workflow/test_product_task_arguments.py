@@ -358,6 +358,25 @@ def test_respond_image_the_first_photo_is_annotated() -> None:
     ]
 
 
+def test_respond_image_annotates_the_first_photo_rekognition_could_read() -> None:
+    execution = run("respond-image", "FirstPhotoUnreadable")
+    images = case_input("respond-image", "FirstPhotoUnreadable")["detail"]["Analysis"]["Images"]
+    assert "Error" in images[0] and "Error" not in images[1]
+    [call] = calls(execution, "AnnotatePhoto")
+    assert call["Payload"]["Key"] == images[1]["Key"]
+    assert send_tweet(execution)["Text"] == "@bob_photos I can see Eileen Collins in your photo."
+
+
+def test_respond_image_says_so_when_no_photo_could_be_read() -> None:
+    execution = run("respond-image", "NoReadablePhoto")
+    assert calls(execution, "AnnotatePhoto") == []
+    assert send_tweet(execution) == {
+        "Text": "@bob_photos Sorry, I could not read your photo.",
+        "ReplyToTweetId": "1991000000000000202",
+        "ReplyToUserId": "1580000000000000077",
+    }
+
+
 def test_respond_image_sends_nothing_when_the_overlay_fails() -> None:
     assert calls(run("respond-image", "OverlayCannotReadThePhoto"), "SendTweet") == []
 
