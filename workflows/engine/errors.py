@@ -69,6 +69,13 @@ class StatesResultPathMatchFailure(WorkflowError):
     error = "States.ResultPathMatchFailure"
 
 
+class StatesReferencePathConflict(WorkflowError):
+    """A ResultPath or ItemsPath step that cannot be applied. The guide lists ResultPathMatchFailure for
+    ResultPath, but AWS executions report this name, and like States.Runtime nothing catches it."""
+
+    error = "States.ReferencePathConflict"
+
+
 class StatesBranchFailed(WorkflowError):
     error = "States.BranchFailed"
 

@@ -14,7 +14,7 @@ from workflows.engine import jsonata_eval
 from workflows.engine.errors import (
     DefinitionError,
     PathSyntaxError,
-    StatesResultPathMatchFailure,
+    StatesReferencePathConflict,
     StatesRuntime,
 )
 from workflows.engine.history import to_json
@@ -212,11 +212,13 @@ def apply_result_path(path: Path | None, raw: Any, result: Any, state: str) -> A
         return result
     try:
         return path.set(raw, result)
-    except PathNotFound:
-        raise StatesResultPathMatchFailure(
-            f"Unable to apply ResultPath '{path.source}' to input '{to_json(raw)}': a node on the way is "
-            f"not an object"
-        ) from None
+    except PathNotFound as missing:
+        raise reference_conflict(missing, raw) from None
+
+
+def reference_conflict(missing: PathNotFound, document: Any) -> StatesReferencePathConflict:
+    """A ResultPath or ItemsPath step that cannot be applied, with AWS's cause."""
+    return StatesReferencePathConflict(f'Unable to apply step "{missing.step}" to input {to_json(document)}')
 
 
 def assign_variables(scope: Scope, values: Any) -> None:

@@ -26,12 +26,15 @@ _OPERATORS = ("==", "!=", "<=", ">=", "=~", "<", ">")
 class PathNotFound(LookupError):
     """A definite path that points at nothing in the document (an internal signal, never user-facing).
 
-    `index_out_of_range` says the miss was an array index past the end, which payload templates
-    forgive (AWS resolves it to null there).
+    `step` is the name or index that could not be applied; `index_out_of_range` says the miss was an
+    array index past the end, which payload templates forgive (AWS resolves it to null there).
     """
 
-    def __init__(self, source: str, *, index_out_of_range: bool = False) -> None:
+    def __init__(
+        self, source: str, step: str | int | None = None, *, index_out_of_range: bool = False
+    ) -> None:
         super().__init__(source)
+        self.step = step
         self.index_out_of_range = index_out_of_range
 
 
@@ -80,13 +83,13 @@ class Path:
         for key in self.keys:
             if type(key) is str:
                 if type(value) is not dict or key not in value:
-                    raise PathNotFound(self.source)
+                    raise PathNotFound(self.source, key)
                 value = value[key]
             else:
                 if type(value) is not list:
-                    raise PathNotFound(self.source)
+                    raise PathNotFound(self.source, key)
                 if not -len(value) <= key < len(value):  # type: ignore[operator]
-                    raise PathNotFound(self.source, index_out_of_range=True)
+                    raise PathNotFound(self.source, key, index_out_of_range=True)
                 value = value[key]
         return value
 
@@ -119,12 +122,12 @@ def _set(node: Any, keys: tuple[str | int, ...], position: int, value: Any, sour
         if node is _MISSING:
             node = {}  # ResultPath creates the objects a path names but the document lacks
         if type(node) is not dict:
-            raise PathNotFound(source)
+            raise PathNotFound(source, key)
         copy = dict(node)
         copy[key] = _set(node.get(key, _MISSING), keys, position + 1, value, source)
         return copy
     if type(node) is not list or not -len(node) <= key < len(node):  # type: ignore[operator]
-        raise PathNotFound(source)
+        raise PathNotFound(source, key)
     items = list(node)
     items[key] = _set(node[key], keys, position + 1, value, source)  # type: ignore[index]
     return items

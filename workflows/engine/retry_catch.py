@@ -21,8 +21,8 @@ from workflows.engine.scope import Scope
 ALL = "States.ALL"
 TASK_FAILED = "States.TaskFailed"
 # States.ALL and States.TaskFailed are wildcards, but these errors can only be matched by name (or never).
-_NOT_WILDCARD = frozenset({"States.Runtime", "States.DataLimitExceeded"})
-_NEVER_CAUGHT = frozenset({"States.Runtime"})
+_NOT_WILDCARD = frozenset({"States.Runtime", "States.DataLimitExceeded", "States.ReferencePathConflict"})
+_NEVER_CAUGHT = frozenset({"States.Runtime", "States.ReferencePathConflict"})
 T = TypeVar("T")
 
 

@@ -48,10 +48,34 @@ def test_resultpath_creates_nested_nodes():
     assert output["strings"] == {"string1": "x", "lambdaresult": "Hello, AWS Step Functions!"}
 
 
-def test_resultpath_into_a_string_fails_with_result_path_match_failure():
-    execution = run_task({**RESULTPATH_INPUT, "details": "text"}, ResultPath="$.details.result")
-    assert execution.error == "States.ResultPathMatchFailure"
-    assert "$.details.result" in execution.cause
+def test_resultpath_into_a_non_object_fails_with_the_reference_path_conflict_aws_reports():
+    # The guide names States.ResultPathMatchFailure; AWS executions report States.ReferencePathConflict
+    # with "Unable to apply step ..." (e.g. a ResultPath write on an array input), and nothing catches it.
+    execution = run_task(
+        {**RESULTPATH_INPUT, "details": "text"},
+        ResultPath="$.details.result",
+        Catch=[{"ErrorEquals": ["States.ALL"], "Next": "S"}],
+    )
+    assert execution.error == "States.ReferencePathConflict"
+    assert execution.cause.startswith('Unable to apply step "result" to input {"comment":')
+    on_array = execute(single({"Type": "Pass", "Result": 1, "ResultPath": "$.x"}), [1, 2])
+    assert (on_array.error, on_array.cause) == (
+        "States.ReferencePathConflict",
+        'Unable to apply step "x" to input [1,2]',
+    )
+
+
+def test_items_path_that_matches_nothing_is_a_reference_path_conflict():
+    definition = single(
+        {
+            "Type": "Map",
+            "ItemsPath": "$.discovery.objects",
+            "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}},
+        }
+    )
+    execution = execute(definition, {"discovery": {"statusCode": 500}})
+    assert execution.error == "States.ReferencePathConflict"
+    assert execution.cause == 'Unable to apply step "objects" to input {"discovery":{"statusCode":500}}'
 
 
 def test_the_guide_paths_example_inputpath_resultpath_outputpath():

@@ -15,8 +15,9 @@ from workflows.engine.errors import (
     WorkflowError,
 )
 from workflows.engine.history import PAYLOAD_LIMIT, to_json, utf8_size
-from workflows.engine.io import DataFlow, compile_optional_path, select, states_bindings
-from workflows.engine.payload import compile_template
+from workflows.engine.io import DataFlow, compile_optional_path, reference_conflict, states_bindings
+from workflows.engine.jsonpath import PathNotFound
+from workflows.engine.payload import compile_template, resolve_path
 from workflows.engine.states.branches import run_concurrently
 from workflows.engine.states.common import WorkState, number_setting
 
@@ -87,7 +88,10 @@ class MapState(WorkState):
         if self.jsonata:
             items = self.items(states_bindings(scope, state_input)) if self.items else state_input
         else:
-            items = select(self.items_path, effective, scope)
+            try:
+                items = resolve_path(self.items_path, effective, scope) if self.items_path else {}
+            except PathNotFound as missing:
+                raise reference_conflict(missing, effective) from None
         if not isinstance(items, list):
             raise StatesRuntime(f"The Map state '{self.name}' needs an array of items, got {to_json(items)}")
         return items
