@@ -246,3 +246,25 @@ def test_a_fail_state_without_cause_reports_an_empty_cause_and_a_timeout_reports
     )
     assert (timed_out.error, timed_out.cause) == ("States.Timeout", None)
     assert timed_out.history[-1]["executionFailedEventDetails"] == {"error": "States.Timeout"}
+
+
+def test_a_runtime_failure_in_parameters_records_no_task_events():
+    # A recorded AWS history: TaskStateEntered then ExecutionFailed for "The JSONPath '$.JobName' specified
+    # for the field 'JobName.$' could not be found in the input '{}'".
+    definition = single(
+        {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::glue:startJobRun.sync",
+            "Parameters": {"JobName.$": "$.JobName"},
+        }
+    )
+    execution = execute(definition, {})
+    assert [event["type"] for event in execution.history] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "ExecutionFailed",
+    ]
+    assert execution.cause == (
+        "An error occurred while executing the state 'S' (entered at the event id #2). The JSONPath "
+        "'$.JobName' specified for the field 'JobName.$' could not be found in the input '{}'"
+    )
