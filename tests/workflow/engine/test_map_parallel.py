@@ -26,6 +26,16 @@ def map_state(processor=None, **fields):
     }
 
 
+def batched(**fields):
+    """A Distributed Map (ItemBatcher needs one) over the Pass processor."""
+    definition = map_state(**fields)
+    definition["States"]["M"]["ItemProcessor"] = {
+        **PASS_PROCESSOR,
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    }
+    return definition
+
+
 def test_map_guide_example_with_item_selector_and_context():
     # state-map-inline.html: ship-val items with ItemSelector using $$.Map.Item.Value / Index.
     data = {
@@ -158,7 +168,7 @@ def test_tolerated_failure_count_and_percentage():
 
 
 def test_item_batcher_groups_items_with_batch_input():
-    definition = map_state(
+    definition = batched(
         ItemBatcher={"MaxItemsPerBatch": 2, "BatchInput": {"factor.$": "$.factor"}}, ItemsPath="$.items"
     )
     assert execute(definition, {"items": [1, 2, 3], "factor": 10}).output == [
@@ -169,7 +179,7 @@ def test_item_batcher_groups_items_with_batch_input():
 
 def test_item_batcher_by_bytes():
     # {"Items":["aaaa","bbbb"]} is 25 bytes; adding ,"cccc" would make it 32.
-    definition = map_state(ItemBatcher={"MaxInputBytesPerBatch": 30})
+    definition = batched(ItemBatcher={"MaxInputBytesPerBatch": 30})
     assert execute(definition, ["aaaa", "bbbb", "cccc"]).output == [
         {"Items": ["aaaa", "bbbb"]},
         {"Items": ["cccc"]},
@@ -315,7 +325,7 @@ def test_runtime_errors_record_no_parallel_or_iteration_failed_events():
 
 
 def test_batches_never_exceed_256_kib_and_an_item_too_big_alone_fails():
-    definition = map_state(
+    definition = batched(
         ItemBatcher={"MaxItemsPerBatch": 10},
         ItemsPath="$.items",
         ItemSelector={"v.$": "$.big"},
@@ -328,7 +338,7 @@ def test_batches_never_exceed_256_kib_and_an_item_too_big_alone_fails():
         if event["type"] == "PassStateEntered"
     ]
     assert [len(batch["Items"]) for batch in batches] == [2, 2, 1]
-    doubled = map_state(
+    doubled = batched(
         ItemBatcher={"MaxItemsPerBatch": 10},
         ItemsPath="$.items",
         ItemSelector={"a.$": "$.big", "b.$": "$.big"},
@@ -344,3 +354,8 @@ def test_item_selector_runs_just_before_each_iteration_starts():
     assert types[:4] == ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapIterationStarted"]
     assert types.count("MapIterationStarted") == 1  # the second item's selector failed before it started
     assert types[-1] == "ExecutionFailed"
+
+
+def test_item_batcher_on_an_inline_map_is_refused():
+    with pytest.raises(DefinitionError, match="not supported for INLINE maps"):
+        execute(map_state(ItemBatcher={"MaxItemsPerBatch": 2}), [1])

@@ -61,6 +61,12 @@ class MapState(WorkState):
         self.tolerated_percentage = number_setting(
             self, spec, "ToleratedFailurePercentage", None, whole=False
         )
+        mode = processor.get("ProcessorConfig", {}).get("Mode", "INLINE")
+        if "ItemBatcher" in spec and mode != "DISTRIBUTED":
+            raise DefinitionError(
+                f"state {name!r}: The ItemReader, ItemBatcher and ResultWriter fields are not supported for "
+                "INLINE maps; set ItemProcessor.ProcessorConfig.Mode to DISTRIBUTED"
+            )
         batcher = spec.get("ItemBatcher")
         self.batcher = batcher if isinstance(batcher, dict) else None
         if self.batcher is not None:
