@@ -13,7 +13,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from integrations.ai.text.nlp import MODEL_DIR, SPACY_EN
+from integrations.ai.text.nlp import MODEL_DIR, parse
 from integrations.ai.weights import package_file
 
 if TYPE_CHECKING:
@@ -68,9 +68,7 @@ def detect(text: str) -> list[dict[str, object]]:
             found.append(_entity(text, match.start(), match.end(), entity_type, RULE_SCORE))
             taken.append((match.start(), match.end()))
     precision = _type_precision()
-    with SPACY_EN.exclusive() as nlp:
-        document = nlp(text)
-    for ent in document.ents:
+    for ent in parse(text).ents:
         start, end = ent.start_char, ent.end_char
         # spaCy sometimes tags part of a handle or URL; the rule's reading of that span wins.
         if any(start < stop and end > begin for begin, stop in taken):

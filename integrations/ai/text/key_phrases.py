@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from integrations.ai.text.nlp import SPACY_EN
+from integrations.ai.text.nlp import parse
 
 CHUNK_SCORE = 0.9
 TAG_SCORE = 0.99
@@ -23,9 +23,7 @@ def detect(text: str) -> list[dict[str, object]]:
     for match in _TAGS.finditer(text):
         phrases.append(_phrase(text, match.start(), match.end(), TAG_SCORE))
         taken.append((match.start(), match.end()))
-    with SPACY_EN.exclusive() as nlp:
-        chunks = list(nlp(text).noun_chunks)
-    for chunk in chunks:
+    for chunk in list(parse(text).noun_chunks):
         if all(token.pos_ == "PRON" or token.is_punct for token in chunk):
             continue
         start, end = chunk.start_char, chunk.end_char
