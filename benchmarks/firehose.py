@@ -78,7 +78,11 @@ def measure(label: str, records: list[bytes], run: Callable[[], None]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=5000, help="records per measurement (default 5000)")
-    arguments = parser.parse_args()
+    run(parser.parse_args().records)
+
+
+def run(record_count: int) -> None:
+    """Every measurement, over `record_count` events (`benchmarks/plumbing.py` runs this too)."""
     with tempfile.TemporaryDirectory() as home:
         os.environ["SMA_HOME"] = home
         from integrations.athena.lake_table import LAKE_BUCKET, LAKE_FIREHOSE_DESTINATION
@@ -86,7 +90,7 @@ def main() -> None:
         from integrations.objectstore import ObjectStore
         from integrations.stream import KinesisClient
 
-        records = [event(n) for n in range(arguments.records)]
+        records = [event(n) for n in range(record_count)]
         print(f"{len(records)} events of ~{len(records[0])} bytes; state in {home}\n")
 
         store = ObjectStore()

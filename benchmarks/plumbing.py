@@ -185,6 +185,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--deliveries", type=int, default=2_000)
+    parser.add_argument("--firehose-records", type=int, default=5_000)
     arguments = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M:%S')}")
     bench_matching(arguments.rules, arguments.events)
@@ -192,6 +193,10 @@ def main() -> None:
     for batch in (1, 10):
         for synchronous in ("FULL", "NORMAL"):
             bench_dispatch(arguments.deliveries, synchronous, batch)
+    print("\nFirehose into the lake, the stream and its pipe (benchmarks/firehose.py):")
+    from benchmarks import firehose
+
+    firehose.run(arguments.firehose_records)
 
 
 if __name__ == "__main__":
