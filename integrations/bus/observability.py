@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from integrations.database import open_database
 from integrations.state import state_dir
 
 NAMESPACE = "ServerlessMessageAnalyser"
@@ -100,8 +100,7 @@ class Metrics:
         self.namespace = namespace
         path = (directory or state_dir("logs")) / "metrics.sqlite3"
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_database(path)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS counts (namespace TEXT NOT NULL, metric TEXT NOT NULL, "
             "minute INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (namespace, metric, minute))"

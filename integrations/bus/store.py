@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from integrations.database import open_database
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, time TEXT NOT NULL, ingested REAL NOT NULL, body TEXT NOT NULL
@@ -55,11 +57,8 @@ class Store:
     def __init__(self, path: Path, synchronous: str = "FULL") -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
         # FULL survives power loss; NORMAL survives a process crash (SIGKILL) only.
-        self._db.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'FULL' else 'NORMAL'}")
-        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db = open_database(path, synchronous="FULL" if synchronous == "FULL" else "NORMAL")
         self._db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
 
     @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -12,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from integrations.database import open_database
 from integrations.dynamodb.conditions import Condition, compile_condition, invalid
 from integrations.errors import ServiceError
 from integrations.state import state_dir
@@ -42,9 +42,7 @@ class DynamoDBClient:
         self._now = now
         self._lock = threading.Lock()
         file = path or state_dir("dynamodb") / "tables.sqlite3"
-        self._db = sqlite3.connect(file, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_database(file)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS items (tbl TEXT, pk TEXT, item TEXT, PRIMARY KEY (tbl, pk))"
         )

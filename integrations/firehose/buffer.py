@@ -9,11 +9,12 @@ same key rather than duplicated in a larger one.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from integrations.database import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY, destination TEXT NOT NULL, created REAL NOT NULL);
@@ -61,9 +62,7 @@ class Buffer:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_database(path)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from integrations.database import open_database
 from integrations.errors import ServiceError
 from integrations.objectstore.keys import conflict_path, key_to_relative_path
 from integrations.state import state_dir
@@ -70,9 +70,7 @@ class ObjectStore:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / _TEMP_FOLDER).mkdir(exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(self.root / _INDEX_FILE, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_database(self.root / _INDEX_FILE, autocommit=False)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -7,11 +7,11 @@ dead-lettered), so a restart replays at most the batch in flight: at-least-once,
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
+from integrations.database import open_database
 from integrations.state import state_dir
 
 _SCHEMA = """
@@ -30,9 +30,7 @@ class Checkpoints:
         self._lock = threading.Lock()
         target = path if path is not None else state_dir("pipes") / "checkpoints.sqlite"
         target.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(target, check_same_thread=False, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_database(target)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

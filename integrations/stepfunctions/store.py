@@ -8,6 +8,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from integrations.database import open_database
+
 # Plain text columns are what executions are looked up and filtered by; the others hold JSON documents.
 _TEXT_COLUMNS = (
     "arn",
@@ -29,10 +31,8 @@ class ExecutionStore:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = open_database(path)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS executions (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
             + ", ".join(f"{column} TEXT" for column in _COLUMNS)

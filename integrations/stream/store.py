@@ -8,13 +8,13 @@ decimal strings like Kinesis's, so comparing the strings compares the numbers.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from integrations.database import open_database
 from integrations.state import state_dir
 
 Clock = Callable[[], float]
@@ -78,9 +78,7 @@ class StreamStore:
         self.clock = clock
         self._lock = threading.RLock()
         self._last_trim: dict[str, float] = {}
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_database(self.path)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import threading
 import time
 import uuid
@@ -27,6 +26,7 @@ from typing import Any
 
 from rich.console import Console
 
+from integrations.database import open_database
 from integrations.errors import ServiceError
 from integrations.state import state_dir
 from integrations.topics import endpoints
@@ -101,8 +101,7 @@ class Topics:
         folder = directory or state_dir("topics")
         folder.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(folder / "topics.sqlite3", check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_database(folder / "topics.sqlite3")
         self._db.executescript(SCHEMA)
         self._callables: dict[str, Callable[[Any], None]] = {}
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sns-delivery")
