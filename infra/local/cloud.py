@@ -9,7 +9,7 @@ bucket, the tables, the Lex bot), wired the way the CDK app wires them on AWS. S
 from __future__ import annotations
 
 import json
-import shutil
+import mimetypes
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,7 +81,7 @@ class LocalCloud:
             directory=folder("bus"),
         )
         self.topics = Topics(
-            account=self.settings.account, region=self.settings.region, directory=home / "topics"
+            account=self.settings.account, region=self.settings.region, directory=folder("topics")
         )
         self.delivery_streams = DeliveryStreams(self.objects, path=folder("firehose") / "buffer.sqlite3")
         self.firehose = FirehoseClient(self.delivery_streams, region=self.settings.region)
@@ -125,7 +125,8 @@ class LocalCloud:
                 # What CDK's BucketDeployment does on AWS: copy the folder into the bucket.
                 for path in sorted((ROOT / bucket.seed_folder).iterdir()):
                     if path.is_file():
-                        self.objects.put(name, path.name, path.read_bytes(), content_type="application/json")
+                        kind = mimetypes.guess_type(path.name)[0] or "binary/octet-stream"
+                        self.objects.put(name, path.name, path.read_bytes(), content_type=kind)
 
     def _create_state_machines(self) -> None:
         bot = self.topology.bot
@@ -325,7 +326,3 @@ class LocalCloud:
         self.stepfunctions.close()
         self.delivery_streams.flush()
         self.delivery_streams.stop()
-
-    def reset(self) -> None:
-        """Remove all local state (used by `sma demo --fresh`)."""
-        shutil.rmtree(self.settings.home, ignore_errors=True)
