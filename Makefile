@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 # Debian packages the project needs at run or test time (installed where missing; machines run as root).
-APT_PACKAGES :=
+APT_PACKAGES := graphviz chromium
 
 .PHONY: demo test lint fmt lock apt-packages clean
 

@@ -1,0 +1,85 @@
+"""Workflow graphs: clusters for Parallel and Map, labelled Choice edges, Retry and Catch edges."""
+
+from __future__ import annotations
+
+from infra.diagrams.generate import machine_graph
+from infra.diagrams.graph import Graph
+from infra.topology import TOPOLOGY
+
+
+def _graph(name: str) -> Graph:
+    return machine_graph(TOPOLOGY.state_machine(name))
+
+
+def _node_of(graph: Graph, state: str, kind: str | None = None):
+    matches = [n for n in graph.nodes if n.state == state and (kind is None or n.kind == kind)]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def _clusters_around(graph: Graph, cluster: str | None) -> list[str]:
+    """The labels of the clusters holding a node, innermost first."""
+    by_id = {c.id: c for c in graph.clusters}
+    labels = []
+    while cluster:
+        labels.append(by_id[cluster].label)
+        cluster = by_id[cluster].parent
+    return labels
+
+
+def test_parallel_and_map_states_are_nested_clusters() -> None:
+    graph = _graph("Analyse")
+    sentiment = _node_of(graph, "DetectSentiment")
+    assert _clusters_around(graph, sentiment.cluster) == [
+        "branch 1",
+        "DetectInsights (Parallel)",
+        "branch 1",
+        "AnalyseTextAndImages (Parallel)",
+    ]
+    celebrities = _node_of(graph, "RecognizeCelebrities")
+    assert "AnalyseEachImage (Map)" in _clusters_around(graph, celebrities.cluster)
+    assert _node_of(graph, "PublishAnalysed").cluster is None
+
+
+def test_choice_edges_carry_their_rules_and_a_default() -> None:
+    graph = _graph("Ingest")
+    choice = _node_of(graph, "IsItAPost")
+    labels = {e.label: graph.node(e.target).state for e in graph.edges if e.source == choice.id}
+    assert labels == {
+        "Kind is TWEETED and Api is AAA": "IsTweetFromSomeoneElse",
+        "Kind is TWEETED and Api is XAA": "IsPostFromSomeoneElse",
+        "otherwise": "RawEventOnly",
+    }
+
+
+def test_catch_and_retry_edges_are_styled_and_name_the_errors() -> None:
+    graph = _graph("Egress")
+    claim = _node_of(graph, "ClaimReply")
+    catches = [e for e in graph.edges if e.source == claim.id and e.style == "catch"]
+    assert [graph.node(e.target).state for e in catches] == ["AlreadyHandled"]
+    assert "DynamoDB.ConditionalCheckFailedException" in catches[0].label
+    retries = [e for e in graph.edges if e.source == claim.id and e.style == "retry"]
+    assert retries and retries[0].target == claim.id and "DynamoDB.ThrottlingException" in retries[0].label
+
+
+def test_a_catch_on_a_parallel_state_leaves_from_its_join() -> None:
+    graph = _graph("Analyse")
+    join = _node_of(graph, "AnalyseTextAndImages", "join")
+    catches = [e for e in graph.edges if e.source == join.id and e.style == "catch"]
+    assert [graph.node(e.target).state for e in catches] == ["PublishAnalysisFailed"]
+
+
+def test_lambda_tasks_are_their_own_kind_with_the_function_name() -> None:
+    graph = _graph("Egress")
+    post = _node_of(graph, "PostReply")
+    assert post.kind == "lambda" and post.label == "PostReply\nλ PostTweet"
+    claim = _node_of(graph, "ClaimReply")
+    assert claim.kind == "task" and claim.label == "ClaimReply\nDynamoDB PutItem"
+
+
+def test_every_edge_joins_known_nodes_and_terminal_states_reach_the_end() -> None:
+    for machine in TOPOLOGY.state_machines:
+        graph = machine_graph(machine)
+        ids = {n.id for n in graph.nodes}
+        assert all(e.source in ids and e.target in ids for e in graph.edges), machine.name
+        assert any(e.target == "n_end" for e in graph.edges), machine.name
