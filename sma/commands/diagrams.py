@@ -49,5 +49,56 @@ def diagrams(
         console.print(f"wrote {path}")
 
 
+def review(
+    execution: Annotated[
+        str | None,
+        typer.Option(help="An execution's name, ARN, or the start of either; default: the latest one."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="The page to write; default $SMA_HOME/review.html.")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML page: every workflow's graph, one execution's path, its states' data."""
+    from infra.diagrams.dot import GraphvizMissing
+    from infra.diagrams.review import machine_of, review_page
+    from integrations.state import state_dir
+
+    home = state_dir()
+    row = _find_execution(home / "stepfunctions" / "executions.sqlite3", execution)
+    if row is not None and machine_of(row) is None:
+        raise _fail(f"execution {row['name']} ran {row['state_machine_arn']}, which is not in the topology")
+    target = output or home / "review.html"
+    try:
+        page = review_page(row)
+    except GraphvizMissing as exc:
+        raise _fail(str(exc)) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    shown = f"execution {row['name']} ({row['status']})" if row else "no execution (none recorded yet)"
+    console.print(f"wrote {target}: every workflow, {shown}\nopen file://{target.resolve()}")
+
+
+def _find_execution(store_path: Path, wanted: str | None) -> dict | None:
+    """The chosen execution's record, the latest one when none is named, or None when none exist."""
+    from integrations.stepfunctions.store import ExecutionStore
+
+    if not store_path.is_file():
+        if wanted:
+            raise _fail(f"no executions recorded under {store_path.parent} (run `sma demo`, or `sma up`)")
+        return None
+    store = ExecutionStore(store_path)
+    try:
+        if wanted:
+            row = store.find(wanted)
+            if row is None:
+                raise _fail(f"no single execution matches {wanted!r}: see `sma executions`")
+            return row
+        latest = store.list(limit=1)
+        return latest[0] if latest else None
+    finally:
+        store.close()
+
+
 def register(app: typer.Typer) -> None:
     app.command("diagrams")(diagrams)
+    app.command("review")(review)
