@@ -1,0 +1,249 @@
+"""Each stack's template holds what the topology, the ASL files, the bot definition and the lake's
+schema declare (`aws_cdk.assertions` over the session's synthesized templates)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from infra.aws.named_queries import NAMED_QUERIES
+from infra.aws.stacks.observability import DETAIL_TYPES, NAMESPACE
+from infra.aws.state_machines import iam_actions, task_resources
+from infra.topology import ROOT, TOPOLOGY, X_SECRET_ID
+from integrations.athena.lake_table import LAKE_TABLE
+
+MACHINE_STACKS = {
+    "Ingest": "Sma-Ingest",
+    "Analyse": "Sma-Analysis",
+    "RespondText": "Sma-Responding",
+    "RespondImage": "Sma-Responding",
+    "Egress": "Sma-Egress",
+}
+FUNCTION_STACKS = {
+    "Ingress": "Sma-Ingress",
+    "DownloadImages": "Sma-Analysis",
+    "Overlay": "Sma-Responding",
+    "PostTweet": "Sma-Egress",
+}
+
+
+def template(synthesized, stack: str) -> Template:
+    return Template.from_json(synthesized.templates[stack])
+
+
+def _machine(synthesized, name: str) -> dict:
+    stack = MACHINE_STACKS[name]
+    [properties] = [
+        p
+        for s, logical_id, p in synthesized.resources("AWS::StepFunctions::StateMachine")
+        if s == stack and logical_id.startswith(name)
+    ]
+    return properties
+
+
+def test_plumbing_bus_archive_and_event_log(synthesized) -> None:
+    plumbing = template(synthesized, "Sma-Plumbing")
+    plumbing.has_resource_properties("AWS::Events::EventBus", {"Name": TOPOLOGY.bus.name})
+    plumbing.has_resource_properties(
+        "AWS::Logs::LogGroup", {"LogGroupName": "/sma/plumbing/events", "RetentionInDays": Match.any_value()}
+    )
+    # EventBridge may write into the event log: the log group's resource policy says so.
+    [(_, _, policy)] = [
+        r for r in synthesized.resources("AWS::Logs::ResourcePolicy") if r[0] == "Sma-Plumbing"
+    ]
+    assert "events.amazonaws.com" in json.dumps(policy["PolicyDocument"])
+
+
+@pytest.mark.parametrize("name", sorted(MACHINE_STACKS))
+def test_state_machine_is_the_asl_file_with_its_substitutions(synthesized, name: str) -> None:
+    spec = TOPOLOGY.state_machine(name)
+    properties = _machine(synthesized, name)
+    assert json.loads(properties["DefinitionString"]) == json.loads(spec.path.read_text())
+    assert sorted(properties["DefinitionSubstitutions"]) == sorted(spec.substitutions)
+    assert properties["StateMachineType"] == spec.type
+    assert properties["TracingConfiguration"] == {"Enabled": True}
+    assert properties["LoggingConfiguration"]["Level"] == "ALL"
+    for key, value in properties["DefinitionSubstitutions"].items():
+        # Every substitution is a reference to a resource, never a literal baked in at synth time.
+        assert isinstance(value, dict) or key == "LexLocaleId", (key, value)
+    if "LexLocaleId" in properties["DefinitionSubstitutions"]:
+        assert properties["DefinitionSubstitutions"]["LexLocaleId"] == TOPOLOGY.bot.locale
+
+
+@pytest.mark.parametrize("name", sorted(MACHINE_STACKS))
+def test_state_machine_role_allows_exactly_its_task_actions(synthesized, name: str) -> None:
+    spec = TOPOLOGY.state_machine(name)
+    stack = synthesized.templates[MACHINE_STACKS[name]]
+    role_id = _machine(synthesized, name)["RoleArn"]["Fn::GetAtt"][0]
+    actions: set[str] = set()
+    for resource in stack["Resources"].values():
+        if resource["Type"] == "AWS::IAM::Policy" and {"Ref": role_id} in resource["Properties"]["Roles"]:
+            for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+                listed = statement["Action"]
+                actions.update([listed] if isinstance(listed, str) else listed)
+    needed = {a for r in task_resources(json.loads(spec.path.read_text())) for a in iam_actions(r)}
+    # X-Ray and log delivery come with tracing and logging; Rekognition reads photos as the caller.
+    extras = {a for a in actions if a.startswith(("xray:", "logs:"))} | (
+        {"s3:GetObject"} if name == "Analyse" else set()
+    )
+    assert actions == needed | extras
+
+
+def test_iam_actions_follow_the_integration_names() -> None:
+    assert iam_actions("arn:aws:states:::aws-sdk:comprehend:detectSentiment") == [
+        "comprehend:DetectSentiment"
+    ]
+    assert iam_actions("arn:aws:states:::aws-sdk:lexruntimev2:recognizeText") == ["lex:RecognizeText"]
+    assert iam_actions("arn:aws:states:::lambda:invoke") == ["lambda:InvokeFunction"]
+    assert iam_actions("arn:aws:states:::events:putEvents") == ["events:PutEvents"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTION_STACKS))
+def test_function_runs_the_topology_handler_on_arm64(synthesized, name: str) -> None:
+    spec = TOPOLOGY.function(name)
+    template(synthesized, FUNCTION_STACKS[name]).has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": spec.handler,
+            "Runtime": "python3.13",
+            "Architectures": ["arm64"],
+            "MemorySize": spec.memory_mb,
+            "Timeout": spec.timeout_seconds,
+            "LoggingConfig": Match.object_like({"LogFormat": "JSON"}),
+            "TracingConfig": {"Mode": "Active"},
+            **(
+                {"Environment": {"Variables": {key: Match.any_value() for key in spec.environment}}}
+                if spec.environment
+                else {}
+            ),
+        },
+    )
+
+
+def test_secret_is_referenced_by_name_not_created(synthesized) -> None:
+    assert synthesized.resources("AWS::SecretsManager::Secret") == []
+    assert X_SECRET_ID in json.dumps(synthesized.templates["Sma-Ingress"])
+    assert X_SECRET_ID in json.dumps(synthesized.templates["Sma-Egress"])
+
+
+def test_ingress_api_stream_and_throttling(synthesized) -> None:
+    ingress = template(synthesized, "Sma-Ingress")
+    ingress.has_resource_properties(
+        "AWS::Kinesis::Stream", {"StreamModeDetails": {"StreamMode": "ON_DEMAND"}}
+    )
+    ingress.has_resource_properties("AWS::ApiGateway::Resource", {"PathPart": "twitter"})
+    methods = sorted(
+        p["HttpMethod"] for s, _, p in synthesized.resources("AWS::ApiGateway::Method") if s == "Sma-Ingress"
+    )
+    assert methods == ["GET", "POST"]
+    ingress.has_resource_properties(
+        "AWS::ApiGateway::Stage",
+        {
+            "AccessLogSetting": Match.object_like({"DestinationArn": Match.any_value()}),
+            "MethodSettings": Match.array_with(
+                [
+                    Match.object_like(
+                        {"ThrottlingRateLimit": Match.any_value(), "ThrottlingBurstLimit": Match.any_value()}
+                    )
+                ]
+            ),
+        },
+    )
+
+
+def test_pipe_from_the_stream_to_ingest_as_declared(synthesized) -> None:
+    spec = TOPOLOGY.pipe
+    [(_, _, pipe)] = synthesized.resources("AWS::Pipes::Pipe")
+    kinesis = pipe["SourceParameters"]["KinesisStreamParameters"]
+    assert kinesis == {
+        "BatchSize": spec.batch_size,
+        "MaximumBatchingWindowInSeconds": spec.maximum_batching_window_seconds,
+        "MaximumRetryAttempts": spec.maximum_retry_attempts,
+        "StartingPosition": spec.starting_position,
+    }
+    assert pipe["TargetParameters"] == {
+        "InputTemplate": spec.input_template,
+        "StepFunctionStateMachineParameters": {"InvocationType": spec.invocation_type},
+    }
+    assert pipe["Target"]["Ref"].startswith(spec.target)
+    assert "Fn::ImportValue" in json.dumps(pipe["Source"])  # the Ingress stack's stream
+
+
+def test_lex_bot_is_the_bot_definition(synthesized) -> None:
+    definition = json.loads((ROOT / TOPOLOGY.bot.definition).read_text())
+    [(_, _, bot)] = synthesized.resources("AWS::Lex::Bot")
+    assert bot["BotLocales"] == definition["BotLocales"]
+    assert bot["Name"] == definition["Name"]
+    [(_, _, alias)] = synthesized.resources("AWS::Lex::BotAlias")
+    assert alias["BotAliasName"] == TOPOLOGY.bot.alias
+    assert synthesized.resources("AWS::Lex::BotVersion")
+
+
+def test_content_files_are_deployed(synthesized) -> None:
+    assert synthesized.resources("Custom::CDKBucketDeployment")
+
+
+def test_egress_guard_table_has_its_ttl(synthesized) -> None:
+    [spec] = TOPOLOGY.tables
+    template(synthesized, "Sma-Egress").has_resource_properties(
+        "AWS::DynamoDB::GlobalTable",
+        {
+            "KeySchema": [{"AttributeName": spec.partition_key, "KeyType": "HASH"}],
+            "TimeToLiveSpecification": {"AttributeName": spec.ttl_attribute, "Enabled": True},
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )
+
+
+def test_firehose_destination_is_the_topology_destination(synthesized) -> None:
+    [(_, _, stream)] = synthesized.resources("AWS::KinesisFirehose::DeliveryStream")
+    destination = dict(stream["ExtendedS3DestinationConfiguration"])
+    bucket_arn, role_arn = destination.pop("BucketARN"), destination.pop("RoleARN")
+    assert bucket_arn["Fn::GetAtt"][0].startswith(TOPOLOGY.delivery_stream.bucket)
+    assert "Fn::GetAtt" in role_arn
+    expected = TOPOLOGY.delivery_stream.destination("bucket")
+    del expected["BucketARN"]
+    assert destination == expected
+
+
+def test_glue_table_has_the_lake_schema(synthesized) -> None:
+    [(_, _, table)] = synthesized.resources("AWS::Glue::Table")
+    assert table["DatabaseName"] == TOPOLOGY.lake_database
+    table_input = table["TableInput"]
+    assert table_input["Name"] == TOPOLOGY.lake_table
+    columns = [(c["Name"], c["Type"]) for c in table_input["StorageDescriptor"]["Columns"]]
+    assert columns == [(c.name, c.type) for c in LAKE_TABLE.columns]
+    assert (
+        table_input["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
+        == "org.openx.data.jsonserde.JsonSerDe"
+    )
+
+
+def test_athena_workgroup_holds_the_seed_queries(synthesized) -> None:
+    queries = {p["Name"]: p["QueryString"] for _, _, p in synthesized.resources("AWS::Athena::NamedQuery")}
+    assert queries == NAMED_QUERIES
+    assert all(
+        p["Database"] == TOPOLOGY.lake_database
+        for _, _, p in synthesized.resources("AWS::Athena::NamedQuery")
+    )
+
+
+def test_lake_bucket_has_lifecycle_rules(synthesized) -> None:
+    template(synthesized, "Sma-Analytics").has_resource_properties(
+        "AWS::S3::Bucket",
+        {"LifecycleConfiguration": {"Rules": Match.array_with([Match.object_like({"Prefix": "events/"})])}},
+    )
+
+
+def test_a_metric_filter_per_detail_type_and_alarms(synthesized) -> None:
+    filters = synthesized.resources("AWS::Logs::MetricFilter")
+    patterns = sorted(p["FilterPattern"] for _, _, p in filters)
+    assert len(patterns) == len(DETAIL_TYPES)
+    assert all(any(f'"{d}"' in p for p in patterns) for d in DETAIL_TYPES)
+    assert {t["MetricNamespace"] for _, _, p in filters for t in p["MetricTransformations"]} == {NAMESPACE}
+    alarms = synthesized.resources("AWS::CloudWatch::Alarm")
+    queues = {t.dead_letter_queue for r in TOPOLOGY.rules for t in r.targets if t.dead_letter_queue}
+    assert len(alarms) == len(TOPOLOGY.state_machines) + len(queues)
+    assert synthesized.resources("AWS::CloudWatch::Dashboard")
