@@ -51,11 +51,13 @@ class _Builder:
 
     def _id(self, state: str, prefix: str) -> str:
         """The state's name where it is unique in the definition (readable sources), else its path."""
-        node_id = "s_" + re.sub(r"\W", "_", state)
+        node_id = "s_" + re.sub(r"\W", "_", state, flags=re.ASCII)
         if node_id not in self.used:
             self.used.add(node_id)
             return node_id
-        base = "s_" + re.sub(r"\W", "_", prefix + state)
+        return self._unique("s_" + re.sub(r"\W", "_", prefix + state, flags=re.ASCII))
+
+    def _unique(self, base: str) -> str:
         node_id, n = base, 2
         while node_id in self.used:
             node_id, n = f"{base}_{n}", n + 1
@@ -101,8 +103,7 @@ class _Builder:
     ) -> str:
         """A Parallel or Map state's cluster; returns its join node, where its own edges leave."""
         box = "c_" + node_id
-        join = node_id + "__done"
-        self.used.add(join)
+        join = self._unique(node_id + "__done")
         is_map = state["Type"] == "Map"
         self.graph.clusters.append(
             ClusterBox(box, f"{name} ({state['Type']})", "map" if is_map else "parallel", cluster)

@@ -108,7 +108,7 @@ def system_graph(topology: Topology) -> Graph:
 def add_target(graph: Graph, rule_id: str, target: Target) -> None:
     """A rule's target, added as a node the first time it is named, and the rule's edge to it."""
     prefixes = {"state_machine": "sm", "topic": "topic", "delivery_stream": "delivery", "log_group": "log"}
-    target_id = f"{prefixes[target.kind]}_" + re.sub(r"\W", "_", target.resource.strip("/"))
+    target_id = f"{prefixes[target.kind]}_" + re.sub(r"\W", "_", target.resource.strip("/"), flags=re.ASCII)
     if target.kind == "log_group" and all(node.id != target_id for node in graph.nodes):
         graph.nodes.append(
             Node(target_id, f"{target.resource}\nCloudWatch Logs, metric per detail-type", "log")

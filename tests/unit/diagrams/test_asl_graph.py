@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infra.diagrams.asl_graph import workflow_graph
 from infra.diagrams.generate import machine_graph
 from infra.diagrams.graph import Graph
 from infra.topology import TOPOLOGY
@@ -83,3 +84,36 @@ def test_every_edge_joins_known_nodes_and_terminal_states_reach_the_end() -> Non
         ids = {n.id for n in graph.nodes}
         assert all(e.source in ids and e.target in ids for e in graph.edges), machine.name
         assert any(e.target == "n_end" for e in graph.edges), machine.name
+
+
+def test_jsonata_definitions_and_awkward_names() -> None:
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Wait a bit",
+        "States": {
+            "Wait a bit": {"Type": "Wait", "Seconds": 5, "Next": "Écoute"},
+            "Écoute": {
+                "Type": "Choice",
+                "Choices": [{"Condition": "{% $states.input.n > 1 %}", "Next": "Each"}],
+                "Default": "Give up",
+            },
+            "Each": {
+                "Type": "Map",
+                "Items": "{% $states.input.things %}",
+                "ItemProcessor": {"StartAt": "Each", "States": {"Each": {"Type": "Succeed"}}},
+                "End": True,
+            },
+            "Give up": {"Type": "Fail", "Error": "Nothing.ToDo"},
+        },
+    }
+    graph = workflow_graph(definition, "tiny", "Tiny")
+    ids = [n.id for n in graph.nodes]
+    assert len(ids) == len(set(ids)) and all(i.isascii() and i.replace("_", "").isalnum() for i in ids)
+    choice = _node_of(graph, "Écoute")
+    assert [e.label for e in graph.edges if e.source == choice.id] == ["$states.input.n > 1", "otherwise"]
+    assert _node_of(graph, "Wait a bit").label == "Wait a bit\nwait 5 s"
+    assert _node_of(graph, "Each", "fork").label == "Each\nfor each item of $states.input.things"
+    assert _node_of(graph, "Give up").label == "Give up\nNothing.ToDo"
+    # The Map's inner state shares the Map's name: it gets its own node, inside the Map's cluster.
+    inner = [n for n in graph.nodes if n.state == "Each" and n.kind == "succeed"]
+    assert len(inner) == 1 and inner[0].cluster == _node_of(graph, "Each", "fork").cluster
