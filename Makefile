@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 # Debian packages the project needs at run or test time (installed where missing; machines run as root).
 APT_PACKAGES := graphviz chromium
 
-.PHONY: demo test lint fmt lock apt-packages clean
+.PHONY: demo test lint fmt lock apt-packages clean synth deploy
 
 demo: $(VENV)/.installed-demo apt-packages
 	$(BIN)/sma demo
@@ -27,6 +27,16 @@ fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The CDK app (infra/aws) through the CLI pinned in package.json. `synth` needs no AWS credentials.
+CDK := npx --no-install cdk --app '$(BIN)/python -m infra.aws.app'
+
+synth: $(VENV)/.installed-cdk node_modules/.installed
+	$(CDK) synth --all --quiet
+
+# Context values go in CDK_ARGS, e.g. CDK_ARGS="-c sma:alert-email=me@example.com" (see README).
+deploy: $(VENV)/.installed-cdk node_modules/.installed
+	$(CDK) deploy --all $(CDK_ARGS)
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -37,7 +47,15 @@ $(VENV)/.installed-demo: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[ai,cdk,dev]'
-	touch $@ $(VENV)/.installed-demo
+	touch $@ $(VENV)/.installed-demo $(VENV)/.installed-cdk
+
+$(VENV)/.installed-cdk: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[cdk]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 apt-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -55,4 +73,4 @@ lock:
 	@echo "constraints.txt updated: review and commit it."
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .sma cdk.out
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .sma cdk.out node_modules

@@ -1,6 +1,7 @@
 """The CDK app: one stack per microservice, built from `infra.topology` and the ASL files only.
 
-`python -m infra.aws.app` (what `cdk.json`'s "app" runs) synthesizes into `cdk.out/`. Stacks are
+`python -m infra.aws.app` (what `make synth` and `make deploy` give the CDK CLI as its app) synthesizes into
+`cdk.out/`. Stacks are
 environment-agnostic unless CDK_DEFAULT_ACCOUNT/REGION are set (the CLI sets them from the credentials
 it deploys with), so synthesis needs no AWS credentials. cdk-nag's AwsSolutions pack checks every stack;
 each acknowledged finding carries its reason (`infra/aws/acknowledgements.py`).
@@ -25,7 +26,7 @@ from infra.aws.stacks.ingress import IngressStack
 from infra.aws.stacks.observability import ObservabilityStack
 from infra.aws.stacks.plumbing import PlumbingStack
 from infra.aws.stacks.responding import RespondingStack
-from infra.topology import TOPOLOGY
+from infra.topology import ROOT, TOPOLOGY
 
 PREFIX = "Sma"
 
@@ -98,7 +99,8 @@ def build(app: App | None = None) -> System:
 
 
 def main() -> None:
-    build().app.synth()
+    # The CLI says where to write (CDK_OUTDIR); run directly, the app writes to the repo's cdk.out/.
+    build(App(outdir=os.environ.get("CDK_OUTDIR") or str(ROOT / "cdk.out"))).app.synth()
 
 
 if __name__ == "__main__":
