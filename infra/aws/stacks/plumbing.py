@@ -3,14 +3,18 @@ responding and egress services share."""
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.aws.event_schemas import REGISTRY_NAME, registry_schemas
 from infra.aws.references import References
 from infra.aws.rules import EVENTS, RuleTargets, add_rule
 from infra.aws.stacks.common import bucket, rules_targeting
@@ -34,6 +38,20 @@ class PlumbingStack(Stack):
             retention_days=archive.retention_days,
             event_pattern=archive.pattern,  # absent: every event is archived
         )
+        registry = eventschemas.CfnRegistry(
+            self, "EventSchemas", registry_name=REGISTRY_NAME, description="The domain events' contracts."
+        )
+        for detail_type, document in registry_schemas().items():
+            schema = eventschemas.CfnSchema(
+                self,
+                f"Schema{detail_type}",
+                registry_name=REGISTRY_NAME,
+                schema_name=f"sma@{detail_type}",
+                type="JSONSchemaDraft4",
+                content=json.dumps(document),
+                description=document["description"][:256],
+            )
+            schema.add_resource_dependency(registry)
         self.media: s3.Bucket = bucket(self, MEDIA, references)
         self.log_groups: dict[str, logs.LogGroup] = {}
         for rule in TOPOLOGY.rules:
