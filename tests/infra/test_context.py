@@ -1,0 +1,40 @@
+"""Context values the README documents change the templates: the dependencies layer on every function,
+the email subscription on the alerts topic. Without them, neither is there."""
+
+from __future__ import annotations
+
+from aws_cdk import App
+from aws_cdk.assertions import Template
+
+from infra.aws.app import build
+from infra.aws.functions import LAYER_CONTEXT_KEY
+from infra.aws.stacks.alerting import ALERT_EMAIL_CONTEXT_KEY
+
+LAYER = "arn:aws:lambda:eu-west-2:123456789012:layer:sma-dependencies:3"
+
+
+def test_layer_and_alert_email_from_context(tmp_path) -> None:
+    app = App(
+        outdir=str(tmp_path), context={LAYER_CONTEXT_KEY: LAYER, ALERT_EMAIL_CONTEXT_KEY: "me@example.com"}
+    )
+    system = build(app)
+    functions = [
+        resource["Properties"]
+        for name in ("Sma-Ingress", "Sma-Analysis", "Sma-Responding", "Sma-Egress")
+        for resource in Template.from_stack(system.stacks[name])
+        .find_resources("AWS::Lambda::Function")
+        .values()
+        if resource["Properties"].get("Handler", "").startswith("lambdas.")
+    ]
+    assert len(functions) == 4
+    assert all(f["Layers"] == [LAYER] for f in functions)
+    alerting = Template.from_stack(system.stacks["Sma-Alerting"])
+    alerting.has_resource_properties(
+        "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "me@example.com"}
+    )
+
+
+def test_no_layer_and_no_subscription_by_default(synthesized) -> None:
+    assert synthesized.resources("AWS::SNS::Subscription") == []
+    functions = synthesized.resources("AWS::Lambda::Function")
+    assert all("Layers" not in p for _, _, p in functions if p.get("Handler", "").startswith("lambdas."))
