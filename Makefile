@@ -33,9 +33,10 @@ CDK := npx --no-install cdk --app '$(BIN)/python -m infra.aws.app'
 synth: $(VENV)/.installed-cdk node_modules/.installed
 	$(CDK) synth --all --quiet
 
-# Context values go in CDK_ARGS, e.g. CDK_ARGS="-c sma:alert-email=me@example.com" (see README).
+# The handlers' libraries are built into a layer by pip (no Docker); more context goes in CDK_ARGS,
+# e.g. CDK_ARGS="-c sma:alert-email=me@example.com" (see README).
 deploy: $(VENV)/.installed-cdk node_modules/.installed
-	$(CDK) deploy --all $(CDK_ARGS)
+	$(CDK) deploy --all -c sma:build-dependencies-layer=true $(CDK_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

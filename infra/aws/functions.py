@@ -3,8 +3,9 @@ X-Ray on, the handler and environment exactly as declared.
 
 The code asset is the repository's `lambdas/` package as it is, without bundling (no Docker at synth
 time). Its third-party imports (Pillow for overlay and download-images, tweepy, requests and
-requests-oauthlib for post-tweet) are not in the Lambda runtime: they need a layer, built out of band
-for linux/arm64 and passed as the `sma:dependencies-layer-arn` context value (see the README).
+requests-oauthlib for post-tweet) are not in the Lambda runtime: they come from a layer, built by pip on
+this machine when `sma:build-dependencies-layer` is set (`infra/aws/layer.py`), or built out of band and
+named by the `sma:dependencies-layer-arn` context value (see the README).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.aws.layer import BUILD_CONTEXT_KEY, dependencies_layer
 from infra.aws.references import References
 from infra.topology import ROOT, Function
 
@@ -39,6 +41,8 @@ def build_function(scope: Construct, spec: Function, references: References) -> 
         layers.append(
             lambda_.LayerVersion.from_layer_version_arn(scope, f"{spec.name}Dependencies", layer_arn)
         )
+    elif scope.node.try_get_context(BUILD_CONTEXT_KEY) in (True, "true"):
+        layers.append(dependencies_layer(scope))
     return lambda_.Function(
         scope,
         f"{spec.name}Function",

@@ -3,6 +3,8 @@ the email subscription on the alerts topic. Without them, neither is there."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aws_cdk import App
 from aws_cdk.assertions import Template
 
@@ -38,3 +40,31 @@ def test_no_layer_and_no_subscription_by_default(synthesized) -> None:
     assert synthesized.resources("AWS::SNS::Subscription") == []
     functions = synthesized.resources("AWS::Lambda::Function")
     assert all("Layers" not in p for _, _, p in functions if p.get("Handler", "").startswith("lambdas."))
+
+
+def test_the_dependencies_layer_is_built_by_pip_for_arm64_without_docker(tmp_path, monkeypatch) -> None:
+    from infra.aws import layer
+
+    commands: list[list[str]] = []
+
+    def pip(command: list[str], check: bool) -> None:  # stands in for pip: tests never use the network
+        commands.append(command)
+        target = Path(command[command.index("--target") + 1])
+        target.mkdir(parents=True)
+        (target / "PIL.py").write_text("")
+
+    monkeypatch.setattr(layer.subprocess, "run", pip)
+    system = build(App(outdir=str(tmp_path), context={layer.BUILD_CONTEXT_KEY: "true"}))
+    egress = Template.from_stack(system.stacks["Sma-Egress"])
+    [layer_id] = egress.find_resources("AWS::Lambda::LayerVersion")
+    post = [
+        r["Properties"]
+        for r in egress.find_resources("AWS::Lambda::Function").values()
+        if r["Properties"].get("Handler") == "lambdas.post_tweet.handler.handler"
+    ]
+    assert post[0]["Layers"] == [{"Ref": layer_id}]
+    [command] = {tuple(c) for c in commands}  # one build: every stack's layer asset has the same hash
+    assert "manylinux_2_28_aarch64" in command and "--only-binary=:all:" in command
+    assert command[command.index("--python-version") + 1] == "3.13"
+    assert {"pillow", "tweepy", "requests", "requests-oauthlib"} <= set(command)
+    assert command[command.index("--constraint") + 1].endswith("constraints.txt")
