@@ -29,6 +29,7 @@ from infra.aws.stacks.responding import RespondingStack
 from infra.topology import ROOT, TOPOLOGY
 
 PREFIX = "Sma"
+CROSS_STACK_REFERENCES = "@aws-cdk/core:defaultCrossStackReferences"
 
 
 @dataclass
@@ -39,6 +40,10 @@ class System:
 
 def build(app: App | None = None) -> System:
     app = app or App()
+    # Strong (Fn::ImportValue) references, said explicitly: CloudFormation then refuses to remove the bus
+    # or a bucket while another stack's rules or functions still use it.
+    if app.node.try_get_context(CROSS_STACK_REFERENCES) is None:
+        app.node.set_context(CROSS_STACK_REFERENCES, "strong")
     account, region = os.environ.get("CDK_DEFAULT_ACCOUNT"), os.environ.get("CDK_DEFAULT_REGION")
     env = Environment(account=account, region=region) if account and region else None
     references = References()
