@@ -97,13 +97,14 @@ SEED_TOTAL_GBP = 1_700.0
 # ---------------------------------------------------------------------------------------------------
 
 LAMBDA_SECONDS: dict[str, float] = {"Ingress": 0.05, "DownloadImages": 0.5, "Overlay": 1.0, "PostTweet": 0.5}
-EVENT_BYTES = 3_000  # one event on the bus, as the lake and the catch-all log hold it
+EVENT_BYTES = 3_000  # one event on the bus, when the local cloud's event log has none to measure
 FIREHOSE_RECORD_BYTES = 5_120  # Firehose bills each record rounded up to 5 KB
 EXPRESS_GB = 0.064  # Express bills memory in 64 MB steps; these workflows stay in the first
 ASSUMPTIONS = (
     f"Lambda durations are assumed ({', '.join(f'{k} {v:g}s' for k, v in LAMBDA_SECONDS.items())}):"
     " the local functions run in-process.",
-    f"Each event is {EVENT_BYTES:,} bytes in the lake and the catch-all log; Firehose bills it as 5 KB.",
+    "An event's size is the mean of the local cloud's event log (else"
+    f" {EVENT_BYTES:,} bytes); Firehose bills each record in 5 KB steps.",
     "One webhook (API Gateway request, Kinesis record, pipe request) per message; each activity item"
     " yields its raw TWITTER_<TYPE> event and MESSAGE_RECEIVED.",
     "Express durations are the local engine's, AI inference included: on AWS the workflow waits for the"
@@ -183,7 +184,9 @@ def _add_execution(usage: Counter[str], row: Mapping[str, Any], share: float = 1
     usage["logs_gb"] += share * len(json.dumps(history, default=str)) / 1e9
 
 
-def measure(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+def measure(
+    rows: Iterable[Mapping[str, Any]], event_bytes: float = EVENT_BYTES
+) -> dict[str, dict[str, float]]:
     """Per-message usage of a text and of a photo message, from the local cloud's finished executions."""
     finished = [row for row in rows if row.get("status") == "SUCCEEDED" and row.get("stop_date")]
     by_machine: dict[str, list[Mapping[str, Any]]] = {}
@@ -220,9 +223,10 @@ def measure(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
         usage["kinesis_gb_in"] += webhook_bytes / 1e9
         usage["kinesis_gb_out"] += webhook_bytes / 1e9
         events = usage["custom_event"]
-        usage["firehose_gb"] += events * FIREHOSE_RECORD_BYTES / 1e9
-        usage["firehose_partitioning_gb"] += events * EVENT_BYTES / 1e9
-        usage["logs_gb"] += events * EVENT_BYTES / 1e9
+        billed = math.ceil(event_bytes / FIREHOSE_RECORD_BYTES) * FIREHOSE_RECORD_BYTES
+        usage["firehose_gb"] += events * billed / 1e9
+        usage["firehose_partitioning_gb"] += events * event_bytes / 1e9
+        usage["logs_gb"] += events * event_bytes / 1e9
         if kind == "photo":  # each photo is downloaded into the media bucket and annotated there
             photos = usage["rekognition_image"] / _rekognition_apis(kinds[kind])
             usage["s3_put"] += 2 * photos
@@ -267,12 +271,28 @@ def estimate(
     return dict(sorted(by_service.items(), key=lambda item: -item[1]))
 
 
-def _rows(home: Path | None) -> list[dict[str, Any]]:
+def _candidates(home: Path | None) -> list[Path]:
     from integrations.state import state_dir
+
+    return [home] if home else [state_dir(), state_dir() / "demo"]
+
+
+def event_bytes(home: Path) -> float:
+    """The mean size of one event in the local cloud's catch-all event log (JSON lines)."""
+    lines = sizes = 0
+    for path in sorted((home / "logs").glob("*.jsonl")):
+        with path.open("rb") as log:
+            for line in log:
+                lines += 1
+                sizes += len(line.rstrip(b"\n"))
+    return sizes / lines if lines else EVENT_BYTES
+
+
+def _measured_home(home: Path | None) -> tuple[Path | None, list[dict[str, Any]]]:
+    """The first state folder with finished executions, and its executions."""
     from integrations.stepfunctions.store import ExecutionStore
 
-    candidates = [home] if home else [state_dir(), state_dir() / "demo"]
-    for folder in candidates:
+    for folder in _candidates(home):
         path = folder / "stepfunctions" / "executions.sqlite3"
         if path.exists():
             store = ExecutionStore(path)
@@ -281,8 +301,8 @@ def _rows(home: Path | None) -> list[dict[str, Any]]:
             finally:
                 store.close()
             if rows:
-                return rows
-    return []
+                return folder, rows
+    return None, []
 
 
 def cost(
@@ -303,7 +323,8 @@ def cost(
     from rich.table import Table
 
     try:
-        profiles = measure(_rows(home))
+        folder, rows = _measured_home(home)
+        profiles = measure(rows, event_bytes(folder) if folder else EVENT_BYTES)
     except NotMeasured as missing:
         typer.echo(f"Cannot estimate: {missing}.", err=True)
         raise typer.Exit(2) from None

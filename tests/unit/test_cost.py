@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from integrations.stepfunctions.store import ExecutionStore
 from sma.cli import app
-from sma.commands.cost import PRICES, NotMeasured, estimate, measure
+from sma.commands.cost import EVENT_BYTES, PRICES, NotMeasured, estimate, event_bytes, measure
 
 ARN = "arn:aws:states:eu-west-2:123456789012:stateMachine:"
 COMPREHEND = {f"arn:aws:states:::aws-sdk:comprehend:{a}": 1 for a in ("detectSentiment", "detectEntities")}
@@ -110,3 +110,19 @@ def test_cli_explains_when_nothing_was_measured(tmp_path) -> None:
     result = CliRunner().invoke(app, ["cost", "--home", str(tmp_path)])
     assert result.exit_code == 2
     assert "sma demo" in result.output
+
+
+def test_event_size_is_measured_from_the_event_log(tmp_path) -> None:
+    assert event_bytes(tmp_path) == EVENT_BYTES  # nothing logged: the documented assumption
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "sma-plumbing-events.jsonl").write_bytes(b"x" * 100 + b"\n" + b"y" * 300 + b"\n")
+    assert event_bytes(tmp_path) == 200
+
+
+def test_firehose_bills_records_in_5_kb_steps(rows) -> None:
+    small = measure(rows, event_bytes=1_000)["text"]
+    large = measure(rows, event_bytes=6_000)["text"]
+    events = small["custom_event"]
+    assert small["firehose_gb"] == pytest.approx(events * 5_120 / 1e9)
+    assert large["firehose_gb"] == pytest.approx(events * 10_240 / 1e9)
+    assert large["logs_gb"] - small["logs_gb"] == pytest.approx(events * 5_000 / 1e9)
