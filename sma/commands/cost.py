@@ -26,11 +26,13 @@ import typer
 from infra.topology import TOPOLOGY
 
 # ---------------------------------------------------------------------------------------------------
-# Prices: AWS list prices, us-east-1, on-demand, as published on the linked pages (checked 2025-06).
-# Re-check before relying on them: prices change, and other regions differ by up to ~20%.
+# Prices: AWS list prices, us-east-1, on-demand, from the linked pages. Step Functions' were compared with
+# a copy of its pricing page on 2026-11-22; the others are the 2025 list prices as known when this was
+# written, not re-checked from here (no web access). Re-check before relying on any of them: prices
+# change, and other regions differ by up to ~20%.
 # ---------------------------------------------------------------------------------------------------
 
-PRICES_CHECKED = "2025-06"
+PRICES_CHECKED = "2025 list prices (Step Functions re-checked 2026-11-22)"
 PRICES_REGION = "us-east-1"
 USD_TO_GBP = 0.79  # the rate used to compare with the seeds' pounds (2025-06)
 
@@ -375,9 +377,7 @@ def cost(
     console.print(table)
     seeds = ", ".join(f"{name} £{gbp:,.2f}" for name, gbp in SEED_ESTIMATE_GBP.items())
     console.print(f"The seeds' estimate (50/50): about £{SEED_TOTAL_GBP:,.0f} per 1M ({seeds}).")
-    console.print(
-        f"Prices checked {PRICES_CHECKED}, US$1 = £{USD_TO_GBP}; each price's source: `sma cost --json`."
-    )
+    console.print(f"Prices: {PRICES_CHECKED}, US$1 = £{USD_TO_GBP}; each price's source: `sma cost --json`.")
     for assumption in ASSUMPTIONS:
         console.print(f"• {assumption}")
 
