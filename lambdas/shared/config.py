@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from lambdas.shared.errors import ConfigurationError
 
 Environment = Mapping[str, str]
+T = TypeVar("T", int, float)
 
 
 def required(env: Environment, name: str) -> str:
@@ -23,32 +25,27 @@ def optional(env: Environment, name: str) -> str | None:
     return value or None
 
 
-def positive_int(env: Environment, name: str, default: int) -> int:
-    """An integer setting greater than zero, `default` when unset."""
+def _positive(env: Environment, name: str, default: T, parse: Callable[[str], T], kind: str) -> T:
     text = optional(env, name)
     if text is None:
         return default
     try:
-        value = int(text)
+        value = parse(text)
     except ValueError:
-        raise ConfigurationError(f"environment variable {name} must be an integer, got {text!r}") from None
+        raise ConfigurationError(f"environment variable {name} must be {kind}, got {text!r}") from None
     if value <= 0:
         raise ConfigurationError(f"environment variable {name} must be greater than zero, got {value}")
     return value
+
+
+def positive_int(env: Environment, name: str, default: int) -> int:
+    """An integer setting greater than zero, `default` when unset."""
+    return _positive(env, name, default, int, "an integer")
 
 
 def positive_float(env: Environment, name: str, default: float) -> float:
     """A number setting greater than zero, `default` when unset."""
-    text = optional(env, name)
-    if text is None:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigurationError(f"environment variable {name} must be a number, got {text!r}") from None
-    if value <= 0:
-        raise ConfigurationError(f"environment variable {name} must be greater than zero, got {value}")
-    return value
+    return _positive(env, name, default, float, "a number")
 
 
 def flag(env: Environment, name: str, default: bool) -> bool:
