@@ -18,6 +18,7 @@ from typing import Any
 
 from infra.local.functions import LocalFunctions
 from infra.local.http_gateway import HttpGateway
+from infra.local.memory import limit_malloc_arenas
 from infra.local.names import LocalNames
 from infra.topology import ROOT, TOPOLOGY, Rule, Target, Topology
 from integrations.ai.handlers import engine_handlers as ai_handlers
@@ -63,6 +64,7 @@ class LocalCloud:
     def __init__(self, settings: LocalCloudSettings | None = None, topology: Topology = TOPOLOGY) -> None:
         self.settings = settings or LocalCloudSettings()
         self.topology = topology
+        limit_malloc_arenas()
         home = self.settings.home
         home.mkdir(parents=True, exist_ok=True)
         self.names = LocalNames(self.settings.account, self.settings.region)
