@@ -4,13 +4,12 @@ On AWS a handler builds boto3 clients from its environment; here each package's 
 clients…)` gets the local services' boto3-compatible clients and the function's environment as the
 topology declares it, plus the two variables only the local cloud sets (the outbox for replies when no X
 credentials exist, and the sample-media server's origin). Payloads cross the boundary as JSON, as they do
-on Lambda, and invocations and their durations are counted for the cost model.
+on Lambda, so a handler can never change its caller's data.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +30,7 @@ class LocalFunctions:
 
     def __init__(self, cloud: LocalCloud) -> None:
         self._cloud = cloud
-        self.invocations: dict[str, int] = {}
-        self.durations: dict[str, float] = {}
+        self._handlers: dict[str, LambdaFunction] | None = None
 
     def environment(self, name: str) -> dict[str, str]:
         """The function's environment as the topology declares it, resolved for this cloud."""
@@ -48,6 +46,12 @@ class LocalFunctions:
         return env
 
     def callables(self) -> dict[str, LambdaFunction]:
+        """Each function's handler, made once (as a warm Lambda container keeps its clients)."""
+        if self._handlers is None:
+            self._handlers = self._make_handlers()
+        return self._handlers
+
+    def _make_handlers(self) -> dict[str, LambdaFunction]:
         cloud = self._cloud
         factories: dict[str, Callable[[dict[str, str]], LambdaFunction]] = {
             "Ingress": lambda env: ingress(env, kinesis=cloud.kinesis, secretsmanager=cloud.secrets),
@@ -56,8 +60,8 @@ class LocalFunctions:
             "PostTweet": lambda env: post_tweet(env, s3=cloud.s3, secretsmanager=cloud.secrets),
         }
         return {
-            function.name: self._measured(
-                function.name, factories[function.name](self.environment(function.name))
+            function.name: self._across_the_boundary(
+                factories[function.name](self.environment(function.name))
             )
             for function in cloud.topology.functions
         }
@@ -70,13 +74,9 @@ class LocalFunctions:
 
         return {("GET", "/twitter"): route, ("POST", "/twitter"): route}
 
-    def _measured(self, name: str, handler: LambdaFunction) -> LambdaFunction:
+    @staticmethod
+    def _across_the_boundary(handler: LambdaFunction) -> LambdaFunction:
         def invoke(event: Any, context: Any = None) -> Any:
-            started = time.monotonic()
-            try:
-                return json.loads(json.dumps(handler(json.loads(json.dumps(event)), context)))
-            finally:
-                self.invocations[name] = self.invocations.get(name, 0) + 1
-                self.durations[name] = self.durations.get(name, 0.0) + time.monotonic() - started
+            return json.loads(json.dumps(handler(json.loads(json.dumps(event)), context)))
 
         return invoke

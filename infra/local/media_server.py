@@ -17,6 +17,21 @@ from typing import Any
 X_MEDIA_PREFIX = "https://pbs.twimg.com/media/"
 
 
+def local_url(x_url: str, origin: str) -> str:
+    """The URL on the local media server at `origin` of a photo named on X's media host (others unchanged)."""
+    if x_url.startswith(X_MEDIA_PREFIX):
+        return f"{origin}/media/{x_url.removeprefix(X_MEDIA_PREFIX)}"
+    return x_url
+
+
+def publish(image: Path, folder: Path, origin: str) -> str:
+    """Copy `image` into the media folder served at `origin`; returns its URL."""
+    target = folder / "media" / image.name
+    if image.resolve() != target.resolve():
+        shutil.copyfile(image, target)
+    return f"{origin}/media/{image.name}"
+
+
 class _FilesOnly(SimpleHTTPRequestHandler):
     def list_directory(self, path: Any) -> None:
         self.send_error(404, "Not Found")
@@ -51,13 +66,4 @@ class MediaServer:
 
     def publish(self, image: Path) -> str:
         """Copy `image` into the served folder; returns its URL."""
-        target = self.folder / "media" / image.name
-        if image.resolve() != target.resolve():
-            shutil.copyfile(image, target)
-        return f"{self.origin}/media/{image.name}"
-
-    def local_url(self, x_url: str) -> str:
-        """The local URL of a photo the payload names on X's media host (unchanged if not one)."""
-        if x_url.startswith(X_MEDIA_PREFIX):
-            return f"{self.origin}/media/{x_url.removeprefix(X_MEDIA_PREFIX)}"
-        return x_url
+        return publish(image, self.folder, self.origin)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from infra.local.media_server import MediaServer
+from infra.local.media_server import local_url
 from infra.topology import X_SECRET_ID
 from integrations.secrets import find_secret
 from integrations.secrets.sources import store_secret
@@ -38,14 +38,14 @@ def consumer_secret() -> str:
     return generated
 
 
-def with_local_media(payload: Any, media: MediaServer) -> Any:
-    """The payload with every photo URL on X's media host pointed at the local media server."""
+def with_local_media(payload: Any, origin: str) -> Any:
+    """The payload with every photo URL on X's media host pointed at the media server at `origin`."""
     if isinstance(payload, dict):
-        return {key: with_local_media(value, media) for key, value in payload.items()}
+        return {key: with_local_media(value, origin) for key, value in payload.items()}
     if isinstance(payload, list):
-        return [with_local_media(value, media) for value in payload]
+        return [with_local_media(value, origin) for value in payload]
     if isinstance(payload, str):
-        return media.local_url(payload)
+        return local_url(payload, origin)
     return payload
 
 

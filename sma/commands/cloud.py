@@ -127,7 +127,8 @@ def send(
     author: Annotated[str, typer.Option(help="The screen name the mention comes from.")] = "local_user",
 ) -> None:
     """Send one webhook to the bot, signed as X signs it: to a running `sma up`, or a cloud started for it."""
-    from infra.local.webhooks import consumer_secret, mention
+    from infra.local.media_server import publish
+    from infra.local.webhooks import consumer_secret, mention, with_local_media
 
     if (file is None) == (text is None):
         raise _fail("give either a payload FILE or --text")
@@ -146,24 +147,18 @@ def send(
     home = _home()
     endpoint = _running_endpoint(home)
     if endpoint is not None:
-        media_folder = home / "media-server" / "media"
-        urls = []
-        for photo in image or []:
-            (media_folder / photo.name).write_bytes(photo.read_bytes())
-            urls.append(f"{endpoint['media']}/media/{photo.name}")
+        urls = [publish(photo, home / "media-server", endpoint["media"]) for photo in image or []]
         payload = mention(text, urls, author=author) if text is not None else payload
-        _post(endpoint["webhook"], endpoint["media"], payload, consumer_secret())
+        _post(endpoint["webhook"], with_local_media(payload, endpoint["media"]), consumer_secret())
         console.print("Sent: follow it in the `sma up` window, or with `sma executions`.")
         return
     _send_with_own_cloud(home, payload if file is not None else None, text, image or [], author)
 
 
-def _post(webhook: str, media_origin: str, payload: Any, secret: str) -> None:
-    from infra.local.media_server import X_MEDIA_PREFIX
+def _post(webhook: str, payload: Any, secret: str) -> None:
     from infra.local.webhooks import deliver
 
-    body = json.dumps(payload).replace(X_MEDIA_PREFIX, f"{media_origin}/media/").encode()
-    status, answer = deliver(webhook, body, secret)
+    status, answer = deliver(webhook, json.dumps(payload).encode(), secret)
     console.print(f"POST {webhook} → {status} {escape(answer)}")
     if status != 200:
         raise typer.Exit(1)
@@ -178,8 +173,7 @@ def _send_with_own_cloud(home: Path, payload: Any, text: str | None, images: lis
     with local_session(home) as session:
         if text is not None:
             payload = mention(text, [session.media.publish(photo) for photo in images], author=author)
-        payload = with_local_media(payload, session.media)
-        _post(session.cloud.webhook_url, session.media.origin, payload, session.secret)
+        _post(session.cloud.webhook_url, with_local_media(payload, session.media.origin), session.secret)
         with console.status("Waiting for the bot to finish…"):
             session.cloud.settle(timeout=600)
         received = session.recorder.of_type("MESSAGE_RECEIVED")

@@ -73,7 +73,7 @@ def _send_samples(console: Console, session: Session) -> list[dict[str, Any]]:
 
     sent = []
     for path in sample_payloads(SAMPLES):
-        payload = with_local_media(json.loads(path.read_text()), session.media)
+        payload = with_local_media(json.loads(path.read_text()), session.media.origin)
         status, answer = deliver(session.cloud.webhook_url, json.dumps(payload).encode(), session.secret)
         console.print(f"  POST {path.relative_to(SAMPLES)} → {status} {answer}")
         if status != 200:

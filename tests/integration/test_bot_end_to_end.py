@@ -37,7 +37,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
 
 
 def send(session: Session, payload: dict[str, Any], *, signature: str | None = None) -> int:
-    body = json.dumps(with_local_media(payload, session.media)).encode()
+    body = json.dumps(with_local_media(payload, session.media.origin)).encode()
     status, _ = deliver(session.cloud.webhook_url, body, session.secret, signature=signature)
     assert session.cloud.settle(timeout=300), "the local cloud did not settle"
     return status
