@@ -55,37 +55,31 @@ class ObservabilityStack(Stack):
             counts.append(metric_filter.metric(statistic="Sum", period=Duration.minutes(1)))
         notify = actions.SnsAction(alerts)
         failures: list[cloudwatch.IMetric] = []
-        for name, machine in machines.items():
-            failed = machine.metric_failed(period=Duration.minutes(5), statistic="Sum")
-            failures.append(failed)
-            alarm = cloudwatch.Alarm(
+
+        def alarm_on_any(construct_id: str, metric: cloudwatch.IMetric, description: str) -> None:
+            """An alarm that fires as soon as the metric reaches 1, notifying the alerts topic."""
+            cloudwatch.Alarm(
                 self,
-                f"{name}Failed",
-                metric=failed,
+                construct_id,
+                metric=metric,
                 threshold=1,
                 evaluation_periods=1,
                 comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"An execution of {name} failed.",
-            )
-            alarm.add_alarm_action(notify)
+                alarm_description=description,
+            ).add_alarm_action(notify)
+
+        for name, machine in machines.items():
+            failed = machine.metric_failed(period=Duration.minutes(5), statistic="Sum")
+            failures.append(failed)
+            alarm_on_any(f"{name}Failed", failed, f"An execution of {name} failed.")
         depths: list[cloudwatch.IMetric] = []
         for name, queue in queues.items():
             depth = queue.metric_approximate_number_of_messages_visible(
                 period=Duration.minutes(5), statistic="Maximum"
             )
             depths.append(depth)
-            alarm = cloudwatch.Alarm(
-                self,
-                f"{name}Depth",
-                metric=depth,
-                threshold=1,
-                evaluation_periods=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description=f"Events wait in {name}: a rule could not deliver them.",
-            )
-            alarm.add_alarm_action(notify)
+            alarm_on_any(f"{name}Depth", depth, f"Events wait in {name}: a rule could not deliver them.")
         dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name="ServerlessMessageAnalyser")
         dashboard.add_widgets(
             cloudwatch.GraphWidget(title="Events per detail-type", left=counts, width=24),
