@@ -63,11 +63,7 @@ class DynamoDBClient:
         key = self._key_of(table, Item, "One or more parameter values were invalid: Missing the key")
         for name, value in Item.items():
             _check_attribute_value(name, value)
-        check = (
-            compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
-            if ConditionExpression
-            else None
-        )
+        check = compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
         return self._write(table, key, dict(Item), check, ReturnValues)
 
     def delete_item(
@@ -83,11 +79,7 @@ class DynamoDBClient:
     ) -> dict[str, Any]:
         table = self._table(TableName)
         key = self._key_of(table, Key, "The provided key element does not match the schema", exact=True)
-        check = (
-            compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
-            if ConditionExpression
-            else None
-        )
+        check = compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
         return self._write(table, key, None, check, ReturnValues)
 
     def get_item(self, *, TableName: str, Key: Mapping[str, Any], **_: Any) -> dict[str, Any]:

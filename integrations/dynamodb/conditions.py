@@ -190,9 +190,12 @@ class _Parser:
 
 
 def compile_condition(
-    expression: str,
+    expression: str | None,
     names: Mapping[str, str] | None = None,
     values: Mapping[str, AttributeValue] | None = None,
-) -> Condition:
-    """Parse a ConditionExpression into a predicate over an item (or raise ValidationException)."""
+) -> Condition | None:
+    """Parse a ConditionExpression into a predicate over an item (or raise ValidationException); a
+    request without one (None or "") has no condition."""
+    if not expression:
+        return None
     return _Parser(expression, names or {}, values or {}).parse()
