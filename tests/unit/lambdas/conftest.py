@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
+import boto3
 import pytest
+from moto import mock_aws
 from PIL import Image
 
 from lambdas.shared.structured_log import JsonFormatter
@@ -128,3 +130,25 @@ def media_server() -> Iterator[MediaServer]:
     yield MediaServer(f"http://127.0.0.1:{server.server_address[1]}", routes)
     server.shutdown()
     server.server_close()
+
+
+MEDIA_BUCKET = "sma-media"
+
+
+@pytest.fixture(scope="module")
+def mocked_s3() -> Iterator[Any]:
+    """A moto S3 with the media bucket, one per test module: starting one per test would dominate."""
+    with mock_aws():
+        client = boto3.client("s3")
+        client.create_bucket(
+            Bucket=MEDIA_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+        yield client
+
+
+@pytest.fixture
+def s3(mocked_s3: Any) -> Any:
+    """The module's moto S3 with the media bucket emptied before the test."""
+    for item in mocked_s3.list_objects_v2(Bucket=MEDIA_BUCKET).get("Contents", []):
+        mocked_s3.delete_object(Bucket=MEDIA_BUCKET, Key=item["Key"])
+    return mocked_s3

@@ -6,12 +6,10 @@ import io
 import struct
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from PIL import Image
 
 from lambdas.download_images import handler as download_handler
@@ -42,22 +40,6 @@ class FakeFetcher:
 
 def public(host: str, port: int) -> list[str]:
     return ["151.101.36.159"]
-
-
-@pytest.fixture(scope="module")
-def _mocked_s3() -> Iterator[Any]:
-    # One moto session for the module: starting one per test would dominate the runtime.
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-        yield client
-
-
-@pytest.fixture
-def s3(_mocked_s3: Any) -> Any:
-    for item in _mocked_s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        _mocked_s3.delete_object(Bucket=BUCKET, Key=item["Key"])
-    return _mocked_s3
 
 
 def run(s3: Any, answers: dict[str, Any], settings: DownloadSettings | None = None) -> dict[str, Any]:

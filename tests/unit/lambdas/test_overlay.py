@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from PIL import Image, ImageChops, ImageStat
 
 from lambdas.overlay import handler as overlay_handler
@@ -216,22 +213,6 @@ def test_the_pixel_cap_applies_to_the_source() -> None:
 
 
 # The function against S3
-
-
-@pytest.fixture(scope="module")
-def _mocked_s3() -> Iterator[Any]:
-    # One moto session for the module: starting one per test would dominate the runtime.
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-        yield client
-
-
-@pytest.fixture
-def s3(_mocked_s3: Any) -> Any:
-    for item in _mocked_s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        _mocked_s3.delete_object(Bucket=BUCKET, Key=item["Key"])
-    return _mocked_s3
 
 
 EVENT = {

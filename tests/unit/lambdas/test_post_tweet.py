@@ -10,7 +10,6 @@ from typing import Any
 import boto3
 import pytest
 import responses
-from moto import mock_aws
 
 from lambdas.post_tweet import handler as post_handler
 from lambdas.post_tweet.errors import (
@@ -42,19 +41,11 @@ COMMAND = {
 }
 
 
-@pytest.fixture(scope="module")
-def _mocked_s3() -> Iterator[Any]:
-    with mock_aws():
-        client = boto3.client("s3")
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-        yield client
-
-
 @pytest.fixture
-def s3(_mocked_s3: Any, make_image: Callable[..., bytes]) -> Any:
-    _mocked_s3.put_object(Bucket=BUCKET, Key="annotated/media/1/0.jpg", Body=make_image("JPEG"))
-    _mocked_s3.put_object(Bucket=BUCKET, Key="annotated/media/1/bad.jpg", Body=b"<html></html>")
-    return _mocked_s3
+def s3(mocked_s3: Any, make_image: Callable[..., bytes]) -> Any:
+    mocked_s3.put_object(Bucket=BUCKET, Key="annotated/media/1/0.jpg", Body=make_image("JPEG"))
+    mocked_s3.put_object(Bucket=BUCKET, Key="annotated/media/1/bad.jpg", Body=b"<html></html>")
+    return mocked_s3
 
 
 @pytest.fixture
