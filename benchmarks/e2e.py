@@ -104,12 +104,12 @@ def main() -> None:
     arguments = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="sma-bench-"))
-    os.environ["SMA_HOME"] = str(home)
     os.environ["LOG_LEVEL"] = "WARNING"
+    from infra.local.layout import StateLayout
     from infra.local.session import local_session
     from infra.local.webhooks import mention
 
-    with local_session(home) as session:
+    with local_session(StateLayout(home)) as session:
         # Warm the models first: the burst measures steady-state processing, not loading.
         from infra.local.webhooks import deliver
 

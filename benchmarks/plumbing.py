@@ -152,7 +152,8 @@ def bench_dispatch(deliveries: int, synchronous: str, batch: int) -> None:
                 done.set()
 
         bus.put_rule(Name="all", EventPattern={"source": ["BENCH"]})
-        bus.put_targets(Rule="all", Targets=[{"Id": "t", "Arn": "arn:bench", "Deliver": deliver}])
+        bus.register_target("arn:bench", deliver)
+        bus.put_targets(Rule="all", Targets=[{"Id": "t", "Arn": "arn:bench"}])
         bus.create_archive(ArchiveName="all")
         bus.start(workers=1)
         put_at: dict[str, float] = {}

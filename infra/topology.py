@@ -144,8 +144,20 @@ class StateMachine:
 
 
 @dataclass(frozen=True)
+class Route:
+    """An HTTP method and path of the REST API, proxied to a function (API Gateway's Lambda proxy)."""
+
+    method: Literal["GET", "POST"]
+    path: str
+
+
+@dataclass(frozen=True)
 class Function:
-    """A Lambda function: its handler (module path) and environment."""
+    """A Lambda function: its handler (module path), environment and the API routes it serves.
+
+    The handler's module has `create_handler(env, *, <client>...)`: each keyword-only parameter is named
+    after the AWS service client it needs (`s3`, `kinesis`, …), which each cloud supplies by that name.
+    """
 
     name: str
     handler: str
@@ -153,6 +165,7 @@ class Function:
     environment: dict[str, str | Ref] = field(default_factory=dict)
     timeout_seconds: int = 30
     memory_mb: int = 512
+    routes: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -430,6 +443,7 @@ TOPOLOGY = Topology(
             {"SMA_STREAM_NAME": Ref("stream", "Ingress"), "SMA_X_SECRET_ID": X_SECRET_ID},
             timeout_seconds=10,
             memory_mb=256,
+            routes=(Route("GET", "/twitter"), Route("POST", "/twitter")),
         ),
         Function(
             "DownloadImages",

@@ -1,9 +1,10 @@
-"""The running local cloud, built from `infra.topology` and nothing else.
+"""The running local cloud: the topology's resources provisioned into a local account.
 
-Every resource the topology declares becomes a local service (the bus and its rules, the stream and its
-pipe, the state machines on the ASL engine, the Lambda functions, the topic, the delivery stream and its
-bucket, the tables, the Lex bot), wired the way the CDK app wires them on AWS. State lives under
-`$SMA_HOME` (default `.sma/`), so a restart resumes where the last run stopped.
+`LocalAccount` (infra.local.account) is the account: its identity, its state layout and its services,
+each resolved by name or by ARN. This module only does what CloudFormation does with the CDK app's
+templates: create each resource the topology declares (buckets and their seed files, tables, the bus with
+its archive, rules and targets, topics, the delivery stream, the stream and its pipe, the functions, the
+state machines), then run the pollers. A restart resumes from the state folder where the last run stopped.
 """
 
 from __future__ import annotations
@@ -14,33 +15,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from infra.local.functions import LocalFunctions
+from infra.local.account import LocalAccount
+from infra.local.arns import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, AccountIdentity
 from infra.local.http_gateway import HttpGateway
+from infra.local.layout import StateLayout
 from infra.local.memory import limit_malloc_arenas
-from infra.local.names import LocalNames
-from infra.topology import ROOT, TOPOLOGY, Rule, Target, Topology
-from integrations.ai.handlers import engine_handlers as ai_handlers
-from integrations.ai.services import AiServices
-from integrations.bus import EventBus
-from integrations.bus.handlers import engine_handlers as bus_handlers
-from integrations.bus.observability import Observer
-from integrations.dynamodb import DynamoDBClient, TableSchema
-from integrations.dynamodb.handlers import engine_handlers as dynamodb_handlers
-from integrations.firehose import DeliveryStreams, FirehoseClient
-from integrations.firehose.handlers import engine_handlers as firehose_handlers
-from integrations.objectstore import ObjectStore, S3Client
-from integrations.objectstore.handlers import engine_handlers as s3_handlers
-from integrations.pipes import Pipe, from_api
-from integrations.secrets import SecretsManagerClient
-from integrations.state import state_dir
-from integrations.stepfunctions import StateMachineDefinition, StepFunctionsService
-from integrations.stream import KinesisClient
-from integrations.stream.handlers import engine_handlers as kinesis_handlers
-from integrations.topics import Topics
-from integrations.topics.handlers import engine_handlers as topic_handlers
-from workflows.engine import SystemClock, apply_substitutions
+from infra.topology import ROOT, TOPOLOGY, Ref, Rule, Target, Topology
+
+if TYPE_CHECKING:
+    from infra.local.functions import LocalFunctions
+    from integrations.ai.services import AiServices
+    from integrations.dynamodb import DynamoDBClient
+    from integrations.firehose import DeliveryStreams, FirehoseClient
+    from integrations.objectstore import ObjectStore, S3Client
+    from integrations.secrets import SecretsManagerClient
+    from integrations.stepfunctions import StepFunctionsService
+    from integrations.stream import KinesisClient
+    from integrations.topics import Topics
 
 Listener = Callable[[str, dict[str, Any]], None]
 
@@ -49,145 +42,203 @@ Listener = Callable[[str, dict[str, Any]], None]
 class LocalCloudSettings:
     """What can differ between two local clouds; every field has a default that works offline."""
 
-    home: Path = field(default_factory=state_dir)
-    account: str = "123456789012"
-    region: str = "eu-west-2"
+    layout: StateLayout = field(default_factory=StateLayout.from_environment)
+    account: str = DEFAULT_ACCOUNT_ID
+    region: str = DEFAULT_REGION
     port: int = 0  # the webhook endpoint's port; 0 picks a free one
     # Origins the download function may fetch from over plain http (the local sample-media server).
     allowed_local_origins: tuple[str, ...] = ()
     workers: int = 2
+    env_file: Path | None = None  # a `.env` file with local secrets (the CLI passes the working folder's)
+
+    @property
+    def home(self) -> Path:
+        return self.layout.home
 
 
 class LocalCloud:
     """The whole system on this machine. `start()` serves the webhook; `settle()` waits for quiet."""
 
     def __init__(self, settings: LocalCloudSettings | None = None, topology: Topology = TOPOLOGY) -> None:
-        self.settings = settings or LocalCloudSettings()
+        self.settings = settings = settings or LocalCloudSettings()
         self.topology = topology
         limit_malloc_arenas()
-        home = self.settings.home
-        home.mkdir(parents=True, exist_ok=True)
-        self.names = LocalNames(self.settings.account, self.settings.region)
-        folder = self._folder
-
+        settings.home.mkdir(parents=True, exist_ok=True)
+        self.account = LocalAccount(
+            settings.layout,
+            AccountIdentity(settings.account, settings.region),
+            workers=settings.workers,
+            env_file=settings.env_file,
+            local_origins=settings.allowed_local_origins,
+        )
         self._listeners: list[Listener] = []
-
-        self.objects = ObjectStore(folder("s3"))
-        self.s3 = S3Client(self.objects)
-        self.secrets = SecretsManagerClient(env_file=Path(".env"), region=self.settings.region)
-        self.kinesis = KinesisClient(path=folder("stream") / "streams.sqlite3", region=self.settings.region)
-        self.bus = EventBus(
-            topology.bus.name,
-            account=self.settings.account,
-            region=self.settings.region,
-            directory=folder("bus"),
-        )
-        self.topics = Topics(
-            account=self.settings.account, region=self.settings.region, directory=folder("topics")
-        )
-        self.delivery_streams = DeliveryStreams(self.objects, path=folder("firehose") / "buffer.sqlite3")
-        self.firehose = FirehoseClient(self.delivery_streams, region=self.settings.region)
-        self.dynamodb = DynamoDBClient(
-            [TableSchema(t.name, t.partition_key, ttl_attribute=t.ttl_attribute) for t in topology.tables],
-            path=folder("dynamodb") / "tables.sqlite3",
-        )
-        self.ai = AiServices.local(read_object=self._read_object)
-        self.stepfunctions = StepFunctionsService(
-            account=self.settings.account,
-            region=self.settings.region,
-            workers=self.settings.workers,
-            path=folder("stepfunctions") / "executions.sqlite3",
-        )
-        self.functions = LocalFunctions(self)
-        self._create_buckets()
-        self._create_state_machines()
-        self._create_bus_resources()
-        self._create_delivery_stream()
-        self.pipe = self._create_pipe()
+        self._provision()
         self.gateway: HttpGateway | None = None
 
-    # -- building ---------------------------------------------------------------------------------
-    def _folder(self, name: str) -> Path:
-        """A service's own folder under the local cloud's home."""
-        path = self.settings.home / name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+    # -- the account's services, under the names the CLI and tests use ---------------------------
+    @property
+    def names(self) -> AccountIdentity:
+        return self.account.identity
 
-    def _read_object(self, bucket: str, key: str, *_: Any) -> bytes:
-        return self.objects.get(bucket, key)[1]
+    @property
+    def bus(self) -> Any:
+        return self.account.event_bus(self.topology.bus.name)
+
+    # cloud.s3, cloud.kinesis, … are the account's clients (each created on first use).
+    @property
+    def s3(self) -> S3Client:
+        return cast("S3Client", self.account.client("s3"))
+
+    @property
+    def objects(self) -> ObjectStore:
+        return self.s3.store
+
+    @property
+    def kinesis(self) -> KinesisClient:
+        return cast("KinesisClient", self.account.client("kinesis"))
+
+    @property
+    def topics(self) -> Topics:
+        return cast("Topics", self.account.client("sns"))
+
+    @property
+    def firehose(self) -> FirehoseClient:
+        return cast("FirehoseClient", self.account.client("firehose"))
+
+    @property
+    def delivery_streams(self) -> DeliveryStreams:
+        return self.firehose.streams
+
+    @property
+    def dynamodb(self) -> DynamoDBClient:
+        return cast("DynamoDBClient", self.account.client("dynamodb"))
+
+    @property
+    def secrets(self) -> SecretsManagerClient:
+        return cast("SecretsManagerClient", self.account.client("secretsmanager"))
+
+    @property
+    def stepfunctions(self) -> StepFunctionsService:
+        return cast("StepFunctionsService", self.account.client("stepfunctions"))
+
+    @property
+    def ai(self) -> AiServices:
+        return cast("AiServices", self.account.client("ai"))
+
+    @property
+    def functions(self) -> LocalFunctions:
+        return cast("LocalFunctions", self.account.client("lambda"))
 
     def bucket(self, logical_name: str) -> str:
         return self.names.bucket(logical_name)
 
+    def resolve(self, ref: Ref) -> str:
+        """The local value of a topology reference (a bucket's name, a function's ARN, the bot's id…)."""
+        names, bot = self.names, self.topology.bot
+        resolvers: dict[tuple[str, str], Callable[[str], str]] = {
+            ("bucket", "name"): names.bucket,
+            ("function", "arn"): names.function_arn,
+            ("state_machine", "arn"): names.state_machine_arn,
+            ("topic", "arn"): names.topic_arn,
+            ("bot", "id"): names.bot_id,
+            ("bot", "alias_id"): lambda _: names.bot_alias_id(bot.alias),
+            ("bot", "locale_id"): lambda _: bot.locale,
+        }
+        for kind in ("function", "bus", "table", "stream"):
+            resolvers[(kind, "name")] = str
+        try:
+            return resolvers[(ref.kind, ref.attribute)](ref.name)
+        except KeyError:
+            raise ValueError(f"the local cloud cannot resolve {ref}") from None
+
+    # -- provisioning (what CloudFormation does on AWS) ---------------------------------------------
+    def _provision(self) -> None:
+        self._create_buckets()
+        self._create_tables()
+        self._create_bus_resources()  # before the state machines: their PutEvents tasks use the bus
+        self._create_functions()
+        self._create_state_machines()
+        self._create_delivery_stream()
+        self.pipe = self._create_pipe()
+        self.account.client("logs").subscribe(lambda _group, event: self._emit("event", event))
+        self.stepfunctions.on_execution_finished(lambda description: self._emit("execution", description))
+
     def _create_buckets(self) -> None:
+        objects = self.objects
         for bucket in self.topology.buckets:
             name = self.names.bucket(bucket.name)
-            self.objects.create_bucket(name, exist_ok=True)
+            objects.create_bucket(name, exist_ok=True)
             if bucket.seed_folder:
                 # What CDK's BucketDeployment does on AWS: copy the folder into the bucket.
                 for path in sorted((ROOT / bucket.seed_folder).iterdir()):
                     if path.is_file():
                         kind = mimetypes.guess_type(path.name)[0] or "binary/octet-stream"
-                        self.objects.put(name, path.name, path.read_bytes(), content_type=kind)
+                        objects.put(name, path.name, path.read_bytes(), content_type=kind)
+
+    def _create_tables(self) -> None:
+        from integrations.dynamodb import TableSchema
+
+        for table in self.topology.tables:
+            self.dynamodb.add_table(
+                TableSchema(table.name, table.partition_key, ttl_attribute=table.ttl_attribute)
+            )
+
+    def _create_functions(self) -> None:
+        for function in self.topology.functions:
+            environment = {
+                key: self.resolve(value) if isinstance(value, Ref) else value
+                for key, value in function.environment.items()
+            }
+            self.functions.create_function(function.name, function.handler, environment)
 
     def _create_state_machines(self) -> None:
-        bot = self.topology.bot
+        from integrations.stepfunctions import StateMachineDefinition
+        from workflows.engine import SystemClock, apply_substitutions
+
+        service = self.stepfunctions
         for machine in self.topology.state_machines:
-            values = {
-                key: self.names.resolve(ref, bot_alias=bot.alias, bot_locale=bot.locale)
-                for key, ref in machine.substitutions.items()
-            }
+            values = {key: self.resolve(ref) for key, ref in machine.substitutions.items()}
             definition = json.loads(apply_substitutions(machine.path.read_text(), values))
-            self.stepfunctions.create_state_machine(
-                StateMachineDefinition(machine.name, definition, machine.type)
-            )
-        handlers: dict[str, Any] = {}
-        for group in (
-            ai_handlers(self.ai),
-            bus_handlers(self.bus),
-            topic_handlers(self.topics),
-            s3_handlers(self.s3),
-            firehose_handlers(self.firehose),
-            kinesis_handlers(self.kinesis),
-            dynamodb_handlers(self.dynamodb),
-        ):
-            handlers.update(group)
+            service.create_state_machine(StateMachineDefinition(machine.name, definition, machine.type))
         # Real time: Wait states and Retry back-off really wait, and the history's timestamps are true.
-        self.stepfunctions.set_engine_options(
-            handlers=handlers, functions=self.functions.callables(), clock=SystemClock()
-        )
-        self.stepfunctions.on_execution_finished(lambda description: self._emit("execution", description))
+        service.set_engine_options(clock=SystemClock())
 
     def _create_bus_resources(self) -> None:
+        bus = self.bus
         archive = self.topology.bus.archive
-        existing = {a["ArchiveName"] for a in self.bus.list_archives()["Archives"]}
+        existing = {a["ArchiveName"] for a in bus.list_archives()["Archives"]}
         if archive.name not in existing:
-            self.bus.create_archive(
+            bus.create_archive(
                 ArchiveName=archive.name,
-                EventSourceArn=self.bus.arn,
+                EventSourceArn=bus.arn,
                 RetentionDays=archive.retention_days,
                 **({"EventPattern": json.dumps(archive.pattern)} if archive.pattern else {}),
             )
         for topic in self.topology.topics:
             self.topics.create_topic(Name=topic.name)
         for rule in self.topology.rules:
-            self.bus.put_rule(
-                Name=rule.name, EventPattern=json.dumps(rule.pattern), Description=rule.description
-            )
-            self.bus.put_targets(
-                Rule=rule.name, Targets=[self._target(rule, target) for target in rule.targets]
-            )
+            bus.put_rule(Name=rule.name, EventPattern=json.dumps(rule.pattern), Description=rule.description)
+            bus.put_targets(Rule=rule.name, Targets=[self._target(rule, target) for target in rule.targets])
+
+    def _target_arn(self, target: Target) -> str:
+        names = self.names
+        arns = {
+            "state_machine": names.state_machine_arn,
+            "topic": names.topic_arn,
+            "delivery_stream": names.delivery_stream_arn,
+            "log_group": names.log_group_arn,
+        }
+        return arns[target.kind](target.resource)
 
     def _target(self, rule: Rule, target: Target) -> dict[str, Any]:
-        arn, deliver = self._target_endpoint(target)
+        """The PutTargets member for `target`, exactly as the CDK app's template declares it."""
         member: dict[str, Any] = {
             "Id": f"{rule.name}-{target.kind}",
-            "Arn": arn,
+            "Arn": self._target_arn(target),
             "RetryPolicy": {
                 "MaximumRetryAttempts": target.retry_policy.maximum_retry_attempts,
                 "MaximumEventAgeInSeconds": target.retry_policy.maximum_event_age_seconds,
             },
-            "Deliver": deliver,
         }
         if target.input_transformer:
             member["InputTransformer"] = {
@@ -198,46 +249,18 @@ class LocalCloud:
             member["DeadLetterConfig"] = {"Arn": self.names.queue_arn(target.dead_letter_queue)}
         return member
 
-    def _target_endpoint(self, target: Target) -> tuple[str, Callable[[Any], None]]:
-        if target.state_machine:
-            arn = self.names.state_machine_arn(target.state_machine)
-
-            def start(payload: Any) -> None:
-                text = payload if isinstance(payload, str) else json.dumps(payload)
-                self.stepfunctions.start_execution(stateMachineArn=arn, input=text)
-
-            return arn, start
-        if target.topic:
-            arn = self.names.topic_arn(target.topic)
-            return arn, self.topics.deliver_to(arn)
-        if target.delivery_stream:
-            name = target.delivery_stream
-
-            def deliver(payload: Any) -> None:
-                data = payload if isinstance(payload, str) else json.dumps(payload)
-                self.firehose.put_record(DeliveryStreamName=name, Record={"Data": data.encode()})
-
-            return self.names.delivery_stream_arn(name), deliver
-        # The catch-all log target: a JSON-lines log group and per-detail-type counts (`sma logs`,
-        # `sma metrics`), as the CloudWatch log group and its metric filters are on AWS.
-        log_group = str(target.log_group)
-        observer = Observer.for_group(log_group, self._folder("logs"))
-
-        def log(payload: Any) -> None:
-            observer(payload)
-            self._emit("event", payload)
-
-        return self.names.log_group_arn(log_group), log
-
     def _create_delivery_stream(self) -> None:
         stream = self.topology.delivery_stream
-        bucket_arn = f"arn:aws:s3:::{self.names.bucket(stream.bucket)}"
-        self.delivery_streams.ensure(stream.name, stream.destination(bucket_arn))
+        self.delivery_streams.ensure(stream.name, stream.destination(self.names.bucket_arn(stream.bucket)))
 
-    def _create_pipe(self) -> Pipe:
+    def _create_pipe(self) -> Any:
+        from integrations.pipes import Pipe, from_api
+        from integrations.pipes.checkpoints import Checkpoints
+
         spec = self.topology.pipe
-        if spec.source not in self.kinesis.list_streams()["StreamNames"]:
-            self.kinesis.create_stream(StreamName=spec.source, ShardCount=1)
+        kinesis = self.kinesis
+        if spec.source not in kinesis.list_streams()["StreamNames"]:
+            kinesis.create_stream(StreamName=spec.source, ShardCount=1)
         target_arn = self.names.state_machine_arn(spec.target)
         config = from_api(
             spec.name,
@@ -262,13 +285,12 @@ class LocalCloud:
             },
             target_arn=target_arn,
         )
-
-        def start(payload: str) -> Any:
-            if spec.invocation_type == "REQUEST_RESPONSE":
-                return self.stepfunctions.start_sync_execution(stateMachineArn=target_arn, input=payload)
-            return self.stepfunctions.start_execution(stateMachineArn=target_arn, input=payload)
-
-        return Pipe(config, self.kinesis, start)
+        return Pipe(
+            config,
+            kinesis,
+            self.account.pipe_target(target_arn, spec.invocation_type),
+            checkpoints=Checkpoints(self.settings.layout.pipe_checkpoints),
+        )
 
     # -- running ----------------------------------------------------------------------------------
     def on(self, listener: Listener) -> None:
@@ -279,12 +301,23 @@ class LocalCloud:
         for listener in self._listeners:
             listener(kind, document)
 
+    def gateway_routes(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
+        """The REST API's routes, each proxied to the function the topology puts behind it."""
+        functions = self.functions
+        routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {}
+        for function in self.topology.functions:
+            for route in function.routes:
+                routes[(route.method, route.path)] = lambda event, name=function.name: functions.invoke(
+                    name, event
+                )
+        return routes
+
     def start(self) -> LocalCloud:
         """Serve the webhook endpoint and start the background pollers (pipe, bus, Firehose)."""
         recovered = self.stepfunctions.recover()
         if recovered:
             self._emit("recovered", {"executions": recovered})
-        self.gateway = HttpGateway(self.functions.gateway_routes(), port=self.settings.port).start()
+        self.gateway = HttpGateway(self.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
         self.topics.start()
         self.pipe.start()

@@ -1,82 +1,92 @@
-"""The local Lambda runtime: each topology function runs its real handler with the local cloud's clients.
+"""The local Lambda service: each function runs its real handler with the local account's clients.
 
-On AWS a handler builds boto3 clients from its environment; here each package's `create_handler(env,
-clients…)` gets the local services' boto3-compatible clients and the function's environment as the
-topology declares it, plus the two variables only the local cloud sets (the outbox for replies when no X
-credentials exist, and the sample-media server's origin). Payloads cross the boundary as JSON, as they do
-on Lambda, so a handler can never change its caller's data.
+A function is built by convention from the topology's `handler` path (`lambdas.ingress.handler.handler`):
+its module's `create_handler(env, *, <client>…)` is called with the function's environment and, for each
+keyword-only parameter, the account's client of the service it is named after (`s3`, `kinesis`, `x`, …).
+A parameter with a default that the account does not offer keeps its default (on AWS the handler builds
+its own). Payloads cross the boundary as JSON, as they do on Lambda, so a handler can never change its
+caller's data.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from infra.topology import Ref
-from lambdas.download_images.handler import create_handler as download_images
-from lambdas.ingress.handler import create_handler as ingress
-from lambdas.overlay.handler import create_handler as overlay
-from lambdas.post_tweet.handler import create_handler as post_tweet
-
-if TYPE_CHECKING:
-    from infra.local.cloud import LocalCloud
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 LambdaFunction = Callable[[Any, Any], Any]
+ClientLookup = Callable[[str], Any | None]
 
 
-class LocalFunctions:
-    """Function name → callable(event, context) for the engine, plus the HTTP routes of the gateway."""
+class FunctionNotFound(KeyError):
+    """Lambda's ResourceNotFoundException: no function of that name in the account."""
 
-    def __init__(self, cloud: LocalCloud) -> None:
-        self._cloud = cloud
-        self._handlers: dict[str, LambdaFunction] | None = None
 
-    def environment(self, name: str) -> dict[str, str]:
-        """The function's environment as the topology declares it, resolved for this cloud."""
-        function = self._cloud.topology.function(name)
-        env = {
-            key: self._cloud.names.resolve(value) if isinstance(value, Ref) else value
-            for key, value in function.environment.items()
-        }
-        if name == "DownloadImages" and self._cloud.settings.allowed_local_origins:
-            env["SMA_ALLOWED_LOCAL_ORIGINS"] = ",".join(self._cloud.settings.allowed_local_origins)
-        if name == "PostTweet":
-            env["SMA_OUTBOX_DIR"] = str(self._cloud.settings.home / "outbox")
-        return env
+def _factory(handler_path: str) -> Callable[..., LambdaFunction]:
+    module_name = handler_path.rsplit(".", 1)[0]
+    module = importlib.import_module(module_name)
+    factory = getattr(module, "create_handler", None)
+    if not callable(factory):
+        raise TypeError(
+            f"{module_name} has no create_handler(env, *, <clients>) to build {handler_path} with"
+        )
+    return factory
 
-    def callables(self) -> dict[str, LambdaFunction]:
-        """Each function's handler, made once (as a warm Lambda container keeps its clients)."""
-        if self._handlers is None:
-            self._handlers = self._make_handlers()
-        return self._handlers
 
-    def _make_handlers(self) -> dict[str, LambdaFunction]:
-        cloud = self._cloud
-        factories: dict[str, Callable[[dict[str, str]], LambdaFunction]] = {
-            "Ingress": lambda env: ingress(env, kinesis=cloud.kinesis, secretsmanager=cloud.secrets),
-            "DownloadImages": lambda env: download_images(env, s3=cloud.s3),
-            "Overlay": lambda env: overlay(env, s3=cloud.s3),
-            "PostTweet": lambda env: post_tweet(env, s3=cloud.s3, secretsmanager=cloud.secrets),
-        }
-        return {
-            function.name: self._across_the_boundary(
-                factories[function.name](self.environment(function.name))
+def build_handler(handler_path: str, environment: Mapping[str, str], clients: ClientLookup) -> LambdaFunction:
+    """The handler at `handler_path`, made with `environment` and the clients its factory names."""
+    factory = _factory(handler_path)
+    arguments: dict[str, Any] = {}
+    for parameter in inspect.signature(factory).parameters.values():
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        client = clients(parameter.name)
+        if client is not None:
+            arguments[parameter.name] = client
+        elif parameter.default is inspect.Parameter.empty:
+            raise TypeError(
+                f"{handler_path} needs a {parameter.name!r} client, which the local account does not offer"
             )
-            for function in cloud.topology.functions
-        }
+    return _across_the_boundary(factory(dict(environment), **arguments))
 
-    def gateway_routes(self) -> dict[tuple[str, str], Callable[[dict[str, Any]], Any]]:
-        handler = self.callables()["Ingress"]
 
-        def route(event: dict[str, Any]) -> Any:
-            return handler(event, None)
+def _across_the_boundary(handler: LambdaFunction) -> LambdaFunction:
+    def invoke(event: Any, context: Any = None) -> Any:
+        return json.loads(json.dumps(handler(json.loads(json.dumps(event)), context)))
 
-        return {("GET", "/twitter"): route, ("POST", "/twitter"): route}
+    return invoke
 
-    @staticmethod
-    def _across_the_boundary(handler: LambdaFunction) -> LambdaFunction:
-        def invoke(event: Any, context: Any = None) -> Any:
-            return json.loads(json.dumps(handler(json.loads(json.dumps(event)), context)))
 
-        return invoke
+class LocalFunctions(Mapping[str, LambdaFunction]):
+    """Function name → callable(event, context): what the ASL engine's `lambda:invoke` tasks call."""
+
+    def __init__(self, clients: ClientLookup, account_environment: Mapping[str, str]) -> None:
+        self._clients = clients
+        self._account_environment = dict(account_environment)
+        self._handlers: dict[str, LambdaFunction] = {}
+        self._lock = threading.Lock()
+
+    def create_function(self, name: str, handler: str, environment: Mapping[str, str]) -> None:
+        """Build the function once (as a warm Lambda container keeps its clients); again replaces it."""
+        merged = {**self._account_environment, **environment, "AWS_LAMBDA_FUNCTION_NAME": name}
+        built = build_handler(handler, merged, self._clients)
+        with self._lock:
+            self._handlers[name] = built
+
+    def invoke(self, name: str, event: Any) -> Any:
+        return self[name](event, None)
+
+    def __getitem__(self, name: str) -> LambdaFunction:
+        try:
+            return self._handlers[name]
+        except KeyError:
+            raise FunctionNotFound(f"Function not found: {name}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._handlers))
+
+    def __len__(self) -> int:
+        return len(self._handlers)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.local.cloud import LocalCloud, LocalCloudSettings
+from infra.local.layout import StateLayout
 from infra.local.media_server import MediaServer
 from infra.local.webhooks import consumer_secret
 from infra.topology import ROOT
@@ -84,19 +85,23 @@ class Session:
 
 
 @contextmanager
-def local_session(home: Path, *, port: int = 0, gallery: Path | None = GALLERY) -> Iterator[Session]:
-    """Start the local cloud under `home` with the media server and, optionally, the demo gallery."""
-    media = MediaServer(home / "media-server").start()
+def local_session(
+    layout: StateLayout, *, port: int = 0, gallery: Path | None = GALLERY, env_file: Path | None = None
+) -> Iterator[Session]:
+    """Start the local cloud in `layout` with the media server and, optionally, the demo gallery."""
+    media = MediaServer(layout.media_host).start()
     for photo in sorted(SAMPLE_MEDIA.iterdir()):
         if photo.suffix.lower() in {".jpg", ".jpeg", ".png"}:
             media.publish(photo)
-    cloud = LocalCloud(LocalCloudSettings(home=home, port=port, allowed_local_origins=(media.origin,)))
+    cloud = LocalCloud(
+        LocalCloudSettings(layout=layout, port=port, allowed_local_origins=(media.origin,), env_file=env_file)
+    )
     recorder = Recorder()
     cloud.on(recorder.hear)
     for topic in cloud.topology.topics:
         cloud.topics.subscribe_callable(cloud.names.topic_arn(topic.name), recorder.alert)
     enrolled = enrol_gallery(cloud, gallery) if gallery is not None else []
-    secret = consumer_secret()
+    secret = consumer_secret(cloud.secrets)
     cloud.start()
     try:
         yield Session(cloud, media, recorder, secret, enrolled)

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from infra.local.media_server import local_url
 from infra.topology import X_SECRET_ID
-from integrations.secrets import find_secret
-from integrations.secrets.sources import store_secret
 from lambdas.ingress.signatures import sign
 
 # The account the bundled payloads were written for (examples/payloads/README.md).
@@ -24,18 +24,24 @@ ACCOUNT_USER_ID = "1111111111111111111"
 ACCOUNT_SCREEN_NAME = "SmaBot"
 
 
-def consumer_secret() -> str:
-    """The webhook consumer secret from the X credentials secret; one is created for this machine when
-    none is configured, so the local cloud verifies signatures exactly as on AWS."""
-    found = find_secret(X_SECRET_ID)
-    if found is not None:
-        value = json.loads(found.value).get("consumer_secret") or json.loads(found.value).get("ApiSecret")
-        if value:
-            return str(value)
-        raise ValueError(f"the secret {X_SECRET_ID} has no consumer_secret: add it or remove the secret")
-    generated = secrets.token_urlsafe(32)
-    store_secret(X_SECRET_ID, json.dumps({"consumer_secret": generated}))
-    return generated
+def consumer_secret(secretsmanager: Any) -> str:
+    """The webhook consumer secret from the X credentials secret (through the account's Secrets Manager
+    client); one is created for this machine when none is configured, so the local cloud verifies
+    signatures exactly as on AWS."""
+    try:
+        stored = json.loads(secretsmanager.get_secret_value(SecretId=X_SECRET_ID)["SecretString"])
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+        generated = secrets.token_urlsafe(32)
+        secretsmanager.create_secret(
+            Name=X_SECRET_ID, SecretString=json.dumps({"consumer_secret": generated})
+        )
+        return generated
+    value = stored.get("consumer_secret") or stored.get("ApiSecret")
+    if value:
+        return str(value)
+    raise ValueError(f"the secret {X_SECRET_ID} has no consumer_secret: add it or remove the secret")
 
 
 def with_local_media(payload: Any, origin: str) -> Any:

@@ -1,8 +1,7 @@
 """The local EventBridge event bus: PutEvents, rules and targets, archives and replays, durable delivery.
 
-    bus = EventBus("Plumbing")
+    bus = EventBus("Plumbing", targets=account.deliverer)             # what an ARN means locally
     bus.put_rule(Name="alerts", EventPattern={"detail-type": ["MESSAGE_ANALYSED"]})
-    bus.register_target("arn:aws:sns:...:alerts", topic.deliver)      # what an ARN means locally
     bus.put_targets(Rule="alerts", Targets=[{"Id": "sns", "Arn": "arn:aws:sns:...:alerts"}])
     bus.start()                                                       # worker thread(s), or bus.drain()
     bus.put_events(Entries=[{"Source": "BOT", "DetailType": "...", "Detail": "{...}"}])
@@ -10,7 +9,7 @@
 Methods take and return the EventBridge API's own members. Each PutEvents call commits its events to
 the journal (and archives) and queues their deliveries in one SQLite transaction before it answers.
 Rule and target definitions are stored too, so another process (the `sma replay` command) can queue
-replays; only a process that has registered a target's ARN delivers to it.
+replays; only a process that can resolve a target's ARN delivers to it.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from integrations.bus.archive import Archives, Progress
 from integrations.bus.clock import Clock, SystemClock
 from integrations.bus.delivery import Dispatcher
 from integrations.bus.envelope import BusIdentity, EntryError, build_event, validate_request
-from integrations.bus.rules import MAX_TARGETS_PER_RULE, Deliver, Rule, Target, validation
+from integrations.bus.rules import MAX_TARGETS_PER_RULE, Deliver, Rule, Target, TargetResolver, validation
 from integrations.bus.store import Store
 from integrations.errors import ServiceError
 from integrations.state import state_dir
@@ -54,6 +53,7 @@ class EventBus:
         clock: Clock | None = None,
         synchronous: str = "FULL",
         rng: random.Random | None = None,
+        targets: TargetResolver | None = None,
     ) -> None:
         self.identity = BusIdentity(
             name, account or os.environ.get("SMA_ACCOUNT_ID") or DEFAULT_ACCOUNT, region or _default_region()
@@ -63,11 +63,14 @@ class EventBus:
         self.clock = clock or SystemClock()
         self.store = Store(folder / f"{name}.sqlite3", synchronous)
         self._rules: dict[str, Rule] = {}
-        self._resources: dict[str, Deliver] = {}
+        # What delivering to an ARN means in this process: the account's resolver (the local cloud's),
+        # or the ARNs registered by hand. A process with neither (`sma replay`) queues but never delivers.
+        self._resolver = targets
+        self._registered: dict[str, Deliver] = {}
         self._load_rules()
         self.archives = Archives(self.store, self.identity)
         self._dispatcher = Dispatcher(
-            self.store, self._rules, self._resources, self.clock, rng or random.Random()
+            self.store, self._rules, self._target, self.clock, rng or random.Random()
         )
 
     @property
@@ -169,7 +172,7 @@ class EventBus:
     def put_targets(
         self, Rule: str, Targets: list[Mapping[str, Any]], EventBusName: str | None = None
     ) -> dict[str, Any]:
-        """Add or replace targets. A member may carry `Deliver` (a callable) to register its ARN at once."""
+        """Add or replace targets (PutTargets); what each ARN means is the bus's resolver's business."""
         self._check_bus(EventBusName)
         rule = self._rule(Rule)
         parsed = [Target.from_api(member) for member in Targets]
@@ -184,10 +187,9 @@ class EventBus:
                 "INSERT OR REPLACE INTO targets (rule, id, definition) VALUES (?, ?, ?)",
                 [(rule.name, target.id, json.dumps(target.definition)) for target in parsed],
             )
-        for member, target in zip(Targets, parsed, strict=True):
-            if callable(member.get("Deliver")):
-                self.register_target(target.arn, member["Deliver"])
+        for target in parsed:
             rule.targets[target.id] = target
+        self._dispatcher.notify()
         return {"FailedEntryCount": 0, "FailedEntries": []}
 
     def remove_targets(self, Rule: str, Ids: Iterable[str]) -> dict[str, Any]:
@@ -204,9 +206,16 @@ class EventBus:
         return {"Targets": [target.definition for target in self._rule(Rule).targets.values()]}
 
     def register_target(self, arn: str, deliver: Deliver) -> None:
-        """Say what delivering to `arn` means in this process (a state machine, a topic, a stream...)."""
-        self._resources[arn] = deliver
+        """Say what delivering to `arn` means in this process, for a bus without an account's resolver
+        (tests, benchmarks); the local cloud resolves every ARN through its account instead."""
+        self._registered[arn] = deliver
         self._dispatcher.notify()
+
+    def _target(self, arn: str) -> Deliver | None:
+        registered = self._registered.get(arn)
+        if registered is not None or self._resolver is None:
+            return registered
+        return self._resolver(arn)
 
     # -- events ----------------------------------------------------------------------------------
     def _deliveries_for(

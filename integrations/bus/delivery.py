@@ -21,7 +21,7 @@ from typing import Any
 
 from integrations.bus.clock import Clock
 from integrations.bus.envelope import format_time
-from integrations.bus.rules import Deliver, Rule, Target
+from integrations.bus.rules import Rule, Target, TargetResolver
 from integrations.bus.store import Store
 from integrations.bus.transform import DeliveryContext
 from integrations.errors import ServiceError
@@ -78,13 +78,13 @@ class Dispatcher:
         self,
         store: Store,
         rules: dict[str, Rule],
-        resources: dict[str, Deliver],
+        resolve: TargetResolver,
         clock: Clock,
         rng: random.Random,
     ) -> None:
         self._store = store
         self._rules = rules
-        self._resources = resources
+        self._resolve = resolve
         self._clock = clock
         self._rng = rng
         self._inflight: set[int] = set()
@@ -99,7 +99,7 @@ class Dispatcher:
         pairs = []
         for rule in list(self._rules.values()):
             for target in list(rule.targets.values()):
-                if target.arn in self._resources:
+                if self._resolve(target.arn) is not None:
                     pairs.append((rule.name, target.id))
         return pairs
 
@@ -154,7 +154,7 @@ class Dispatcher:
     def _attempt(self, row: _Row) -> _Outcome:
         rule = self._rules.get(row.rule)
         target = rule.targets.get(row.target) if rule else None
-        deliver = self._resources.get(target.arn) if target else None
+        deliver = self._resolve(target.arn) if target else None
         if rule is None or target is None or deliver is None:
             return _Outcome(row, skipped=True)
         event = json.loads(row.event)

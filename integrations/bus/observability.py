@@ -164,7 +164,8 @@ def attach_observability(bus: Any, log: EventLog | None = None, metrics: Metrics
     identity = bus.identity
     arn = f"arn:aws:logs:{identity.region}:{identity.account}:log-group:{observer.log.group}"
     bus.put_rule(Name=CATCH_ALL_RULE, EventPattern=CATCH_ALL_PATTERN, Description="Every event, to the logs")
-    bus.put_targets(Rule=CATCH_ALL_RULE, Targets=[{"Id": "log-group", "Arn": arn, "Deliver": observer}])
+    bus.register_target(arn, observer)
+    bus.put_targets(Rule=CATCH_ALL_RULE, Targets=[{"Id": "log-group", "Arn": arn}])
     return observer
 
 

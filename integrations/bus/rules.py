@@ -13,6 +13,8 @@ from integrations.errors import ServiceError
 from integrations.patterns import EventPattern, compile_pattern
 
 Deliver = Callable[[Any], None]
+# ARN -> what delivering to it means in this process, or None where it cannot be reached from here.
+TargetResolver = Callable[[str], Deliver | None]
 MAX_TARGETS_PER_RULE = 5
 MAX_PATTERN_CHARS = 4096
 _RULE_NAME = re.compile(r"^[\.\-_A-Za-z0-9]{1,64}$")
@@ -67,7 +69,7 @@ class Target:
     input: TargetInput
     retry_policy: RetryPolicy
     dead_letter_arn: str | None
-    definition: dict[str, Any]  # the PutTargets member, without callables, as stored and described
+    definition: dict[str, Any]  # the PutTargets member, as stored and described
 
     @classmethod
     def from_api(cls, member: Mapping[str, Any]) -> Target:
@@ -77,7 +79,7 @@ class Target:
         if not isinstance(arn, str) or not arn:
             raise validation(f"Parameter Arn of target {target_id} is required.")
         dead_letter = (member.get("DeadLetterConfig") or {}).get("Arn")
-        definition = {key: value for key, value in member.items() if key != "Deliver"}
+        definition = dict(member)
         json.dumps(definition)  # a target definition must be storable as JSON
         return cls(
             id=target_id,

@@ -34,11 +34,11 @@ class DynamoDBClient:
 
     def __init__(
         self,
-        tables: list[TableSchema],
+        tables: list[TableSchema] | None = None,
         path: Path | None = None,
         now: Callable[[], float] = time.time,
     ) -> None:
-        self._tables = {table.name: table for table in tables}
+        self._tables = {table.name: table for table in tables or ()}
         self._now = now
         self._lock = threading.Lock()
         file = path or state_dir("dynamodb") / "tables.sqlite3"
@@ -46,6 +46,10 @@ class DynamoDBClient:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS items (tbl TEXT, pk TEXT, item TEXT, PRIMARY KEY (tbl, pk))"
         )
+
+    def add_table(self, table: TableSchema) -> None:
+        """Make `table` known (what CloudFormation's CreateTable does on AWS); idempotent."""
+        self._tables[table.name] = table
 
     # -- the API ----------------------------------------------------------------------------------
     def put_item(

@@ -27,9 +27,15 @@ def _not_found() -> ServiceError:
 
 class SecretsManagerClient:
     def __init__(
-        self, *, env_file: Path | None = None, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT
+        self,
+        *,
+        env_file: Path | None = None,
+        store_file: Path | None = None,
+        region: str = DEFAULT_REGION,
+        account: str = DEFAULT_ACCOUNT,
     ) -> None:
         self.env_file = env_file
+        self.store_file = store_file
         self.region = region
         self.account = account
 
@@ -46,7 +52,7 @@ class SecretsManagerClient:
             raise ServiceError(SERVICE, "InvalidParameterException", "SecretId must not be empty.")
         match = _ARN.match(secret_id)
         name = match.group("name") if match else secret_id
-        secret = find_secret(name, self.env_file)
+        secret = find_secret(name, self.env_file, self.store_file)
         if secret is None:
             raise _not_found()
         return secret
@@ -84,16 +90,16 @@ class SecretsManagerClient:
         return {"ARN": self.arn(secret.name), "Name": secret.name, "Description": f"local ({secret.source})"}
 
     def create_secret(self, *, Name: str, SecretString: str, **_options: Any) -> dict[str, Any]:
-        if find_secret(Name, self.env_file) is not None:
+        if find_secret(Name, self.env_file, self.store_file) is not None:
             raise ServiceError(
                 SERVICE,
                 "ResourceExistsException",
                 f"The operation failed because the secret {Name} already exists.",
             )
-        store_secret(Name, SecretString)
+        store_secret(Name, SecretString, self.store_file)
         return {"ARN": self.arn(Name), "Name": Name}
 
     def put_secret_value(self, *, SecretId: str, SecretString: str, **_options: Any) -> dict[str, Any]:
         secret = self._lookup(SecretId)
-        store_secret(secret.name, SecretString)
+        store_secret(secret.name, SecretString, self.store_file)
         return {"ARN": self.arn(secret.name), "Name": secret.name, "VersionStages": ["AWSCURRENT"]}

@@ -51,7 +51,7 @@ def _from_json_file(name: str, path: Path) -> Secret | None:
     return Secret(name, str(path), value if isinstance(value, str) else json.dumps(value))
 
 
-def find_secret(name: str, env_file: Path | None = None) -> Secret | None:
+def find_secret(name: str, env_file: Path | None = None, store_file: Path | None = None) -> Secret | None:
     variable = env_name(name)
     if variable in os.environ:
         return Secret(name, "environment", os.environ[variable])
@@ -60,12 +60,13 @@ def find_secret(name: str, env_file: Path | None = None) -> Secret | None:
         value = dotenv_values(dotenv).get(variable)
         if value is not None:
             return Secret(name, ".env", value)
-    return _from_json_file(name, secrets_file())
+    return _from_json_file(name, store_file or secrets_file())
 
 
-def store_secret(name: str, value: str) -> None:
+def store_secret(name: str, value: str, store_file: Path | None = None) -> None:
     """Write a secret into the JSON file (atomically, readable by the owner only)."""
-    path = secrets_file()
+    path = store_file or secrets_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
     stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     stored[name] = value
     handle, temp = tempfile.mkstemp(dir=path.parent)

@@ -8,14 +8,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from lambdas.post_tweet.post import post_reply
+from lambdas.post_tweet.poster import Poster, XPoster
 from lambdas.post_tweet.settings import PostSettings
 from lambdas.post_tweet.x_api import XApi
 from lambdas.shared.runtime import LambdaHandler
 from lambdas.shared.x_credentials import SecretCache, SecretNotFound, XCredentials
 
 
-def create_handler(env: Mapping[str, str], *, s3: Any, secretsmanager: Any) -> LambdaHandler:
-    """`{"Command": <SEND_TWEET detail>, "Bucket"}` in; `{"Posted", ...}` out (see `post`)."""
+def create_handler(
+    env: Mapping[str, str], *, s3: Any, secretsmanager: Any, x: Poster | None = None
+) -> LambdaHandler:
+    """`{"Command": <SEND_TWEET detail>, "Bucket"}` in; `{"Posted", ...}` out (see `post`).
+
+    `x` takes the replies; by default X itself, with the credentials in the secret `SMA_X_SECRET_ID`
+    (the local cloud injects its outbox instead when no credentials that can post are configured)."""
     settings = PostSettings.from_env(env)
     secrets = SecretCache(secretsmanager)
 
@@ -32,9 +38,11 @@ def create_handler(env: Mapping[str, str], *, s3: Any, secretsmanager: Any) -> L
             found, media_upload_url=settings.media_upload_url, timeout_seconds=settings.timeout_seconds
         )
 
+    poster = x if x is not None else XPoster(credentials, api)
+
     def handle(event: Any, context: Any = None) -> dict[str, Any]:
         del context
-        return post_reply(event, settings=settings, s3=s3, credentials=credentials, api_factory=api)
+        return post_reply(event, settings=settings, s3=s3, poster=poster)
 
     return handle
 

@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from lambdas.post_tweet.command import ReplyCommand
+from lambdas.shared.images import FORMATS
+from lambdas.shared.structured_log import get_logger, log_fields
+
+logger = get_logger("sma.post")
 
 OUTBOX_FILE = "outbox.jsonl"
 
@@ -23,6 +27,17 @@ class Outbox:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / OUTBOX_FILE
+
+    def post(self, reply: ReplyCommand, image: tuple[bytes, str] | None) -> dict[str, Any]:
+        """The `Poster` method: queue the reply instead of posting it; the function's result document."""
+        entry = self.deliver(reply, image[0] if image else None, FORMATS[image[1]][1] if image else None)
+        logger.info("reply queued in the outbox", extra=log_fields(reply_to=reply.reply_to_tweet_id))
+        return {
+            "Posted": False,
+            "Outbox": str(self.path),
+            "ReplyToTweetId": reply.reply_to_tweet_id,
+            "Image": entry["Image"],
+        }
 
     def deliver(self, reply: ReplyCommand, image: bytes | None, extension: str | None) -> dict[str, Any]:
         """Record `reply` (and its photo); the entry as written, with the photo's path if any."""

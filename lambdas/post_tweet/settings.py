@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from lambdas.shared.config import Environment, optional, positive_float, positive_int
 
@@ -19,24 +18,19 @@ class PostSettings:
     """Environment variables:
 
     * `SMA_X_SECRET_ID`: the Secrets Manager secret holding the X credentials.
-    * `SMA_OUTBOX_DIR`: where replies go when that secret does not exist (the local cloud sets it; leave it
-      unset on AWS so missing credentials fail loudly as `XCredentialsMissing`).
     * `SMA_X_MEDIA_UPLOAD_URL` (default `https://api.x.com/2/media/upload`), `SMA_X_TIMEOUT_SECONDS`
       (default 10), `SMA_MAX_IMAGE_BYTES` (default 5 MiB).
     """
 
     secret_id: str | None = None
-    outbox_dir: Path | None = None
     media_upload_url: str = DEFAULT_MEDIA_UPLOAD_URL
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
 
     @classmethod
     def from_env(cls, env: Environment) -> PostSettings:
-        outbox = optional(env, "SMA_OUTBOX_DIR")
         return cls(
             secret_id=optional(env, "SMA_X_SECRET_ID"),
-            outbox_dir=Path(outbox) if outbox else None,
             media_upload_url=optional(env, "SMA_X_MEDIA_UPLOAD_URL") or DEFAULT_MEDIA_UPLOAD_URL,
             timeout_seconds=positive_float(env, "SMA_X_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
             max_image_bytes=positive_int(env, "SMA_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES),

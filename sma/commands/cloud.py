@@ -9,22 +9,38 @@ import signal
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from infra.local.layout import StateLayout
+
 console = Console()
 
-ENDPOINT_FILE = "endpoint.json"
+
+def _layout() -> StateLayout:
+    from infra.local.layout import StateLayout
+
+    return StateLayout.from_environment()
 
 
 def _home() -> Path:
-    from integrations.state import state_dir
+    return _layout().home
 
-    return state_dir()
+
+# Local secrets may live in a `.env` file in the folder `sma` runs from (README: Configuration).
+ENV_FILE = Path(".env")
+
+
+def _secrets() -> Any:
+    """The local account's Secrets Manager client, for commands that run no cloud of their own."""
+    from infra.local.account import LocalAccount
+
+    return LocalAccount(_layout(), env_file=ENV_FILE).client("secretsmanager")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -65,15 +81,16 @@ def up(
     """Serve the bot: print the webhook URL and a live feed of events, executions, alerts and replies."""
     from infra.local.session import GALLERY, local_session
 
-    home = _home()
+    layout = _layout()
+    home = layout.home
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     with console.status("Starting the local cloud…"):
-        context = local_session(home, port=port, gallery=GALLERY if gallery else None)
+        context = local_session(layout, port=port, gallery=GALLERY if gallery else None, env_file=ENV_FILE)
         session = context.__enter__()
     try:
         cloud = session.cloud
-        (home / ENDPOINT_FILE).write_text(
+        layout.endpoint_file.write_text(
             json.dumps({"webhook": cloud.webhook_url, "media": session.media.origin, "pid": os.getpid()})
         )
         console.print(f"Webhook endpoint: [bold]{cloud.webhook_url}[/bold]   (state in {home})")
@@ -92,7 +109,7 @@ def up(
         pass
     finally:
         console.print("Stopping: finishing the work in flight…")
-        (home / ENDPOINT_FILE).unlink(missing_ok=True)
+        layout.endpoint_file.unlink(missing_ok=True)
         context.__exit__(None, None, None)
         console.print("Stopped; nothing accepted was lost.")
 
@@ -103,9 +120,9 @@ def _print_feed(kind: str, document: dict[str, Any]) -> None:
         console.print(line)
 
 
-def _running_endpoint(home: Path) -> dict[str, Any] | None:
+def _running_endpoint(layout: StateLayout) -> dict[str, Any] | None:
     """The endpoint of a running `sma up`, if one is running for this state directory."""
-    path = home / ENDPOINT_FILE
+    path = layout.endpoint_file
     if not path.is_file():
         return None
     endpoint = json.loads(path.read_text())
@@ -144,15 +161,15 @@ def send(
             payload = json.loads(file.read_text())
         except json.JSONDecodeError as error:
             raise _fail(f"{file} is not valid JSON: {error}") from None
-    home = _home()
-    endpoint = _running_endpoint(home)
+    layout = _layout()
+    endpoint = _running_endpoint(layout)
     if endpoint is not None:
-        urls = [publish(photo, home / "media-server", endpoint["media"]) for photo in image or []]
+        urls = [publish(photo, layout.media_host, endpoint["media"]) for photo in image or []]
         payload = mention(text, urls, author=author) if text is not None else payload
-        _post(endpoint["webhook"], with_local_media(payload, endpoint["media"]), consumer_secret())
+        _post(endpoint["webhook"], with_local_media(payload, endpoint["media"]), consumer_secret(_secrets()))
         console.print("Sent: follow it in the `sma up` window, or with `sma executions`.")
         return
-    _send_with_own_cloud(home, payload if file is not None else None, text, image or [], author)
+    _send_with_own_cloud(layout, payload if file is not None else None, text, image or [], author)
 
 
 def _post(webhook: str, payload: Any, secret: str) -> None:
@@ -164,13 +181,15 @@ def _post(webhook: str, payload: Any, secret: str) -> None:
         raise typer.Exit(1)
 
 
-def _send_with_own_cloud(home: Path, payload: Any, text: str | None, images: list[Path], author: str) -> None:
+def _send_with_own_cloud(
+    layout: StateLayout, payload: Any, text: str | None, images: list[Path], author: str
+) -> None:
     from infra.local.session import local_session
     from infra.local.webhooks import mention, with_local_media
     from sma.commands.report import print_message
 
     console.print("No `sma up` is running: starting the local cloud for this message.")
-    with local_session(home) as session:
+    with local_session(layout, env_file=ENV_FILE) as session:
         if text is not None:
             payload = mention(text, [session.media.publish(photo) for photo in images], author=author)
         _post(session.cloud.webhook_url, with_local_media(payload, session.media.origin), session.secret)
@@ -187,10 +206,11 @@ def executions(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 30,
 ) -> None:
     """List the executions of the local state machines, newest first."""
-    from infra.local.names import LocalNames
+    from infra.local.arns import AccountIdentity
 
     store = _execution_store()
-    rows = store.list(LocalNames().state_machine_arn(state_machine) if state_machine else None, limit=limit)
+    arn = AccountIdentity().state_machine_arn(state_machine) if state_machine else None
+    rows = store.list(arn, limit=limit)
     if not rows:
         console.print("No executions yet: send a message with `sma send` or run `sma demo`.")
         return
@@ -222,7 +242,7 @@ def _duration(row: dict[str, Any]) -> str:
 def _execution_store() -> Any:
     from integrations.stepfunctions.store import ExecutionStore
 
-    path = _home() / "stepfunctions" / "executions.sqlite3"
+    path = _layout().executions
     if not path.is_file():
         raise _fail(f"no executions recorded under {_home()} (run `sma demo`, or `sma up` and `sma send`)")
     return ExecutionStore(path)
@@ -262,7 +282,7 @@ def execution(
 
 def outbox(limit: Annotated[int, typer.Option(help="How many, newest last.")] = 20) -> None:
     """The replies the bot queued instead of posting (no X credentials are configured locally)."""
-    path = _home() / "outbox" / "outbox.jsonl"
+    path = _layout().outbox / "outbox.jsonl"
     if not path.is_file():
         console.print(f"The outbox is empty ({path} does not exist).")
         return

@@ -118,16 +118,16 @@ def demo(
     ),
 ) -> None:
     """Run the whole bot on the bundled samples and print what happened."""
-    from integrations.state import state_dir
+    from infra.local.layout import StateLayout
 
     console = Console()
-    home = state_dir() / "demo"
+    layout = StateLayout.from_environment().demo
+    home = layout.home
     if not keep:
         shutil.rmtree(home, ignore_errors=True)
-    # Every service of the demo keeps its state under the demo's own folder; real X credentials from the
-    # environment are ignored, so the demo can never post to X. The functions' info logs would drown the
-    # report: only their warnings and errors are shown.
-    os.environ["SMA_HOME"] = str(home)
+    # The demo's cloud keeps its state under its own layout; real X credentials from the environment are
+    # ignored, so the demo can never post to X. The functions' info logs would drown the report: only
+    # their warnings and errors are shown.
     os.environ.pop("SMA_SECRET_SMA_X_CREDENTIALS", None)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from infra.local.session import local_session  # after LOG_LEVEL: the functions' loggers read it once
@@ -135,7 +135,7 @@ def demo(
     console.rule("[bold]Serverless Message Analyser: demo")
     started = time.monotonic()
     with console.status("Starting the local cloud and enrolling the demo gallery…"):
-        context = local_session(home)
+        context = local_session(layout)
         session = context.__enter__()
     try:
         console.print(f"Webhook endpoint: {session.cloud.webhook_url}   (state in {home})")
@@ -150,7 +150,7 @@ def demo(
         console.print()
         succeeded = _report(console, session, sent, time.monotonic() - started)
         console.print(
-            f"Replies (not posted: the demo has no X credentials): {home / 'outbox' / 'outbox.jsonl'}"
+            f"Replies (not posted: the demo has no X credentials): {layout.outbox / 'outbox.jsonl'}"
         )
         if not succeeded:
             raise typer.Exit(1)

@@ -61,13 +61,13 @@ def review(
     """Write a self-contained HTML page: every workflow's graph, one execution's path, its states' data."""
     from infra.diagrams.dot import GraphvizMissing
     from infra.diagrams.review import machine_of, review_page
-    from integrations.state import state_dir
+    from infra.local.layout import StateLayout
 
-    home = state_dir()
-    row = _find_execution(home / "stepfunctions" / "executions.sqlite3", execution)
+    layout = StateLayout.from_environment()
+    row = _find_execution(layout.executions, execution)
     if row is not None and machine_of(row) is None:
         raise _fail(f"execution {row['name']} ran {row['state_machine_arn']}, which is not in the topology")
-    target = output or home / "review.html"
+    target = output or layout.review_page
     try:
         page = review_page(row)
     except GraphvizMissing as exc:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from infra.local.layout import StateLayout
 from infra.local.session import Session, local_session
 from infra.local.webhooks import deliver, mention, with_local_media
 from integrations.athena import run_query
@@ -25,11 +26,10 @@ PAYLOADS = ROOT / "examples" / "payloads"
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    home = tmp_path_factory.mktemp("sma")
+    layout = StateLayout(tmp_path_factory.mktemp("sma"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMA_HOME", str(home))
         patch.delenv("SMA_SECRET_SMA_X_CREDENTIALS", raising=False)
-        with local_session(home) as running:
+        with local_session(layout) as running:
             yield running
             # Every event the bus carried in this module obeys its domain event's JSON Schema.
             for event in running.recorder.events:
@@ -57,7 +57,7 @@ def events_about(session: Session, tweet_id: str) -> dict[str, list[dict[str, An
 
 
 def outbox(session: Session) -> list[dict[str, Any]]:
-    path = session.cloud.settings.home / "outbox" / "outbox.jsonl"
+    path = session.cloud.settings.layout.outbox / "outbox.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 

@@ -38,7 +38,8 @@ def open_bus(delivered_path):
         log.write(event["id"] + "\\n")
         log.flush()
 
-    bus.put_targets(Rule="received", Targets=[{"Id": "analyse", "Arn": TARGET_ARN, "Deliver": deliver}])
+    bus.register_target(TARGET_ARN, deliver)
+    bus.put_targets(Rule="received", Targets=[{"Id": "analyse", "Arn": TARGET_ARN}])
     return bus
 """
 

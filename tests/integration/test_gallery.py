@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from infra.local.cloud import LocalCloud, LocalCloudSettings
+from infra.local.layout import StateLayout
 from infra.local.session import enrol_gallery
 
 
 def test_enrolling_the_gallery_twice_keeps_one_face_per_person(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SMA_HOME", str(tmp_path))
-    cloud = LocalCloud(LocalCloudSettings(home=tmp_path))
+    cloud = LocalCloud(LocalCloudSettings(layout=StateLayout(tmp_path)))
     assert enrol_gallery(cloud) == ["Eileen Collins"]
     assert enrol_gallery(cloud) == ["Eileen Collins"]
     rekognition = cloud.ai.rekognition

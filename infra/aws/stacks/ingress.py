@@ -30,7 +30,8 @@ class IngressStack(Stack):
             encryption=kinesis.StreamEncryption.MANAGED,
         )
         references.register("stream", spec.name, name=self.stream.stream_name, arn=self.stream.stream_arn)
-        self.function = build_function(self, TOPOLOGY.function("Ingress"), references)
+        function = TOPOLOGY.function("Ingress")
+        self.function = build_function(self, function, references)
         self.stream.grant_write(self.function)
         # The secret is created out of band (README): the stack only names it.
         secret = secretsmanager.Secret.from_secret_name_v2(self, "XCredentials", X_SECRET_ID)
@@ -69,7 +70,6 @@ class IngressStack(Stack):
                 ),
             ),
         )
-        twitter = self.api.root.add_resource("twitter")
         integration = apigateway.LambdaIntegration(self.function)
-        for method in ("GET", "POST"):
-            twitter.add_method(method, integration)
+        for route in function.routes:
+            self.api.root.resource_for_path(route.path).add_method(route.method, integration)

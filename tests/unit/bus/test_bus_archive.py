@@ -23,7 +23,8 @@ def put(bus: EventBus, detail_type: str, **detail: object) -> str:
 def collect(bus: EventBus, name: str, pattern: dict) -> list[dict]:
     received: list[dict] = []
     bus.put_rule(Name=name, EventPattern=pattern)
-    bus.put_targets(Rule=name, Targets=[{"Id": "t", "Arn": f"arn:target:{name}", "Deliver": received.append}])
+    bus.register_target(f"arn:target:{name}", received.append)
+    bus.put_targets(Rule=name, Targets=[{"Id": "t", "Arn": f"arn:target:{name}"}])
     return received
 
 

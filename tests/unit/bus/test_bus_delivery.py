@@ -22,7 +22,8 @@ def put(bus: EventBus, detail_type: str = "MESSAGE_RECEIVED", **detail: object) 
 
 def route(bus: EventBus, deliver, retry: dict | None = None, pattern: dict | None = None) -> None:
     bus.put_rule(Name="received", EventPattern=pattern or {"detail-type": ["MESSAGE_RECEIVED"]})
-    target = {"Id": "analyse", "Arn": ARN, "Deliver": deliver, "DeadLetterConfig": {"Arn": DLQ}}
+    bus.register_target(ARN, deliver)
+    target = {"Id": "analyse", "Arn": ARN, "DeadLetterConfig": {"Arn": DLQ}}
     if retry is not None:
         target["RetryPolicy"] = retry
     bus.put_targets(Rule="received", Targets=[target])
@@ -51,7 +52,8 @@ def test_one_event_fans_out_to_every_matching_target(bus: EventBus, recorder) ->
     other: list[object] = []
     route(bus, recorder)
     bus.put_rule(Name="everything", EventPattern={"source": [{"prefix": ""}]})
-    bus.put_targets(Rule="everything", Targets=[{"Id": "log", "Arn": "arn:log", "Deliver": other.append}])
+    bus.register_target("arn:log", other.append)
+    bus.put_targets(Rule="everything", Targets=[{"Id": "log", "Arn": "arn:log"}])
     put(bus)
     assert bus.drain() == 2
     assert len(recorder.received) == len(other) == 1

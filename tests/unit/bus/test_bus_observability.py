@@ -174,11 +174,10 @@ def test_rules_archives_and_dead_letters_commands(sma_home: Path, clock: ManualC
         def refuse(payload: object) -> None:
             raise RuntimeError("target is down")
 
+        bus.register_target("arn:sfn", refuse)
         bus.put_targets(
             Rule="received",
-            Targets=[
-                {"Id": "sfn", "Arn": "arn:sfn", "Deliver": refuse, "RetryPolicy": {"MaximumRetryAttempts": 0}}
-            ],
+            Targets=[{"Id": "sfn", "Arn": "arn:sfn", "RetryPolicy": {"MaximumRetryAttempts": 0}}],
         )
         bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "lost?"})
         bus.drain()
@@ -198,7 +197,8 @@ def test_logs_command_reads_the_latest_log_group_or_the_one_named(sma_home: Path
     with EventBus("Plumbing", clock=clock) as bus:
         bus.put_rule(Name="catch-all", EventPattern={"source": [{"prefix": ""}]})
         observer = Observer.for_group("/sma/plumbing/events")
-        bus.put_targets(Rule="catch-all", Targets=[{"Id": "log", "Arn": "arn:log", "Deliver": observer}])
+        bus.register_target("arn:log", observer)
+        bus.put_targets(Rule="catch-all", Targets=[{"Id": "log", "Arn": "arn:log"}])
         bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "logged"})
         bus.drain()
     assert (sma_home / "logs" / "sma-plumbing-events.jsonl").exists()

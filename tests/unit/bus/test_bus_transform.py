@@ -150,13 +150,13 @@ def test_bad_target_input_is_a_validation_error(config: dict[str, Any], message:
 
 def test_transformer_end_to_end_through_a_rule(bus: EventBus, recorder) -> None:
     bus.put_rule(Name="alerts", EventPattern={"detail": {"Analysis": {"TextSentiment": ["NEGATIVE"]}}})
+    bus.register_target("arn:aws:sns:eu-west-2:123456789012:alerts", recorder)
     bus.put_targets(
         Rule="alerts",
         Targets=[
             {
                 "Id": "topic",
                 "Arn": "arn:aws:sns:eu-west-2:123456789012:alerts",
-                "Deliver": recorder,
                 "InputTransformer": {
                     "InputPathsMap": {"who": "$.detail.Author"},
                     "InputTemplate": '{"Subject": "Negative", '

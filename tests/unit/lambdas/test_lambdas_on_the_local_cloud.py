@@ -19,6 +19,7 @@ from lambdas.download_images.handler import create_handler as create_download
 from lambdas.ingress.handler import create_handler as create_ingress
 from lambdas.overlay.handler import create_handler as create_overlay
 from lambdas.post_tweet.handler import create_handler as create_post
+from lambdas.post_tweet.outbox import Outbox
 
 BOT_ID = "1111111111111111111"
 
@@ -71,9 +72,7 @@ def test_download_overlay_and_outbox_run_on_the_local_object_store(
     assert s3.head_object(Bucket="media", Key=annotated["Key"])["ContentType"] == "image/jpeg"
 
     outbox = sma_home / "outbox"
-    post = create_post(
-        {"SMA_X_SECRET_ID": "sma/x", "SMA_OUTBOX_DIR": str(outbox)}, s3=s3, secretsmanager=secrets
-    )
+    post = create_post({"SMA_X_SECRET_ID": "sma/x"}, s3=s3, secretsmanager=secrets, x=Outbox(outbox))
     command = {
         "Text": "@bob I see nobody I know.",
         "ReplyToTweetId": "42",

@@ -19,7 +19,9 @@ from lambdas.post_tweet.errors import (
     XRejected,
     XUnavailable,
 )
+from lambdas.post_tweet.outbox import Outbox
 from lambdas.post_tweet.post import post_reply
+from lambdas.post_tweet.poster import XPoster
 from lambdas.post_tweet.settings import PostSettings
 from lambdas.post_tweet.x_api import XApi
 from lambdas.shared.errors import ConfigurationError, InvalidInput
@@ -67,12 +69,10 @@ def api(found: XCredentials) -> XApi:
 def post(
     s3: Any, command: dict[str, Any], found: XCredentials | None = CREDENTIALS, outbox: Path | None = None
 ):
+    """Post as the handler does: to the outbox when one is injected (the local cloud), else to X."""
+    poster = Outbox(outbox) if outbox is not None else XPoster(lambda: found, api)
     return post_reply(
-        {"Command": command, "Bucket": BUCKET},
-        settings=PostSettings(secret_id="sma/x", outbox_dir=outbox),
-        s3=s3,
-        credentials=lambda: found,
-        api_factory=api,
+        {"Command": command, "Bucket": BUCKET}, settings=PostSettings(secret_id="sma/x"), s3=s3, poster=poster
     )
 
 
@@ -216,21 +216,18 @@ def test_an_unusable_image_is_reported(s3: Any, key: str, error: str) -> None:
 )
 def test_commands_of_the_wrong_shape_are_invalid(event: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        post_reply(event, settings=PostSettings(), s3=None, credentials=lambda: CREDENTIALS, api_factory=api)
+        post_reply(event, settings=PostSettings(), s3=None, poster=XPoster(lambda: CREDENTIALS, api))
 
 
-def test_without_credentials_and_outbox_posting_fails_loudly(s3: Any) -> None:
-    with pytest.raises(XCredentialsMissing, match="SMA_OUTBOX_DIR"):
+def test_without_credentials_posting_to_x_fails_loudly(s3: Any) -> None:
+    with pytest.raises(XCredentialsMissing, match="SMA_X_SECRET_ID"):
         post(s3, COMMAND, None)
 
 
-def test_a_webhook_only_secret_sends_replies_to_the_outbox_when_there_is_one(s3: Any, tmp_path: Path) -> None:
+def test_a_webhook_only_secret_cannot_post_and_names_the_missing_keys(s3: Any) -> None:
     webhook_only = XCredentials(consumer_secret="SECRET-2")
-    result = post(s3, COMMAND, webhook_only, tmp_path / "outbox")
-    assert result["Posted"] is False
-    assert (tmp_path / "outbox" / "outbox.jsonl").read_text().count("\n") == 1
     with pytest.raises(ConfigurationError, match="consumer_key"):
-        post(s3, COMMAND, webhook_only)  # no outbox (as on AWS): the missing keys are named
+        post(s3, COMMAND, webhook_only)  # as on AWS: the missing keys are named, never their values
 
 
 def test_without_credentials_replies_go_to_the_outbox_once(
@@ -254,20 +251,14 @@ def test_without_credentials_replies_go_to_the_outbox_once(
     assert len((outbox / "outbox.jsonl").read_text().splitlines()) == 2
 
 
-def test_the_handler_uses_the_outbox_when_the_secret_does_not_exist(
-    s3: Any, sma_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from integrations.state import state_dir
-
-    monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x-absent")
-    monkeypatch.setenv("SMA_OUTBOX_DIR", str(state_dir("outbox")))
-    post_handler._default.cache_clear()
-    try:
-        result = post_handler.handler({"Command": COMMAND, "Bucket": BUCKET}, None)
-    finally:
-        post_handler._default.cache_clear()
+def test_the_handler_gives_replies_to_the_poster_it_is_given(s3: Any, tmp_path: Path) -> None:
+    # The local cloud injects its outbox as `x`; the handler itself never looks for one.
+    handle = post_handler.create_handler(
+        {"SMA_X_SECRET_ID": "sma/x-absent"}, s3=s3, secretsmanager=None, x=Outbox(tmp_path / "outbox")
+    )
+    result = handle({"Command": COMMAND, "Bucket": BUCKET}, None)
     assert result["Posted"] is False
-    assert Path(result["Outbox"]).is_relative_to(sma_home)
+    assert Path(result["Outbox"]) == tmp_path / "outbox" / "outbox.jsonl"
 
 
 def test_the_handler_posts_with_the_secret_from_secrets_manager(
@@ -281,7 +272,6 @@ def test_the_handler_posts_with_the_secret_from_secrets_manager(
     }
     boto3.client("secretsmanager").create_secret(Name="sma/x-legacy", SecretString=json.dumps(secret))
     monkeypatch.setenv("SMA_X_SECRET_ID", "sma/x-legacy")
-    monkeypatch.delenv("SMA_OUTBOX_DIR", raising=False)
     x.post(TWEETS, json={"data": {"id": "42", "text": "t"}}, status=201)
     post_handler._default.cache_clear()
     try:
