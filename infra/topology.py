@@ -17,6 +17,11 @@ from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
+# One Python: the Lambdas run on the runtime of the Python the tests run on (pyproject's requires-python).
+# 3.11 because it is the CPython every machine of this project (and PyTorch's CPU wheel) has; Lambda's
+# python3.11 runtime runs on Amazon Linux 2. Moving on is one change here, in pyproject.toml and in ruff's
+# target-version (tests/unit/test_one_python.py keeps them together).
+PYTHON_VERSION = "3.11"
 
 # ---------------------------------------------------------------------------------------------------
 # The vocabulary

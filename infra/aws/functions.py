@@ -1,5 +1,5 @@
-"""Lambda functions from the topology: arm64, Python 3.13, JSON logs into a log group with a retention,
-X-Ray on, the handler and environment exactly as declared.
+"""Lambda functions from the topology: arm64, the tests' Python (3.11), JSON logs into a log group with a
+retention, X-Ray on, the handler and environment exactly as declared.
 
 The code asset is the repository's `lambdas/` package as it is, without bundling (no Docker at synth
 time). Its third-party imports (Pillow for overlay and download-images, tweepy, requests and
@@ -15,7 +15,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.aws.layer import BUILD_CONTEXT_KEY, dependencies_layer
+from infra.aws.layer import BUILD_CONTEXT_KEY, LAMBDA_RUNTIME, dependencies_layer
 from infra.aws.references import References
 from infra.topology import ROOT, Function
 
@@ -47,7 +47,7 @@ def build_function(scope: Construct, spec: Function, references: References) -> 
         scope,
         f"{spec.name}Function",
         description=spec.description,
-        runtime=lambda_.Runtime.PYTHON_3_13,
+        runtime=LAMBDA_RUNTIME,
         architecture=lambda_.Architecture.ARM_64,
         handler=spec.handler,
         code=lambdas_code(),

@@ -2,9 +2,9 @@
 
 The handlers import Pillow, tweepy, requests and requests-oauthlib, which the Python runtime lacks.
 With the `sma:build-dependencies-layer` context value set (`make deploy` does), synthesis runs pip for
-linux/arm64 and Python 3.13, binary wheels only, at the versions `constraints.txt` pins, into the layer's
-asset. Without it (the offline tests), no layer is built; an existing layer can be named instead with
-`sma:dependencies-layer-arn`.
+linux/arm64 and the functions' Python (`infra.topology.PYTHON_VERSION`), binary wheels only, at the
+versions `constraints.txt` pins, into the layer's asset. Without it (the offline tests), no layer is
+built; an existing layer can be named instead with `sma:dependencies-layer-arn`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from infra.topology import ROOT
+from infra.topology import PYTHON_VERSION, ROOT
 
 BUILD_CONTEXT_KEY = "sma:build-dependencies-layer"
 # What the handlers import (pip adds their dependencies, at the pinned versions too).
 REQUIREMENTS = ("pillow", "tweepy", "requests", "requests-oauthlib")
-# Lambda's Python 3.13 runtime is Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels and older fit.
-PLATFORM = "manylinux_2_28_aarch64"
-PYTHON_VERSION = "3.13"
+# Lambda's python3.11 runtime is Amazon Linux 2 (glibc 2.26): manylinux_2_26 wheels and older fit.
+PLATFORM = "manylinux_2_26_aarch64"
+# The functions' runtime, one Python with the tests (infra.topology.PYTHON_VERSION).
+LAMBDA_RUNTIME = lambda_.Runtime(f"python{PYTHON_VERSION}", lambda_.RuntimeFamily.PYTHON)
 
 
 def pip_command(target: str) -> list[str]:
@@ -71,7 +72,7 @@ def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
         scope,
         "Dependencies",
         description="Pillow, tweepy, requests and requests-oauthlib for the handlers (linux/arm64).",
-        compatible_runtimes=[lambda_.Runtime.PYTHON_3_13],
+        compatible_runtimes=[LAMBDA_RUNTIME],
         compatible_architectures=[lambda_.Architecture.ARM_64],
         code=lambda_.Code.from_asset(
             str(ROOT / "lambdas"),

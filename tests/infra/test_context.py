@@ -11,6 +11,7 @@ from aws_cdk.assertions import Template
 from infra.aws.app import build
 from infra.aws.functions import LAYER_CONTEXT_KEY
 from infra.aws.stacks.alerting import ALERT_EMAIL_CONTEXT_KEY
+from infra.topology import PYTHON_VERSION
 
 LAYER = "arn:aws:lambda:eu-west-2:123456789012:layer:sma-dependencies:3"
 
@@ -64,7 +65,7 @@ def test_the_dependencies_layer_is_built_by_pip_for_arm64_without_docker(tmp_pat
     ]
     assert post[0]["Layers"] == [{"Ref": layer_id}]
     [command] = {tuple(c) for c in commands}  # one build: every stack's layer asset has the same hash
-    assert "manylinux_2_28_aarch64" in command and "--only-binary=:all:" in command
-    assert command[command.index("--python-version") + 1] == "3.13"
+    assert "manylinux_2_26_aarch64" in command and "--only-binary=:all:" in command
+    assert command[command.index("--python-version") + 1] == PYTHON_VERSION
     assert {"pillow", "tweepy", "requests", "requests-oauthlib"} <= set(command)
     assert command[command.index("--constraint") + 1].endswith("constraints.txt")

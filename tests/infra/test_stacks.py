@@ -11,7 +11,7 @@ from aws_cdk.assertions import Match, Template
 from infra.aws.named_queries import NAMED_QUERIES
 from infra.aws.stacks.observability import DETAIL_TYPES, NAMESPACE
 from infra.aws.state_machines import iam_actions, task_resources
-from infra.topology import ROOT, TOPOLOGY, X_SECRET_ID
+from infra.topology import PYTHON_VERSION, ROOT, TOPOLOGY, X_SECRET_ID
 from integrations.athena.lake_table import LAKE_TABLE
 
 MACHINE_STACKS = {
@@ -107,7 +107,7 @@ def test_function_runs_the_topology_handler_on_arm64(synthesized, name: str) -> 
         "AWS::Lambda::Function",
         {
             "Handler": spec.handler,
-            "Runtime": "python3.13",
+            "Runtime": f"python{PYTHON_VERSION}",
             "Architectures": ["arm64"],
             "MemorySize": spec.memory_mb,
             "Timeout": spec.timeout_seconds,
