@@ -24,8 +24,10 @@ def open_database(
     Python's sqlite3 opens one implicitly before each write and the caller commits.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    database = sqlite3.connect(
-        path, check_same_thread=False, timeout=30, isolation_level=None if autocommit else ""
+    database = (
+        sqlite3.connect(path, check_same_thread=False, timeout=30, isolation_level=None)
+        if autocommit
+        else sqlite3.connect(path, check_same_thread=False, timeout=30)  # implicit "DEFERRED" BEGIN
     )
     database.execute("PRAGMA journal_mode=WAL")
     database.execute(f"PRAGMA synchronous={synchronous}")

@@ -10,6 +10,8 @@ Task), and the HTTP servers turn it into AWS's wire format, so `Retry` and `Catc
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 
@@ -23,13 +25,11 @@ class ServiceError(ClientError):
         self.code = code
         self.message = message
         self.status_code = status_code
-        super().__init__(
-            {
-                "Error": {"Code": code, "Message": message},
-                "ResponseMetadata": {"HTTPStatusCode": status_code},
-            },
-            operation,
-        )
+        response: Any = {
+            "Error": {"Code": code, "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": status_code},
+        }
+        super().__init__(response, operation)
 
     def __str__(self) -> str:
         # botocore's text when the operation is known; the local services mostly raise without it.

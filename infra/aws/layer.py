@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from typing import Any
+from typing import Any, cast
 
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
@@ -81,7 +81,7 @@ def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
             bundling=BundlingOptions(
                 # Never run: the local bundler always bundles (or fails loudly).
                 image=DockerImage.from_registry("unused-local-bundling-only"),
-                local=PipBundling(),
+                local=cast(ILocalBundling, PipBundling()),  # jsii.implements is invisible to mypy
             ),
         ),
     )

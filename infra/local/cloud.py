@@ -9,6 +9,7 @@ state machines), then run the pollers. A restart resumes from the state folder w
 
 from __future__ import annotations
 
+import functools
 import json
 import mimetypes
 import time
@@ -307,9 +308,7 @@ class LocalCloud:
         routes: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {}
         for function in self.topology.functions:
             for route in function.routes:
-                routes[(route.method, route.path)] = lambda event, name=function.name: functions.invoke(
-                    name, event
-                )
+                routes[(route.method, route.path)] = functools.partial(functions.invoke, function.name)
         return routes
 
     def start(self) -> LocalCloud:

@@ -54,7 +54,7 @@ class MediaServer:
     @property
     def origin(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> MediaServer:
         self._thread.start()

@@ -221,7 +221,7 @@ class EventBus:
     def _deliveries_for(
         self, event: dict[str, Any], allowed: frozenset[str] | None = None
     ) -> list[tuple[str, str]]:
-        pairs = []
+        pairs: list[tuple[str, str]] = []
         for rule in list(self._rules.values()):
             if rule.enabled and (allowed is None or rule.name in allowed) and rule.pattern.matches(event):
                 pairs.extend((rule.name, target_id) for target_id in rule.targets)

@@ -278,7 +278,7 @@ class KinesisClient:
         position = iterators.decode(ShardIterator, self.clock())
         info = self._stream(position.stream, None)
         batch = self.store.read(info.name, position.shard, position.after, Limit)
-        records = []
+        records: list[dict[str, Any]] = []
         size = 0
         for stored in batch:
             size += len(stored.data)

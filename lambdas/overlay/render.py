@@ -82,5 +82,5 @@ def label_faces(image: Image.Image, faces: Sequence[Face]) -> None:
         )
 
 
-def _clamp(value: int, lowest: int, highest: int) -> int:
-    return max(lowest, min(value, max(lowest, highest)))
+def _clamp(value: float, lowest: float, highest: float) -> int:
+    return int(max(lowest, min(value, max(lowest, highest))))

@@ -28,7 +28,9 @@ class _TimeoutAdapter(HTTPAdapter):
         super().__init__()
         self._timeout = timeout
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # requests' own signature names every keyword; we pass them on
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self._timeout
         return super().send(request, **kwargs)

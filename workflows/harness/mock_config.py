@@ -166,6 +166,7 @@ def _parse_response(where: _Where, response_id: str, value: Any) -> MockedRespon
             f"{at}/{key}",
             f'invocation key {key!r} must be a number ("0") or a range ("1-2")',
         )
+        assert match is not None  # where.require raised otherwise
         first = int(match[1])
         last = int(match[2]) if match[2] is not None else first
         where.require(first <= last, f"{at}/{key}", f"range {key!r} ends before it starts")

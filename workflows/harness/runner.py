@@ -36,16 +36,15 @@ def run_test_case(
         raise MockConfigError(
             "run_test_case needs mock_config (a MockConfig or the path of a mock config file)"
         )
-    if isinstance(definition, str):
-        definition = json.loads(definition)
+    document: Mapping[str, Any] = json.loads(definition) if isinstance(definition, str) else definition
     config = mock_config if isinstance(mock_config, MockConfig) else load_mock_config(mock_config)
     mocks = config.mocks(state_machine_name, case)
-    check_mocked_states(definition, mocks, f"{config.source}: test case {case!r}")
+    check_mocked_states(document, mocks, f"{config.source}: test case {case!r}")
     services = MockedServices(mocks, fallback=execute_options.pop("interceptor", None))
     execute_options.setdefault("name", f"{state_machine_name}-{case}")
     # The execution runs as the named state machine, as Step Functions Local runs `<machine ARN>#<case>`.
     execute_options.setdefault("state_machine_arn", f"{LOCAL_MACHINE_ARN_PREFIX}{state_machine_name}")
-    return execute(dict(definition), input, interceptor=services, **execute_options)
+    return execute(dict(document), input, interceptor=services, **execute_options)
 
 
 def check_mocked_states(

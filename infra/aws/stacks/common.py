@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -15,13 +17,13 @@ def rules_targeting(targets: RuleTargets) -> list[Rule]:
     """The topology's rules whose every target is one of `targets` (a rule lives with its targets)."""
 
     def owned(target: Target) -> bool:
-        names = {
+        names: Mapping[str, object] | None = {
             "state_machine": targets.state_machines,
             "topic": targets.topics,
             "delivery_stream": targets.delivery_streams,
             "log_group": targets.log_groups,
         }[target.kind]
-        return bool(names) and target.resource in names
+        return bool(names) and target.resource in (names or {})
 
     return [rule for rule in TOPOLOGY.rules if all(owned(target) for target in rule.targets)]
 
