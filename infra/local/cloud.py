@@ -23,6 +23,7 @@ from infra.local.arns import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, AccountIdentity
 from infra.local.http_gateway import HttpGateway
 from infra.local.layout import StateLayout
 from infra.local.memory import limit_malloc_arenas
+from infra.local.state_lock import StateLock
 from infra.topology import ROOT, TOPOLOGY, Ref, Rule, Target, Topology
 
 if TYPE_CHECKING:
@@ -60,11 +61,21 @@ class LocalCloudSettings:
 class LocalCloud:
     """The whole system on this machine. `start()` serves the webhook; `settle()` waits for quiet."""
 
-    def __init__(self, settings: LocalCloudSettings | None = None, topology: Topology = TOPOLOGY) -> None:
+    def __init__(
+        self,
+        settings: LocalCloudSettings | None = None,
+        topology: Topology = TOPOLOGY,
+        *,
+        lock: StateLock | None = None,
+    ) -> None:
         self.settings = settings = settings or LocalCloudSettings()
         self.topology = topology
         limit_malloc_arenas()
         settings.home.mkdir(parents=True, exist_ok=True)
+        # One local cloud per state folder: a second one would run every message twice. A caller that
+        # must hold the folder before it builds the cloud (the session starts the media host first)
+        # hands its lock over.
+        self._lock = lock or StateLock(settings.layout.lock).acquire()
         self.account = LocalAccount(
             settings.layout,
             AccountIdentity(settings.account, settings.region),
@@ -348,15 +359,20 @@ class LocalCloud:
         """Deliver what Firehose is buffering now (as its buffer interval would, sooner)."""
         self.delivery_streams.flush()
 
-    def stop(self) -> None:
-        """Stop taking webhooks, let work in flight finish, and flush what is buffered; nothing is lost."""
+    def stop(self, grace_seconds: float = 30.0) -> int:
+        """Stop cleanly, losing nothing: take no more webhooks, start no more work, give the executions
+        running now `grace_seconds` to end, and flush Firehose's buffer. What is still queued stays
+        durable (records in the stream, deliveries in the bus, executions left RUNNING) and is carried
+        on by the next start. Returns how many executions were left to the next start."""
         if self.gateway is not None:
             self.gateway.stop()
             self.gateway = None
-        self.pipe.stop()
-        self.settle(timeout=60.0)
-        self.bus.close()
+        self.pipe.stop()  # a batch in flight ends or is replayed from its checkpoint next time
+        self.bus.close_dispatcher()
+        left = self.stepfunctions.stop(grace_seconds)
         self.topics.close()
         self.stepfunctions.close()
-        self.delivery_streams.flush()
-        self.delivery_streams.stop()
+        self.bus.close()
+        self.delivery_streams.stop()  # delivers what is buffered, as Firehose does on shutdown
+        self._lock.release()
+        return left

@@ -94,6 +94,11 @@ class StateLayout:
         return self.home / "endpoint.json"
 
     @property
+    def lock(self) -> Path:
+        """Held by the one local cloud running on this state folder (its PID inside)."""
+        return self.home / "cloud.lock"
+
+    @property
     def review_page(self) -> Path:
         return self.home / "review.html"
 

@@ -40,14 +40,35 @@ class _FilesOnly(SimpleHTTPRequestHandler):
         del format, args
 
 
-class MediaServer:
-    """Serves `folder` on 127.0.0.1 under `/media/`."""
+class MediaPortTaken(RuntimeError):
+    """The port this state folder's photos were published on is taken by another program."""
 
-    def __init__(self, folder: Path, port: int = 0) -> None:
+
+class MediaServer:
+    """Serves `folder` on 127.0.0.1 under `/media/`, on the same port every time for one folder.
+
+    Photo URLs end up in durable state (webhooks on the stream, events in the bus and archive, executions
+    to recover), so a restart must serve them at the same origin: the first start picks a free port and
+    writes it into the folder; later starts bind that port again."""
+
+    PORT_FILE = "port"
+
+    def __init__(self, folder: Path, port: int | None = None) -> None:
         self.folder = folder
         (folder / "media").mkdir(parents=True, exist_ok=True)
         handler = partial(_FilesOnly, directory=str(folder))
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        remembered = folder / self.PORT_FILE
+        if port is None:
+            port = int(remembered.read_text()) if remembered.is_file() else 0
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as error:
+            raise MediaPortTaken(
+                f"the local media host of {folder} serves its photos on port {port}, which is in use "
+                f"({error.strerror}): stop the program using it, or delete {remembered} to pick another "
+                "(earlier photo URLs then stop working)"
+            ) from None
+        remembered.write_text(str(self._server.server_address[1]))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="media-server", daemon=True)
 

@@ -14,6 +14,7 @@ from typing import Any
 from infra.local.cloud import LocalCloud, LocalCloudSettings
 from infra.local.layout import StateLayout
 from infra.local.media_server import MediaServer
+from infra.local.state_lock import StateLock
 from infra.local.webhooks import consumer_secret
 from infra.topology import ROOT
 from integrations.ai.rekognition import external_id
@@ -82,6 +83,7 @@ class Session:
     recorder: Recorder
     secret: str
     enrolled: list[str]
+    stopped_with: int = 0  # executions the stop left to the next start
 
 
 @contextmanager
@@ -89,13 +91,22 @@ def local_session(
     layout: StateLayout, *, port: int = 0, gallery: Path | None = GALLERY, env_file: Path | None = None
 ) -> Iterator[Session]:
     """Start the local cloud in `layout` with the media server and, optionally, the demo gallery."""
-    media = MediaServer(layout.media_host).start()
-    for photo in sorted(SAMPLE_MEDIA.iterdir()):
-        if photo.suffix.lower() in {".jpg", ".jpeg", ".png"}:
-            media.publish(photo)
-    cloud = LocalCloud(
-        LocalCloudSettings(layout=layout, port=port, allowed_local_origins=(media.origin,), env_file=env_file)
-    )
+    lock = StateLock(layout.lock).acquire()  # before the media host: its port is this folder's too
+    media: MediaServer | None = None
+    try:
+        media = MediaServer(layout.media_host).start()
+        for photo in sorted(SAMPLE_MEDIA.iterdir()):
+            if photo.suffix.lower() in {".jpg", ".jpeg", ".png"}:
+                media.publish(photo)
+        settings = LocalCloudSettings(
+            layout=layout, port=port, allowed_local_origins=(media.origin,), env_file=env_file
+        )
+        cloud = LocalCloud(settings, lock=lock)
+    except BaseException:
+        if media is not None:
+            media.stop()
+        lock.release()
+        raise
     recorder = Recorder()
     cloud.on(recorder.hear)
     for topic in cloud.topology.topics:
@@ -103,8 +114,9 @@ def local_session(
     enrolled = enrol_gallery(cloud, gallery) if gallery is not None else []
     secret = consumer_secret(cloud.secrets)
     cloud.start()
+    session = Session(cloud, media, recorder, secret, enrolled)
     try:
-        yield Session(cloud, media, recorder, secret, enrolled)
+        yield session
     finally:
-        cloud.stop()
+        session.stopped_with = cloud.stop()
         media.stop()

@@ -376,6 +376,10 @@ class EventBus:
         )
         return [{"Queue": q, "Body": json.loads(b), "Attributes": json.loads(a)} for q, b, a in rows]
 
+    def close_dispatcher(self) -> None:
+        """Deliver no more (what is queued stays queued, durably); PutEvents still works."""
+        self._dispatcher.stop()
+
     def close(self) -> None:
         self._dispatcher.stop()
         self.store.close()

@@ -67,6 +67,7 @@ class StepFunctionsService:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="execution")
         self._running: set[Future[None]] = set()
         self._lock = threading.Lock()
+        self._abandoned = False
         self._idle = threading.Condition(self._lock)
         self._listeners: list[Listener] = []
 
@@ -167,9 +168,22 @@ class StepFunctionsService:
         with self._idle:
             return self._idle.wait_for(lambda: not self._running, timeout)
 
+    def stop(self, grace_seconds: float) -> int:
+        """Wait up to `grace_seconds` for the running executions; those still running then are
+        abandoned: nothing they do afterwards is recorded, so they stay RUNNING in the store and
+        `recover()` runs them again at the next start (at-least-once, never FAILED by a stop).
+        Returns how many were abandoned."""
+        self.wait_idle(grace_seconds)
+        with self._lock:
+            self._abandoned = True
+            return len(self._running)
+
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
-        self._store.close()
+        with self._lock:
+            abandoned = self._abandoned
+        self._pool.shutdown(wait=not abandoned, cancel_futures=True)
+        with self._lock:
+            self._store.close()
 
     # -- internals ----------------------------------------------------------------------------------
     def _prepare(self, arn: str, text: str, name: str | None) -> tuple[StateMachineDefinition, Any, str]:
@@ -244,7 +258,10 @@ class StepFunctionsService:
                 "error": "States.Runtime",
                 "cause": f"local engine error: {crash!r}",
             }
-        self._store.update(row["arn"], stop_date=_now().isoformat(), **fields)
+        with self._lock:
+            if self._abandoned:  # the cloud stopped without it: leave it RUNNING for recover()
+                return
+            self._store.update(row["arn"], stop_date=_now().isoformat(), **fields)
         finished = self._store.get(row["arn"])
         if finished is not None:
             for listener in self._listeners:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -79,15 +80,20 @@ def up(
     gallery: Annotated[bool, typer.Option(help="Enrol the demo gallery's known faces.")] = True,
 ) -> None:
     """Serve the bot: print the webhook URL and a live feed of events, executions, alerts and replies."""
+    from infra.local.media_server import MediaPortTaken
     from infra.local.session import GALLERY, local_session
+    from infra.local.state_lock import StateFolderInUse
 
     layout = _layout()
     home = layout.home
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    stopping = _stop_on_signals()
     with console.status("Starting the local cloud…"):
         context = local_session(layout, port=port, gallery=GALLERY if gallery else None, env_file=ENV_FILE)
-        session = context.__enter__()
+        try:
+            session = context.__enter__()
+        except (StateFolderInUse, MediaPortTaken) as error:
+            raise _fail(str(error)) from None
+    left = 0
     try:
         cloud = session.cloud
         layout.endpoint_file.write_text(
@@ -103,15 +109,36 @@ def up(
                 f"[red]⚠ ALERT {escape(str(notification.get('Message')))}[/red]"
             ),
         )
-        while not stopping.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+        stopping.wait()
     finally:
-        console.print("Stopping: finishing the work in flight…")
+        console.print("Stopping: no new work; the executions running now get 30 s to finish…")
         layout.endpoint_file.unlink(missing_ok=True)
         context.__exit__(None, None, None)
-        console.print("Stopped; nothing accepted was lost.")
+        left = session.stopped_with
+    if left:
+        console.print(
+            f"Stopped; {left} unfinished execution(s) resume at the next `sma up`. Nothing was lost."
+        )
+        sys.stdout.flush()
+        # Their threads are abandoned (nothing they do is recorded): do not wait for them to wind down.
+        os._exit(0)
+    console.print("Stopped; what is still queued is carried on by the next `sma up`. Nothing was lost.")
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGINT or SIGTERM. The handlers are installed, not inherited, so a `sma up` started
+    with SIGINT ignored (as a background job is) still stops on it; no KeyboardInterrupt ever lands in
+    the middle of the work, and a second signal while stopping is only acknowledged."""
+    stopping = threading.Event()
+
+    def ask(signum: int, _frame: object) -> None:
+        if stopping.is_set():
+            console.print(f"Still stopping ({signal.Signals(signum).name} again): finishing cleanly…")
+        stopping.set()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, ask)
+    return stopping
 
 
 def _print_feed(kind: str, document: dict[str, Any]) -> None:

@@ -60,7 +60,7 @@ def test_send_reaches_a_running_up_and_up_stops_cleanly(env: dict[str, str], tmp
     assert up.returncode == 0, output
     assert "Webhook endpoint:" in output
     assert "MESSAGE_RECEIVED" in output and "SEND_TWEET" in output  # the live feed
-    assert "Stopped; nothing accepted was lost." in output
+    assert "Stopped;" in output and "nothing was lost" in output.lower()
     assert not (home / "endpoint.json").exists()
     listed = subprocess.run(
         [*SMA, "executions"], check=False, env=env, capture_output=True, text=True, timeout=60
