@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import mimetypes
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ class LocalCloudSettings:
     # Origins the download function may fetch from over plain http (the local sample-media server).
     allowed_local_origins: tuple[str, ...] = ()
     workers: int = 2
+    # Load the AI models in the background as the cloud starts, so the first message does not wait for
+    # them (text models first: most messages are text).
+    warm_models: bool = True
     env_file: Path | None = None  # a `.env` file with local secrets (the CLI passes the working folder's)
 
     @property
@@ -327,6 +331,8 @@ class LocalCloud:
         recovered = self.stepfunctions.recover()
         if recovered:
             self._emit("recovered", {"executions": recovered})
+        if self.settings.warm_models:
+            threading.Thread(target=_warm_models, name="ai-warmup", daemon=True).start()
         self.gateway = HttpGateway(self.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
         self.topics.start()
@@ -376,3 +382,15 @@ class LocalCloud:
         self.delivery_streams.stop()  # delivers what is buffered, as Firehose does on shutdown
         self._lock.release()
         return left
+
+
+def _warm_models() -> None:
+    """Load every local AI model once; a model that fails to load fails its first request instead,
+    with the service's own error, so nothing is reported here."""
+    from integrations.ai.warmup import load_all
+
+    try:
+        for _ in load_all():
+            pass
+    except Exception:
+        return
