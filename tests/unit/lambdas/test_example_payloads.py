@@ -87,7 +87,8 @@ def test_every_documented_x_activity_event_type_has_an_example() -> None:
 
 
 def test_every_x_activity_example_has_the_documented_envelope() -> None:
-    # docs.x.com/x-api/activity/event-payloads: {"data": {event_uuid, filter, event_type, tag?, payload, includes?}}
+    # docs.x.com/x-api/activity/event-payloads, the envelope:
+    # {"data": {event_uuid, filter, event_type, tag?, payload, includes?}}
     for path in PAYLOADS.glob("xaa/*.json"):
         document = load(path.relative_to(PAYLOADS).as_posix())
         assert set(document) == {"data"}, path.name
