@@ -46,9 +46,12 @@ def test_choice_edges_carry_their_rules_and_a_default() -> None:
     graph = _graph("Ingest")
     choice = _node_of(graph, "WhichApi")
     labels = {e.label: graph.node(e.target).state for e in graph.edges if e.source == choice.id}
+    account_activity = (
+        "$exists($states.input.Payload.for_user_id) or $exists($states.input.Payload.user_event)"
+    )
     assert labels == {
-        "$exists($states.input.for_user_id) or $exists($states.input.user_event)": "AccountActivity",
-        "$exists($states.input.data.event_type)": "XActivity",
+        account_activity: "AccountActivity",
+        "$exists($states.input.Payload.data.event_type)": "XActivity",
         "otherwise": "UnknownActivity",
     }
 
