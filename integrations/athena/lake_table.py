@@ -53,7 +53,7 @@ ANALYSIS = (
     f"Images:array<struct<Key:string,Analysis:{IMAGE_ANALYSIS},Error:string>>>"
 )
 DETAIL = (
-    "struct<Text:string,ImageUrls:array<string>,Author:string,Twitter:struct<TweetId:string,UserId:string>,"
+    "struct<Text:string,DisplayText:string,ImageUrls:array<string>,Author:string,Twitter:struct<TweetId:string,UserId:string>,"
     f"Language:string,ReceivedAt:string,Analysis:{ANALYSIS},Error:string,Cause:string,"
     "ReplyToTweetId:string,ReplyToUserId:string,ImageKey:string,"
     "Result:struct<Posted:boolean,TweetId:string,MediaIds:array<string>,Outbox:string,Image:string>>"

@@ -1,8 +1,10 @@
 """Recognising the two webhook payload families X sends, just enough to route and partition them.
 
-* Account Activity API (AAA): `{"for_user_id": "<id>", "<kind>_events": [...]}` or a `user_event`
-  (an app's permission revoked). New `*_events` kinds are accepted as they come: the ingest workflow,
-  not the ingress, decides what an activity means, and refusing them would make X retry forever.
+* Account Activity API (AAA): `{"for_user_id": "<id>", "<kind>_events": [...]}`, or a `user_event`
+  (the account revoked the app's access), which X documents without `for_user_id`: the account is then
+  `user_event.revoke.source.user_id` (docs.x.com/x-api/account-activity/introduction, "user_event").
+  New `*_events` kinds are accepted as they come: the ingest workflow, not the ingress, decides what an
+  activity means, and refusing them would make X retry forever.
 * X Activity API (XAA): `{"data": {"event_type": "...", "filter": {"user_id": "..."}, "payload": ...}}`.
 
 Anything else is refused. The ingress never rewrites a payload: the raw body goes on the stream.
@@ -35,19 +37,22 @@ def classify(document: Any) -> WebhookPayload:
     """What `document` is; `UnsupportedPayload` with the reason when it is neither family."""
     if not isinstance(document, dict):
         raise UnsupportedPayload("the payload is not a JSON object")
-    if "for_user_id" in document:
+    if "for_user_id" in document or "user_event" in document:
         return _account_activity(document)
     if "data" in document:
         return _x_activity(document["data"])
     raise UnsupportedPayload(
-        "the payload has neither for_user_id (Account Activity API) nor data (X Activity API)"
+        "the payload has neither for_user_id nor user_event (Account Activity API) nor data (X Activity API)"
     )
 
 
 def _account_activity(document: dict[str, Any]) -> WebhookPayload:
-    user_id = document["for_user_id"]
-    if not isinstance(user_id, str) or not _USER_ID.match(user_id):
-        raise UnsupportedPayload("for_user_id must be a numeric string")
+    if "for_user_id" in document:
+        user_id = document["for_user_id"]
+        if not isinstance(user_id, str) or not _USER_ID.match(user_id):
+            raise UnsupportedPayload("for_user_id must be a numeric string")
+    else:
+        user_id = _revoking_user(document["user_event"])
     activities = tuple(
         sorted(
             name
@@ -79,3 +84,15 @@ def _x_activity(data: Any) -> WebhookPayload:
     if not isinstance(user_id, str) or not _USER_ID.match(user_id):
         raise UnsupportedPayload("data.filter.user_id must be a numeric string")
     return WebhookPayload("XAA", (event_type,), user_id)
+
+
+def _revoking_user(user_event: Any) -> str:
+    """The account named by a `user_event` delivered without `for_user_id` (X's documented revoke)."""
+    revoke = user_event.get("revoke") if isinstance(user_event, dict) else None
+    source = revoke.get("source") if isinstance(revoke, dict) else None
+    user_id = source.get("user_id") if isinstance(source, dict) else None
+    if not isinstance(user_id, str) or not _USER_ID.match(user_id):
+        raise UnsupportedPayload(
+            "a user_event without for_user_id must name the account in user_event.revoke.source.user_id"
+        )
+    return user_id

@@ -1,39 +1,25 @@
 """The bot end to end on the local cloud, through the real HTTP webhook with real signatures and the real
 offline models: what a user of `sma up` sees. One cloud serves the whole module (the models load once);
-every test sends its own messages, with their own tweet ids, and waits for the cloud to settle.
+every test sends its own messages, with their own tweet ids, and waits for the cloud to settle. The
+`session` fixture (tests/integration/conftest.py) checks every event against its JSON Schema at the end.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 
-from infra.local.layout import StateLayout
-from infra.local.session import Session, local_session
+from infra.local.session import Session
 from infra.local.webhooks import deliver, mention, with_local_media
 from integrations.athena import run_query
 from integrations.errors import ServiceError
-from workflows.schemas import validate_event
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOADS = ROOT / "examples" / "payloads"
-
-
-@pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    layout = StateLayout(tmp_path_factory.mktemp("sma"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("SMA_SECRET_SMA_X_CREDENTIALS", raising=False)
-        with local_session(layout) as running:
-            yield running
-            # Every event the bus carried in this module obeys its domain event's JSON Schema.
-            for event in running.recorder.events:
-                validate_event(event["detail-type"], event["detail"])
 
 
 def send(session: Session, payload: dict[str, Any], *, signature: str | None = None) -> int:

@@ -23,8 +23,10 @@ BOX = {"Width": 0.2, "Height": 0.3, "Left": 0.4, "Top": 0.1}
 VALID: dict[str, dict[str, Any]] = {
     "MESSAGE_RECEIVED": {
         "Text": "@SmaBot who is this? https://t.co/abc",
+        "DisplayText": "who is this?",
         "ImageUrls": ["https://pbs.twimg.com/media/GbX1a2bWMAAxyz.jpg"],
         "Author": "alice",
+        "Language": "en",
         "Twitter": TWITTER,
         "ReceivedAt": "2026-11-22T05:40:00Z",
     },
@@ -138,6 +140,8 @@ def broken(detail_type: str, path: list[Any], value: Any = ...) -> dict[str, Any
         ("MESSAGE_RECEIVED", ["ImageUrls"], ["javascript:alert(1)"], "$.ImageUrls[0]"),
         ("MESSAGE_RECEIVED", ["ReceivedAt"], "yesterday", "$.ReceivedAt"),
         ("MESSAGE_RECEIVED", ["Author"], "", "$.Author"),
+        ("MESSAGE_RECEIVED", ["Language"], "und", "$.Language"),  # X's "undetermined" is left out
+        ("MESSAGE_RECEIVED", ["DisplayText"], 7, "$.DisplayText"),
         ("MESSAGE_ANALYSED", ["Analysis", "TextSentiment"], "HAPPY", "$.Analysis.TextSentiment"),
         (
             "MESSAGE_ANALYSED",

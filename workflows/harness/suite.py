@@ -10,6 +10,9 @@
      "TestCases": {"HappyPath": {"Input": {...}, "ExpectedStatus": "SUCCEEDED", "ExpectedOutput": {...},
                                  "ExpectedPath": ["A", "B"], "ExpectedError": "...", "ExpectedCause": "..."}}}
 
+In `Input` and `ExpectedOutput`, `{"$ref": "../examples/x.json#/pointer"}` stands for that file's JSON (or
+the part the RFC 6901 pointer names), relative to the tests file: cases use example files as they are.
+
 Every test case of the mock config runs; one not in `<name>.tests.json` gets the input `{}` and passes
 when the execution succeeds.
 """
@@ -24,7 +27,7 @@ from typing import Any
 from workflows.engine import Execution
 from workflows.harness.assertions import assert_failed, assert_path, assert_succeeded
 from workflows.harness.definition import load_definition
-from workflows.harness.files import read_json
+from workflows.harness.files import read_json, resolve_references
 from workflows.harness.mock_config import MockConfig, load_mock_config
 from workflows.harness.runner import run_test_case
 
@@ -201,9 +204,9 @@ def _case_spec(path: Path, case: str, spec: Any) -> CaseSpec:
         raise SuiteError(f"{path}: test case {case!r}: ExpectedPath must be a list of state names")
     return CaseSpec(
         name=case,
-        input=spec.get("Input", {}),
+        input=resolve_references(spec.get("Input", {}), path.parent, SuiteError),
         expected_status=status,
-        expected_output=spec.get("ExpectedOutput"),
+        expected_output=resolve_references(spec.get("ExpectedOutput"), path.parent, SuiteError),
         checks_output="ExpectedOutput" in spec,
         expected_path=expected_path,
         expected_error=spec.get("ExpectedError"),

@@ -44,12 +44,15 @@ def test_parallel_and_map_states_are_nested_clusters() -> None:
 
 def test_choice_edges_carry_their_rules_and_a_default() -> None:
     graph = _graph("Ingest")
-    choice = _node_of(graph, "IsItAPost")
+    choice = _node_of(graph, "WhichApi")
     labels = {e.label: graph.node(e.target).state for e in graph.edges if e.source == choice.id}
+    account_activity = (
+        "$exists($states.input.Payload.for_user_id) or $exists($states.input.Payload.user_event)"
+    )
     assert labels == {
-        "Kind is TWEETED and Api is AAA": "IsTweetFromSomeoneElse",
-        "Kind is TWEETED and Api is XAA": "IsPostFromSomeoneElse",
-        "otherwise": "RawEventOnly",
+        account_activity: "AccountActivity",
+        "$exists($states.input.Payload.data.event_type)": "XActivity",
+        "otherwise": "UnknownActivity",
     }
 
 

@@ -26,8 +26,15 @@ def _choices(workflow: str, state: str) -> list[dict]:
     return found
 
 
-def test_and_rule_of_the_ingest_workflow() -> None:
-    assert describe(_choices("ingest", "IsItAPost")[0]) == "Kind is TWEETED and Api is AAA"
+def test_and_rule() -> None:
+    rule = {
+        "And": [
+            {"Variable": "$.Kind", "StringEquals": "TWEETED"},
+            {"Variable": "$.Api", "StringEquals": "AAA"},
+        ],
+        "Next": "IsTweetFromSomeoneElse",
+    }
+    assert describe(rule) == "Kind is TWEETED and Api is AAA"
 
 
 def test_or_rule_of_the_analyse_workflow() -> None:

@@ -33,15 +33,86 @@ def test_there_are_account_activity_and_x_activity_examples() -> None:
         "aaa/self-post.json",
     } <= names
     assert {"aaa/like.json", "aaa/follow.json", "aaa/delete.json", "aaa/direct-message.json"} <= names
-    assert {"xaa/mention.json", "xaa/like.json", "xaa/follow.json"} <= names
+    assert {"xaa/mention.json", "xaa/reply.json", "xaa/quote.json", "xaa/post-create.json"} <= names
+
+
+# Every event type of docs.x.com/x-api/activity/introduction ("Supported event types", read 2026-08 from
+# github.com/xdevplatform/docs x-api/activity/introduction.mdx).
+XAA_EVENT_TYPES = {
+    "post.create",
+    "post.delete",
+    "post.mention.create",
+    "post.reply.create",
+    "post.quote.create",
+    "post.repost.create",
+    "like.create",
+    "follow.follow",
+    "follow.unfollow",
+    "profile.update.bio",
+    "profile.update.profile_picture",
+    "profile.update.banner_picture",
+    "profile.update.screenname",
+    "profile.update.handle",
+    "profile.update.geo",
+    "profile.update.url",
+    "profile.update.verified_badge",
+    "profile.update.affiliate_badge",
+    "chat.received",
+    "chat.sent",
+    "chat.conversation_join",
+    "dm.received",
+    "dm.sent",
+    "dm.read",
+    "dm.indicate_typing",
+    "news.new",
+    "spaces.start",
+    "spaces.end",
+    "mute.mute",
+    "mute.unmute",
+    "block.block",
+    "block.unblock",
+    "broadcast.start",
+    "broadcast.end",
+    "broadcast.chat",
+    "oauth.revoke",
+}
+
+
+def test_every_documented_x_activity_event_type_has_an_example() -> None:
+    types = {
+        load(path.relative_to(PAYLOADS).as_posix())["data"]["event_type"]
+        for path in PAYLOADS.glob("xaa/*.json")
+    }
+    assert types == XAA_EVENT_TYPES
+
+
+def test_every_x_activity_example_has_the_documented_envelope() -> None:
+    # docs.x.com/x-api/activity/event-payloads, the envelope:
+    # {"data": {event_uuid, filter, event_type, tag?, payload, includes?}}
+    for path in PAYLOADS.glob("xaa/*.json"):
+        document = load(path.relative_to(PAYLOADS).as_posix())
+        assert set(document) == {"data"}, path.name
+        assert {"event_uuid", "filter", "event_type", "payload"} <= set(document["data"]), path.name
+        assert set(document["data"]) <= {
+            "event_uuid",
+            "filter",
+            "event_type",
+            "tag",
+            "payload",
+            "includes",
+        }, path.name
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.relative_to(PAYLOADS).as_posix())
 def test_each_example_is_for_the_bot_and_recorded_by_the_ingress(path: Path) -> None:
     body = path.read_bytes()
-    payload = classify(json.loads(body))
+    document = json.loads(body)
+    payload = classify(document)
     assert payload.api == path.parent.name.upper()
-    assert payload.partition_key == BOT_ID
+    # Deliveries filtered by keyword (news.new) or by nothing (oauth.revoke) name no user in the filter:
+    # the ingress keeps each such event type in order on one shard instead.
+    unfiltered = "data" in document and "user_id" not in document["data"]["filter"]
+    assert payload.partition_key == (document["data"]["event_type"] if unfiltered else BOT_ID)
     secret = "example-secret"
     signature = (
         "sha256=" + base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
@@ -98,11 +169,35 @@ def test_mentions_come_from_someone_else_and_mention_the_bot(name: str) -> None:
     assert item["id"] == int(item["id_str"])
 
 
-def test_the_x_activity_mention_is_a_post_by_someone_else() -> None:
-    data = load("xaa/mention.json")["data"]
-    assert data["event_type"] == "post.create"
-    assert data["payload"]["author_id"] != BOT_ID
-    assert {"id", "text", "author_id"} <= set(data["payload"])
+def test_x_activity_posts_to_the_account_are_by_someone_else_and_the_own_post_by_the_account() -> None:
+    for name in ("xaa/mention.json", "xaa/mention-with-photos.json", "xaa/reply.json", "xaa/quote.json"):
+        data = load(name)["data"]
+        assert data["payload"]["author_id"] != BOT_ID
+        assert {"id", "text", "author_id", "lang"} <= set(data["payload"])
+    assert load("xaa/post-create.json")["data"]["payload"]["author_id"] == BOT_ID
+
+
+def test_the_replies_carry_a_reply_prefix_outside_their_display_range() -> None:
+    [item] = load("aaa/reply.json")["tweet_create_events"]
+    start = item["display_text_range"][0]
+    assert item["text"][:start] == "@SmaBot @alice_codes "
+    assert "&amp;" in item["text"]
+    payload = load("xaa/reply.json")["data"]["payload"]
+    assert payload["text"][: payload["display_text_range"][0]] == "@SmaBot "
+
+
+def test_the_quotes_quote_the_bots_post_without_mentioning_it() -> None:
+    [item] = load("aaa/quote.json")["tweet_create_events"]
+    assert item["is_quote_status"] is True
+    assert item["quoted_status"]["user"]["id_str"] == BOT_ID
+    assert item["entities"]["user_mentions"] == []
+    referenced = load("xaa/quote.json")["data"]["payload"]["referenced_tweets"]
+    assert referenced == [{"type": "quoted", "id": item["quoted_status_id_str"]}]
+
+
+def test_the_account_sent_the_sent_dm() -> None:
+    [event] = load("aaa/dm-sent.json")["direct_message_events"]
+    assert event["message_create"]["sender_id"] == BOT_ID
 
 
 def test_the_video_mention_has_no_photo() -> None:

@@ -233,6 +233,9 @@ def test_malformed_json_with_a_valid_signature_is_a_bad_request() -> None:
         {"data": {"event_type": "", "filter": {"user_id": BOT}, "payload": {}}},
         {"data": {"event_type": "follow.follow", "payload": {}}},
         {"data": {"event_type": "follow.follow", "filter": {"user_id": 5}, "payload": {}}},
+        {"user_event": {"revoke": {"date_time": "2026-11-22T05:00:00+00:00"}}},
+        {"user_event": {"revoke": {"source": {"user_id": 63046977}}}},
+        {"user_event": "revoke"},
     ],
 )
 def test_json_that_is_neither_api_is_a_bad_request(document: Any) -> None:
@@ -253,6 +256,26 @@ def test_a_revoke_user_event_is_recorded() -> None:
     revoke = {"for_user_id": BOT, "user_event": {"revoke": {"date_time": "2026-11-22T05:00:00Z"}}}
     _, event = signed(revoke)
     assert call(event, stream)["statusCode"] == 200
+
+
+def test_a_revoke_as_x_documents_it_has_no_for_user_id_and_is_recorded_for_the_revoking_account() -> None:
+    # docs.x.com/x-api/account-activity/introduction, "user_event": the example has no for_user_id; the
+    # account is user_event.revoke.source.user_id. Refusing it (400) would make X retry a lost revoke.
+    stream = FakeStream()
+    revoke = {
+        "user_event": {
+            "revoke": {
+                "date_time": "2026-11-22T05:47:00+00:00",
+                "target": {"app_id": "26827800"},
+                "source": {"user_id": BOT},
+            }
+        }
+    }
+    body, event = signed(revoke)
+    assert call(event, stream)["statusCode"] == 200
+    [record] = stream.records
+    assert record["Data"] == body
+    assert record["PartitionKey"] == BOT
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "image/png"])

@@ -109,3 +109,40 @@ def test_suite_names_are_the_machines_with_a_definition_and_a_mock_config(suite_
     (suite_dir / "orphan.mock.json").write_text("{}")
     (suite_dir / "lonely.asl.json").write_text("{}")
     assert suite_names(suite_dir) == ["triage"]
+
+
+def test_inputs_and_expected_outputs_can_reference_a_file_instead_of_copying_it(suite_dir: Path) -> None:
+    (suite_dir / "examples").mkdir()
+    (suite_dir / "examples" / "messages.json").write_text(
+        json.dumps({"bad": {"Text": "I hate waiting"}, "a/b~c": ["first", {"Text": "second"}]})
+    )
+    tests = json.loads((suite_dir / "triage.tests.json").read_text())
+    negative = tests["TestCases"]["Negative"]
+    negative["Input"] = {"$ref": "examples/messages.json#/bad"}
+    negative["ExpectedOutput"]["Text"] = {"$ref": "examples/messages.json#/bad/Text"}
+    tests["TestCases"]["Positive"]["Input"] = {"$ref": "examples/messages.json#/a~1b~0c/1"}
+    write_tests(suite_dir, tests)
+    suite = load_suite("triage", suite_dir)
+    assert suite.cases["Negative"].input == {"Text": "I hate waiting"}
+    assert suite.cases["Positive"].input == {"Text": "second"}
+    assert suite.run("Negative").passed
+    # A JSON Reference only when $ref is the object's one key: anything else is data, left as written.
+    negative["Input"] = {"$ref": "examples/messages.json", "Text": "I hate waiting"}
+    write_tests(suite_dir, tests)
+    assert load_suite("triage", suite_dir).cases["Negative"].input["$ref"] == "examples/messages.json"
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        ("missing.json", r"missing.json: file referenced by 'missing.json' not found"),
+        ("messages.json#/nope", r"messages.json: 'messages.json#/nope' points at nothing \(no 'nope'\)"),
+        ("messages.json#/list/2", r"points at nothing \(no '2'\)"),
+    ],
+)
+def test_a_reference_to_nothing_is_a_one_line_error(suite_dir: Path, reference: str, message: str) -> None:
+    (suite_dir / "messages.json").write_text(json.dumps({"list": [1, 2]}))
+    write_tests(suite_dir, {"TestCases": {"Positive": {"Input": {"$ref": reference}}}})
+    with pytest.raises(SuiteError, match=message) as caught:
+        load_suite("triage", suite_dir)
+    assert "\n" not in str(caught.value)
