@@ -39,6 +39,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("LOG_LEVEL", "ERROR")  # the final settle runs the handlers in this process
 
 from infra.local.account import LocalAccount  # noqa: E402 - after the path set-up above
 from infra.local.layout import StateLayout  # noqa: E402
