@@ -1,11 +1,16 @@
 """End-to-end throughput and latency of the bot on the local cloud: a burst of webhooks, POSTed to the
 real HTTP endpoint with real signatures, timed from the POST to the SEND_TWEET command the bot issues.
 
-    .venv/bin/python benchmarks/e2e.py [--text 200] [--photos 200] [--concurrency 8]
+    .venv/bin/python benchmarks/e2e.py [--single 20] [--text 200] [--photos 200] [--concurrency 8]
 
 Text messages are distinct sentences; photo messages each carry a distinct photo (a sample photo cropped
 and scaled differently), so no model answer is reused from a cache. Prints messages per second,
 latency p50/p95/max per kind, and the process's peak resident memory.
+
+`--single N` first sends N text messages one at a time to an idle cloud (each after the previous one's
+reply, with the cloud quiet in between): the latency a user feels from the POST to SEND_TWEET, with no
+queue in front of it. The cloud is left to its own background threads (no `settle()` helping from the
+main thread), as under `sma up`.
 """
 
 from __future__ import annotations
@@ -96,8 +101,47 @@ def _burst(session: Any, payloads: list[dict[str, Any]], concurrency: int) -> di
     }
 
 
+def _single(session: Any, payloads: list[dict[str, Any]], quiet_seconds: float = 0.5) -> dict[str, float]:
+    """Each message alone: POST, wait for its SEND_TWEET, let the cloud go quiet, then the next."""
+    from infra.local.webhooks import deliver
+
+    replied: dict[str, threading.Event] = {}
+
+    def hear(kind: str, document: dict[str, Any]) -> None:
+        if kind == "event" and document.get("detail-type") == "SEND_TWEET":
+            event = replied.get(document["detail"]["ReplyToTweetId"])
+            if event is not None:
+                event.set()
+
+    session.cloud.on(hear)
+    latencies = []
+    started = time.perf_counter()
+    for payload in payloads:
+        tweet_id = payload["tweet_create_events"][0]["id_str"]
+        replied[tweet_id] = threading.Event()
+        posted = time.perf_counter()
+        status, answer = deliver(session.cloud.webhook_url, json.dumps(payload).encode(), session.secret)
+        if status != 200:
+            raise RuntimeError(f"webhook answered {status}: {answer}")
+        if not replied[tweet_id].wait(120):
+            raise RuntimeError(f"no SEND_TWEET for {tweet_id} within 120 s")
+        latencies.append(time.perf_counter() - posted)
+        time.sleep(quiet_seconds)  # egress and the lake finish; the next message meets an idle cloud
+    elapsed = time.perf_counter() - started
+    return {
+        "messages": len(payloads),
+        "replied": len(latencies),
+        "seconds": elapsed,
+        "per_second": len(payloads) / elapsed,
+        "p50": _percentile(latencies, 0.50),
+        "p95": _percentile(latencies, 0.95),
+        "max": max(latencies),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--single", type=int, default=20, help="text messages sent one at a time")
     parser.add_argument("--text", type=int, default=200, help="text messages in the text burst")
     parser.add_argument("--photos", type=int, default=200, help="photo messages in the photo burst")
     parser.add_argument("--concurrency", type=int, default=8, help="webhooks in flight at once")
@@ -137,7 +181,15 @@ def main() -> None:
             )
             for n in range(arguments.photos)
         ]
+        singles = [
+            mention(
+                f"{rng.choice(OPENINGS)} {rng.choice(TOPICS)}, alone {n}", [], tweet_id=str(7_000_000_000 + n)
+            )
+            for n in range(arguments.single)
+        ]
         results = {}
+        if singles:
+            results["single"] = _single(session, singles)
         if texts:
             results["text"] = _burst(session, texts, arguments.concurrency)
         if photos:
