@@ -1,0 +1,112 @@
+"""Where the local cloud's time goes: py-spy samples of `benchmarks/e2e.py`, summed by what they were doing.
+
+    .venv/bin/python benchmarks/profile.py [--rate 50] -- --single 0 --text 100 --photos 0
+    .venv/bin/python benchmarks/profile.py --raw /tmp/profile.txt     # summarise an earlier recording
+
+Every thread is sampled while it runs on a CPU (`py-spy record --threads`; add `--wall` to sample idle
+threads too, so that waiting shows as well as work). Each sample
+is charged to the first frame, from the innermost outwards, that a category below recognises; the table
+prints each category's share of all samples and of the busy (non-waiting) ones, and its CPU-seconds
+(samples / rate). py-spy sees Python frames: time inside a C extension (SQLite, torch, dlib, ONNX) is
+charged to the Python function that called it, which is what the categories name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (category, substrings of a frame that mean it), checked innermost frame first, categories in order.
+CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
+    ("waiting: locks, conditions, sleeps", ("Condition.wait", "Event.wait", "(threading.py", "time.sleep")),
+    ("waiting: sockets and select", ("select (selectors.py", "serve_forever", "recv_into", "accept (")),
+    ("AI: sentiment", ("integrations/ai/text/sentiment",)),
+    ("AI: entities and key phrases (spaCy)", ("integrations/ai/text/nlp", "spacy/", "thinc/")),
+    ("AI: language (fastText)", ("integrations/ai/text/language", "fasttext")),
+    (
+        "AI: intents (MiniLM, torch)",
+        (
+            "integrations/ai/text/intents",
+            "integrations/ai/text/embeddings",
+            "sentence_transformers/",
+            "torch/",
+            "transformers/",
+        ),
+    ),
+    ("AI: faces (dlib)", ("integrations/ai/vision/faces",)),
+    ("AI: text in images (OCR)", ("integrations/ai/vision/ocr", "rapidocr/", "onnxruntime/")),
+    ("AI: labels (EfficientNet)", ("integrations/ai/vision/efficientnet", "integrations/ai/vision/labels")),
+    ("AI: other (shapes, images)", ("integrations/ai/",)),
+    (
+        "SQLite (durable stores)",
+        (
+            "store.py",
+            "integrations/database.py",
+            "checkpoints.py",
+            "buffer.py",
+            "integrations/dynamodb/client.py",
+            "sqlite3",
+        ),
+    ),
+    ("JSON encode/decode", ("json/encoder.py", "json/decoder.py", "json/__init__.py")),
+    ("JSONata", ("jsonata/",)),
+    ("ASL engine", ("workflows/engine/",)),
+    ("Lambda handlers", ("lambdas/",)),
+    ("Images (Pillow)", ("PIL/",)),
+    ("HTTP (gateway, media, client)", ("http/server.py", "http/client.py", "socketserver.py", "urllib/")),
+    ("model loading (imports)", ("<frozen importlib",)),
+]
+
+
+def categorise(stack: str) -> str:
+    frames = stack.split(";")[1:]  # the first element names the thread
+    for frame in reversed(frames):
+        for name, needles in CATEGORIES:
+            if any(needle in frame for needle in needles):
+                return name
+    return "other"
+
+
+def summarise(raw: Path, rate: int) -> None:
+    counts: Counter[str] = Counter()
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, number = line.rpartition(" ")
+        if stack and number.isdigit():
+            counts[categorise(stack)] += int(number)
+    total = sum(counts.values()) or 1
+    busy = sum(count for name, count in counts.items() if not name.startswith("waiting")) or 1
+    print(f"{'category':<40}{'of all':>9}{'of busy':>9}{'seconds':>10}")
+    for name, count in counts.most_common():
+        share_busy = "" if name.startswith("waiting") else f"{100 * count / busy:8.1f}%"
+        print(f"{name:<40}{100 * count / total:8.1f}%{share_busy:>9}{count / rate:10.1f}")
+    print(f"{total} samples at {rate}/s per thread")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=50, help="samples per second")
+    parser.add_argument("--raw", type=Path, help="summarise this py-spy raw recording instead of recording")
+    parser.add_argument("--wall", action="store_true", help="sample idle threads too (wall-clock view)")
+    parser.add_argument("e2e", nargs="*", help="arguments for benchmarks/e2e.py (after --)")
+    arguments = parser.parse_args()
+    raw = arguments.raw
+    if raw is None:
+        raw = Path(tempfile.mkdtemp(prefix="sma-profile-")) / "profile.txt"
+        command = [
+            str(Path(sys.executable).with_name("py-spy")), "record", "--threads", "--format", "raw",
+            *(["--idle"] if arguments.wall else []),
+            "-r", str(arguments.rate), "-o", str(raw), "--",
+            sys.executable, str(ROOT / "benchmarks" / "e2e.py"), *arguments.e2e,
+        ]  # fmt: skip
+        subprocess.run(command, check=True, cwd=ROOT)
+    summarise(raw, arguments.rate)
+
+
+if __name__ == "__main__":
+    main()
