@@ -85,7 +85,8 @@ def run(record_count: int) -> None:
     """Every measurement, over `record_count` events (`benchmarks/plumbing.py` runs this too)."""
     with tempfile.TemporaryDirectory() as home:
         os.environ["SMA_HOME"] = home
-        from integrations.athena.lake_table import LAKE_BUCKET, LAKE_FIREHOSE_DESTINATION
+        from infra.local.lake import lake_table
+        from infra.topology import TOPOLOGY
         from integrations.firehose import DeliveryStreams, FirehoseClient
         from integrations.objectstore import ObjectStore
         from integrations.stream import KinesisClient
@@ -94,10 +95,12 @@ def run(record_count: int) -> None:
         print(f"{len(records)} events of ~{len(records[0])} bytes; state in {home}\n")
 
         store = ObjectStore()
-        store.create_bucket(LAKE_BUCKET)
+        bucket = "sma-lake-benchmark"
+        store.create_bucket(bucket)
         firehose = FirehoseClient(DeliveryStreams(store))
+        destination = TOPOLOGY.delivery_stream.destination(f"arn:aws:s3:::{bucket}")
         firehose.create_delivery_stream(
-            DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=LAKE_FIREHOSE_DESTINATION
+            DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=destination
         )
 
         def batches() -> None:
@@ -113,7 +116,7 @@ def run(record_count: int) -> None:
 
         measure("Firehose PutRecordBatch (500) + delivery", records, batches)
         measure("Firehose PutRecord + delivery", records, singles)
-        objects = list(store.iter_keys(LAKE_BUCKET))
+        objects = list(store.iter_keys(bucket))
         print(f"  -> {len(objects)} objects, {sum(o.size for o in objects) / 1e6:.1f} MB in the lake\n")
 
         kinesis = KinesisClient(enforce_throughput=False)
@@ -159,7 +162,7 @@ def run(record_count: int) -> None:
         timings = []
         for _ in range(3):
             started = time.perf_counter()
-            _, rows = run_query(seed, store=store)
+            _, rows = run_query(seed, [lake_table(bucket)], store=store)
             timings.append(time.perf_counter() - started)
         print(
             f"Athena seed query (label counts) over {2 * len(records)} events: "

@@ -11,6 +11,8 @@ This module imports nothing from CDK or from the local cloud, so both can read i
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -197,17 +199,166 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a lake table: its name in the JSON's case and its Hive type (`array<struct<...>>`)."""
+
+    name: str
+    type: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class PartitionKey:
+    """A partition column of a lake table: how Firehose fills its folder, and how Athena projects it.
+
+    Exactly one source: `query`, a jq query over the record (Firehose's dynamic partitioning), whose
+    every value is listed in `values` (Athena's enum projection); or `timestamp`, a Java date pattern
+    of the record's arrival time (Athena's date projection over `since`..NOW). Both clouds read the
+    folder as `<name>=<value>/`, so the Firehose prefix and Athena's location template cannot disagree.
+    """
+
+    name: str
+    query: str | None = None
+    values: tuple[str, ...] = ()
+    timestamp: str | None = None
+    since: str = ""
+    unit: Literal["YEARS", "MONTHS", "WEEKS", "DAYS", "HOURS", "MINUTES", "SECONDS"] = "DAYS"
+    type: str = "string"
+
+    def __post_init__(self) -> None:
+        if (self.query is None) == (self.timestamp is None):
+            raise ValueError(f"partition key {self.name!r} needs exactly one of query and timestamp")
+        if self.query is not None and not self.values:
+            raise ValueError(f"partition key {self.name!r} must list the values its query yields")
+        if self.timestamp is not None and not self.since:
+            raise ValueError(f"partition key {self.name!r} needs the first day of its range (since)")
+
+    @property
+    def firehose_expression(self) -> str:
+        """The key's value in Firehose's prefix."""
+        if self.query is not None:
+            return f"!{{partitionKeyFromQuery:{self.name}}}"
+        return f"!{{timestamp:{self.timestamp}}}"
+
+    def projection(self) -> dict[str, str]:
+        """Athena's partition projection of this key (table parameters without `projection.<name>.`)."""
+        if self.query is not None:
+            return {"type": "enum", "values": ",".join(self.values)}
+        return {
+            "type": "date",
+            "format": str(self.timestamp),
+            "range": f"{self.since},NOW",
+            "interval": "1",
+            "interval.unit": self.unit,
+        }
+
+
+@dataclass(frozen=True)
+class LakeTable:
+    """A Glue table over newline-delimited JSON in a bucket, partitioned into `<key>=<value>/` folders
+    below `location`. Both clouds derive from it: the Glue table (`table_input`), the Firehose prefix
+    that fills it (`firehose_prefix`) and the local Athena's view of it."""
+
+    database: str
+    name: str
+    description: str
+    location: str  # the prefix under the bucket, ending in "/"
+    columns: tuple[Column, ...]
+    partition_keys: tuple[PartitionKey, ...] = ()
+    serde_parameters: dict[str, str] = field(
+        # The OpenX SerDe's defaults made explicit: JSON keys match columns in any case, and a value
+        # of the wrong type reads as NULL instead of failing the query.
+        default_factory=lambda: {"case.insensitive": "true", "ignore.malformed.json": "true"}
+    )
+
+    def __post_init__(self) -> None:
+        names = [column.name.lower() for column in self.columns]
+        clashes = {key.name for key in self.partition_keys if key.name.lower() in names}
+        if clashes:  # Glue refuses a partition key named like a column (names are case-insensitive)
+            raise ValueError(f"partition keys {sorted(clashes)} clash with columns of {self.name}")
+
+    def _folders(self, value: Callable[[PartitionKey], str]) -> str:
+        return self.location + "".join(f"{key.name}={value(key)}/" for key in self.partition_keys)
+
+    @property
+    def firehose_prefix(self) -> str:
+        """The Firehose `Prefix` whose objects land in this table's partitions."""
+        return self._folders(lambda key: key.firehose_expression)
+
+    def location_template(self, bucket: str) -> str:
+        """Athena's `storage.location.template`: where the partition with given values lies."""
+        return f"s3://{bucket}/" + self._folders(lambda key: f"${{{key.name}}}")
+
+    @property
+    def metadata_query(self) -> str | None:
+        """The MetadataExtraction jq query naming every dynamic partitioning key, or None."""
+        queried = [key for key in self.partition_keys if key.query is not None]
+        if not queried:
+            return None
+        return "{" + ", ".join(f"{key.name}: {key.query}" for key in queried) + "}"
+
+    def table_input(self, bucket: str) -> dict[str, Any]:
+        """Glue's `TableInput` for this table in `bucket` (the CreateTable shape, also CloudFormation's):
+        OpenX JSON SerDe, explicit columns, and partition projection when it is partitioned."""
+        parameters = {"classification": "json", "EXTERNAL": "TRUE"}
+        if self.partition_keys:
+            parameters["projection.enabled"] = "true"
+            parameters["storage.location.template"] = self.location_template(bucket)
+            for key in self.partition_keys:
+                for name, value in key.projection().items():
+                    parameters[f"projection.{key.name}.{name}"] = value
+        return {
+            "Name": self.name,
+            "Description": self.description,
+            "TableType": "EXTERNAL_TABLE",
+            "Parameters": parameters,
+            "PartitionKeys": [{"Name": key.name, "Type": key.type} for key in self.partition_keys],
+            "StorageDescriptor": {
+                "Columns": [_glue_column(column) for column in self.columns],
+                "Location": f"s3://{bucket}/{self.location}",
+                "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                "SerdeInfo": {
+                    "SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe",
+                    "Parameters": dict(self.serde_parameters),
+                },
+            },
+        }
+
+
+def _glue_column(column: Column) -> dict[str, str]:
+    described = {"Name": column.name, "Type": column.type}
+    return {**described, "Comment": column.comment} if column.comment else described
+
+
+# Firehose refuses smaller buffers once dynamic partitioning is on (and zero buffering with it).
+DYNAMIC_PARTITIONING_MIN_BUFFER_MB = 64
+
+
+@dataclass(frozen=True)
 class DeliveryStream:
-    """A Firehose delivery stream into a bucket, newline-delimited, optionally partitioned by a field."""
+    """A Firehose delivery stream that fills a lake table: newline-delimited records, one object per
+    partition of the table, under the prefix the table's partition keys spell."""
 
     name: str
     bucket: str
-    prefix: str
+    table: LakeTable
     error_prefix: str
     buffer_interval_seconds: int
     buffer_size_mb: int
-    partition_key_query: str | None = None  # a jq query over the record, e.g. .["detail-type"]
-    partition_key_name: str = "partition"  # the key's name in the object prefix: <name>=<value>/
+
+    def __post_init__(self) -> None:
+        if self.table.metadata_query is not None and (
+            self.buffer_size_mb < DYNAMIC_PARTITIONING_MIN_BUFFER_MB or self.buffer_interval_seconds < 1
+        ):
+            raise ValueError(
+                f"{self.name}: dynamic partitioning needs a buffer of at least "
+                f"{DYNAMIC_PARTITIONING_MIN_BUFFER_MB} MiB and a non-zero interval"
+            )
+
+    @property
+    def prefix(self) -> str:
+        return self.table.firehose_prefix
 
     def destination(self, bucket_arn: str) -> dict[str, Any]:
         """The ExtendedS3DestinationConfiguration both clouds create the stream with (Firehose's shape)."""
@@ -217,35 +368,30 @@ class DeliveryStream:
                 "Parameters": [{"ParameterName": "Delimiter", "ParameterValue": "\\n"}],
             }
         ]
-        prefix = self.prefix
-        if self.partition_key_query:
-            # Dynamic partitioning needs the metadata-extraction processor to name the partition key.
+        query = self.table.metadata_query
+        if query is not None:
+            # Dynamic partitioning needs the metadata-extraction processor to name the partition keys.
             processors.insert(
                 0,
                 {
                     "Type": "MetadataExtraction",
                     "Parameters": [
-                        {
-                            "ParameterName": "MetadataExtractionQuery",
-                            "ParameterValue": f"{{{self.partition_key_name}: {self.partition_key_query}}}",
-                        },
+                        {"ParameterName": "MetadataExtractionQuery", "ParameterValue": query},
                         {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"},
                     ],
                 },
             )
-            name = self.partition_key_name
-            prefix += f"{name}=!{{partitionKeyFromQuery:{name}}}/"
         configuration: dict[str, Any] = {
             "BucketARN": bucket_arn,
-            "Prefix": prefix + "!{timestamp:yyyy/MM/dd/HH}/",
+            "Prefix": self.prefix,
             "ErrorOutputPrefix": self.error_prefix + "!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
             "BufferingHints": {
                 "IntervalInSeconds": self.buffer_interval_seconds,
-                "SizeInMBs": max(self.buffer_size_mb, 64 if self.partition_key_query else 1),
+                "SizeInMBs": self.buffer_size_mb,
             },
             "ProcessingConfiguration": {"Enabled": True, "Processors": processors},
         }
-        if self.partition_key_query:
+        if query is not None:
             configuration["DynamicPartitioningConfiguration"] = {"Enabled": True}
         return configuration
 
@@ -273,8 +419,11 @@ class Topology:
     tables: tuple[Table, ...]
     delivery_stream: DeliveryStream
     bot: Bot
-    lake_table: str
-    lake_database: str
+
+    @property
+    def lake(self) -> LakeTable:
+        """The data lake's table: the one the delivery stream fills."""
+        return self.delivery_stream.table
 
     def state_machine(self, name: str) -> StateMachine:
         return _named(self.state_machines, name)
@@ -311,6 +460,163 @@ NOT_A_REPLAY: dict[str, Any] = {"replay-name": [{"exists": False}]}
 
 _bus_name = Ref("bus", BUS)
 _media = Ref("bucket", MEDIA)
+
+# ---------------------------------------------------------------------------------------------------
+# The data lake: every event on the bus, one EventBridge envelope per line, typed for the domain
+# events of DESIGN.md §4. The inner shapes of `Analysis` are Comprehend's and Rekognition's own, so
+# the seeds' queries (`celebrityfaces.name`, `labels.name`, `detail.analysis.textsentiment`) work
+# unchanged. A field an event does not carry reads as NULL.
+#
+# To add a field to an event, add a (name, Hive type) pair to DETAIL_FIELDS (or ANALYSIS_FIELDS for
+# MESSAGE_ANALYSED's `Analysis`); to add a detail-type, add it to LAKE_DETAIL_TYPES, or Athena on AWS
+# will not project its folder (tests/unit/test_lake.py checks the list against the schemas and ingest).
+# ---------------------------------------------------------------------------------------------------
+
+
+def struct(*fields: tuple[str, str]) -> str:
+    """A Hive struct type from (name, type) pairs, names in the case the JSON uses."""
+    return "struct<" + ",".join(f"{name}:{kind}" for name, kind in fields) + ">"
+
+
+def array(kind: str) -> str:
+    return f"array<{kind}>"
+
+
+BOUNDING_BOX = struct(("Width", "double"), ("Height", "double"), ("Left", "double"), ("Top", "double"))
+FACE = struct(
+    ("BoundingBox", BOUNDING_BOX),
+    ("Confidence", "double"),
+    ("Landmarks", array(struct(("Type", "string"), ("X", "double"), ("Y", "double")))),
+    ("Pose", struct(("Roll", "double"), ("Yaw", "double"), ("Pitch", "double"))),
+    ("Quality", struct(("Brightness", "double"), ("Sharpness", "double"))),
+    ("Emotions", array(struct(("Type", "string"), ("Confidence", "double")))),
+    ("Smile", struct(("Value", "boolean"), ("Confidence", "double"))),
+)
+NAMED = array(struct(("Name", "string")))
+LABEL = struct(
+    ("Name", "string"),
+    ("Confidence", "double"),
+    ("Instances", array(struct(("BoundingBox", BOUNDING_BOX), ("Confidence", "double")))),
+    ("Parents", NAMED),
+    ("Aliases", NAMED),
+    ("Categories", NAMED),
+)
+TEXT_DETECTION = struct(
+    ("DetectedText", "string"),
+    ("Type", "string"),
+    ("Id", "int"),
+    ("ParentId", "int"),
+    ("Confidence", "double"),
+    (
+        "Geometry",
+        struct(("BoundingBox", BOUNDING_BOX), ("Polygon", array(struct(("X", "double"), ("Y", "double"))))),
+    ),
+)
+CELEBRITY = struct(
+    ("Name", "string"),
+    ("Id", "string"),
+    ("Urls", array("string")),
+    ("MatchConfidence", "double"),
+    ("KnownGender", struct(("Type", "string"))),
+    ("Face", FACE),
+)
+IMAGE_ANALYSIS = struct(
+    ("Labels", array(LABEL)),
+    ("TextDetections", array(TEXT_DETECTION)),
+    ("CelebrityFaces", array(CELEBRITY)),
+    ("UnrecognizedFaces", array(FACE)),
+)
+OFFSETS = (("BeginOffset", "int"), ("EndOffset", "int"), ("Score", "double"), ("Text", "string"))
+# MESSAGE_ANALYSED's `Analysis`.
+ANALYSIS_FIELDS: tuple[tuple[str, str], ...] = (
+    ("TextSentiment", "string"),
+    (
+        "TextSentimentScore",
+        struct(("Positive", "double"), ("Negative", "double"), ("Neutral", "double"), ("Mixed", "double")),
+    ),
+    ("TextEntities", array(struct(*OFFSETS, ("Type", "string")))),
+    ("Language", "string"),
+    ("KeyPhrases", array(struct(*OFFSETS))),
+    ("Images", array(struct(("Key", "string"), ("Analysis", IMAGE_ANALYSIS), ("Error", "string")))),
+)
+# Every domain event's `detail` fields in one struct (DESIGN.md §4).
+DETAIL_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Text", "string"),
+    ("DisplayText", "string"),
+    ("ImageUrls", array("string")),
+    ("Author", "string"),
+    ("Twitter", struct(("TweetId", "string"), ("UserId", "string"))),
+    ("Language", "string"),
+    ("ReceivedAt", "string"),
+    ("Analysis", struct(*ANALYSIS_FIELDS)),
+    ("Error", "string"),
+    ("Cause", "string"),
+    ("ReplyToTweetId", "string"),
+    ("ReplyToUserId", "string"),
+    ("ImageKey", "string"),
+    (
+        "Result",
+        struct(
+            ("Posted", "boolean"),
+            ("TweetId", "string"),
+            ("MediaIds", array("string")),
+            ("Outbox", "string"),
+            ("Image", "string"),
+        ),
+    ),
+)
+
+
+def _raw_detail_types() -> tuple[str, ...]:
+    """The TWITTER_<KIND> detail-types the ingest workflow publishes. Each X kind is data in that
+    workflow (the lookup tables its first state assigns), so the lake's list is read from there rather
+    than written twice; TWITTER_UNKNOWN is what no table names."""
+    definition = json.loads((WORKFLOWS / "ingest.asl.json").read_text(encoding="utf-8"))
+    tables = definition["States"][definition["StartAt"]].get("Assign", {})
+    kinds = {
+        value
+        for table in tables.values()
+        if isinstance(table, dict)
+        for value in table.values()
+        if isinstance(value, str) and value.startswith("TWITTER_")
+    }
+    return tuple(sorted(kinds | {"TWITTER_UNKNOWN"}))
+
+
+# Every detail-type the bus carries: each is a folder of the lake that Athena's enum projection lists.
+LAKE_DETAIL_TYPES: tuple[str, ...] = (
+    "MESSAGE_RECEIVED",
+    "MESSAGE_ANALYSED",
+    "MESSAGE_ANALYSIS_FAILED",
+    "SEND_TWEET",
+    "TWEET_SENT",
+    "TWEET_FAILED",
+    *_raw_detail_types(),
+)
+
+LAKE_TABLE = LakeTable(
+    database="messages_data_lake",
+    name="analysed-messages-table",  # the name the seeds' queries use
+    description="Every event on the Plumbing bus (EventBridge envelope, one JSON document per line).",
+    location="events/",
+    columns=(
+        Column("version", "string"),
+        Column("id", "string", "the event id"),
+        Column("detail-type", "string"),
+        Column("source", "string"),
+        Column("account", "string"),
+        Column("time", "string", "ISO-8601 UTC, as EventBridge writes it"),
+        Column("region", "string"),
+        Column("resources", array("string")),
+        Column("detail", struct(*DETAIL_FIELDS)),
+    ),
+    partition_keys=(
+        # One folder per detail-type (a query on one kind of event reads only its folder) ...
+        PartitionKey("detail_type", query='.["detail-type"]', values=LAKE_DETAIL_TYPES),
+        # ... and per UTC day of arrival (`WHERE day >= '2026-12-01'` reads only those days).
+        PartitionKey("day", timestamp="yyyy-MM-dd", since="2026-01-01", unit="DAYS"),
+    ),
+)
 
 TOPOLOGY = Topology(
     bus=EventBus(BUS, archive=Archive("PlumbingArchive", retention_days=90)),
@@ -481,14 +787,11 @@ TOPOLOGY = Topology(
     delivery_stream=DeliveryStream(
         "LakeDelivery",
         bucket=LAKE,
-        prefix="events/",
+        table=LAKE_TABLE,
         error_prefix="errors/",
+        # Firehose's minimum with dynamic partitioning; a minute keeps the lake fresh at low traffic.
         buffer_interval_seconds=60,
-        buffer_size_mb=1,
-        partition_key_query='.["detail-type"]',
-        partition_key_name="detail_type",
+        buffer_size_mb=DYNAMIC_PARTITIONING_MIN_BUFFER_MB,
     ),
     bot=Bot("ServerlessMessageAnalyserBot", definition="infra/bot.json", locale="en_GB", alias="live"),
-    lake_table="analysed-messages-table",
-    lake_database="messages_data_lake",
 )

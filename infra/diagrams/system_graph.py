@@ -76,7 +76,7 @@ def system_graph(topology: Topology) -> Graph:
         add(Node(f"topic_{topic.name}", f"{topic.name}\nSNS topic", "topic"))
     delivery = topology.delivery_stream
     add(Node(f"delivery_{delivery.name}", f"{delivery.name}\nData Firehose", "delivery", "c_analytics"))
-    lake = f"{topology.lake_database}.{topology.lake_table}"
+    lake = f"{topology.lake.database}.{topology.lake.name}"
     add(Node("lake_table", f"{lake}\nGlue table, Athena SQL", "store", "c_analytics"))
 
     edge = graph.edges.append
@@ -100,7 +100,7 @@ def system_graph(topology: Topology) -> Graph:
         for kind, name in sorted({(ref.kind, ref.name) for ref in machine.substitutions.values()}):
             if kind in _RESOURCE_KINDS:
                 edge(Edge(f"sm_{machine.name}", f"{_RESOURCE_KINDS[kind]}_{name}", _uses(kind), "uses"))
-    edge(Edge(f"delivery_{delivery.name}", f"bucket_{delivery.bucket}", f"{delivery.prefix}…"))
+    edge(Edge(f"delivery_{delivery.name}", f"bucket_{delivery.bucket}", f"{delivery.table.location}…"))
     edge(Edge(f"bucket_{delivery.bucket}", "lake_table", "queried as"))
     return graph
 

@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 from integrations.athena.engine import QueryResult, execute_query
-from integrations.athena.lake_table import LAKE_TABLE
 from integrations.athena.sql import SERVICE
 from integrations.athena.tables import TableDefinition
 from integrations.errors import ServiceError
@@ -68,7 +67,7 @@ def athena_text(value: Any) -> str:
 class AthenaClient:
     def __init__(
         self,
-        tables: Iterable[TableDefinition] = (LAKE_TABLE,),
+        tables: Iterable[TableDefinition],
         *,
         store: ObjectStore | None = None,
         clock: Callable[[], float] = time.time,

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from integrations.athena.lake_table import LAKE_TABLE
+from integrations.athena.partitions import Partitions
 from integrations.athena.sql import query_error, translate
 from integrations.athena.tables import TableDefinition
 from integrations.errors import ServiceError
@@ -31,25 +30,62 @@ def _identifier(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def view_sql(table: TableDefinition, files: Sequence[str]) -> str:
-    """The DuckDB view standing for a Glue table over these files (an empty typed view when none)."""
+@dataclass(frozen=True)
+class TableFile:
+    """An object Athena reads for a table, and the values of the partition it lies in."""
+
+    path: str
+    size: int
+    partition: dict[str, str]
+
+
+def view_sql(table: TableDefinition, files: Sequence[TableFile]) -> str:
+    """The DuckDB view standing for a Glue table over these files (an empty typed view when none):
+    the JSON's columns, then the partition keys, as Athena lists a partitioned table's columns."""
     columns = table.duckdb_columns()
+    keys = table.duckdb_partition_columns()
     if not files:
-        casts = ", ".join(f"CAST(NULL AS {kind}) AS {_identifier(name)}" for name, kind in columns.items())
+        casts = ", ".join(
+            f"CAST(NULL AS {kind}) AS {_identifier(name)}" for name, kind in {**columns, **keys}.items()
+        )
         return f"CREATE VIEW {_identifier(table.name)} AS SELECT {casts} WHERE false"
     schema = "{" + ", ".join(f"{_literal(name)}: {_literal(kind)}" for name, kind in columns.items()) + "}"
-    paths = "[" + ", ".join(_literal(path) for path in files) + "]"
+    paths = "[" + ", ".join(_literal(file.path) for file in files) + "]"
+    source = (
+        f"read_json({paths}, columns = {schema}, format = 'newline_delimited', ignore_errors = true, "
+        "hive_partitioning = false, maximum_object_size = 16777216"
+    )
+    if not keys:
+        return f"CREATE VIEW {_identifier(table.name)} AS SELECT * FROM {source})"
+    # Each file's partition values, joined on the file name DuckDB reports for every row.
+    file_column = "__sma_source_file"
+    rows = ", ".join(
+        "(" + ", ".join([_literal(file.path), *(_literal(file.partition[name]) for name in keys)]) + ")"
+        for file in files
+    )
+    aliases = ", ".join(_identifier(name) for name in [file_column, *keys])
+    picked = ", ".join(
+        f"CAST(p.{_identifier(name)} AS {kind}) AS {_identifier(name)}" for name, kind in keys.items()
+    )
     return (
-        f"CREATE VIEW {_identifier(table.name)} AS SELECT * FROM read_json({paths}, columns = {schema}, "
-        "format = 'newline_delimited', ignore_errors = true, hive_partitioning = false, "
-        "maximum_object_size = 16777216)"
+        f"CREATE VIEW {_identifier(table.name)} AS SELECT j.* EXCLUDE ({_identifier(file_column)}), {picked} "
+        f"FROM {source}, filename = {_literal(file_column)}) AS j "
+        f"JOIN (VALUES {rows}) AS p({aliases}) ON j.{_identifier(file_column)} = p.{_identifier(file_column)}"
     )
 
 
-def table_files(table: TableDefinition, store: ObjectStore) -> list[str]:
+def table_files(table: TableDefinition, store: ObjectStore) -> list[TableFile]:
+    """The objects Athena reads for `table`: below its location and, when it is partitioned, in one of
+    the partitions its projection (or Hive-style folders) yields."""
     if not store.bucket_exists(table.bucket):
         return []
-    return [str(info.path) for info in store.iter_keys(table.bucket, table.prefix) if info.size > 0]
+    layout = Partitions(table)
+    files = []
+    for info in store.iter_keys(table.bucket, table.prefix):
+        partition = layout.of(info.key)
+        if info.size > 0 and partition is not None:
+            files.append(TableFile(str(info.path), info.size, partition))
+    return files
 
 
 @dataclass(frozen=True)
@@ -62,7 +98,7 @@ class QueryResult:
 
 def execute_query(
     sql: str,
-    tables: Iterable[TableDefinition] = (LAKE_TABLE,),
+    tables: Iterable[TableDefinition],
     *,
     store: ObjectStore | None = None,
     database: str | None = None,
@@ -79,7 +115,7 @@ def execute_query(
         scanned = 0
         for table in definitions.values():
             files = table_files(table, objects)
-            scanned += sum(Path(path).stat().st_size for path in files)
+            scanned += sum(file.size for file in files)
             connection.execute(view_sql(table, files))
         try:
             cursor = connection.execute(duck_sql)
@@ -98,12 +134,12 @@ def execute_query(
 
 def run_query(
     sql: str,
-    tables: Iterable[TableDefinition] = (LAKE_TABLE,),
+    tables: Iterable[TableDefinition],
     *,
     store: ObjectStore | None = None,
     database: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one Athena SELECT on the lake; returns (column names, rows)."""
+    """Run one Athena SELECT over `tables`; returns (column names, rows)."""
     result = execute_query(sql, tables, store=store, database=database)
     return result.columns, result.rows
 

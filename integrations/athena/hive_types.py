@@ -1,5 +1,5 @@
 """Hive/Glue column types (`string`, `array<struct<name:string,confidence:double>>`, ...) parsed into a
-small tree, rendered as DuckDB types for `read_json(columns=...)` and as Glue type strings."""
+small tree and rendered as DuckDB types for `read_json(columns=...)`."""
 
 from __future__ import annotations
 
@@ -48,27 +48,6 @@ class HiveType:
         if self.kind == "decimal":
             return f"DECIMAL({', '.join(map(str, self.precision or (10, 0)))})"
         return _PRIMITIVES[self.kind]
-
-    def glue(self) -> str:
-        """The type as Glue stores it: lower-case names, which the OpenX SerDe matches case-insensitively."""
-        if self.kind == "array":
-            return f"array<{self.children[0].glue()}>"
-        if self.kind == "map":
-            return f"map<{self.children[0].glue()},{self.children[1].glue()}>"
-        if self.kind == "struct":
-            members = ",".join(
-                f"{_glue_name(name)}:{child.glue()}"
-                for name, child in zip(self.fields, self.children, strict=True)
-            )
-            return f"struct<{members}>"
-        if self.kind == "decimal" and self.precision:
-            return f"decimal({','.join(map(str, self.precision))})"
-        return self.kind
-
-
-def _glue_name(name: str) -> str:
-    lower = name.lower()
-    return lower if re.fullmatch(r"[a-z_][a-z0-9_]*", lower) else f"`{lower}`"
 
 
 def _quote(name: str) -> str:

@@ -1,10 +1,12 @@
-"""A Glue-style table definition over JSON-lines files in the object store, and the two things made
-from it: Glue's `TableInput` (for AWS) and the DuckDB column schema (for the local cloud).
+"""A Glue table as the local Athena sees it: what Glue's CreateTable `TableInput` says (location,
+columns with Hive types, partition keys, table parameters such as partition projection, the SerDe's
+parameters), with the column schema DuckDB reads the JSON with.
 
-Columns are declared in the case the JSON uses (`Text`, `Analysis`): locally DuckDB matches JSON keys
-by exact name, and SQL reaches them case-insensitively (`detail.analysis.textsentiment`), which is what
-Athena's OpenX JSON SerDe gives with its default `case.insensitive = true`. Glue itself stores the
-names lower-case; `glue_table_input()` does that.
+The local Athena is given a table the way Athena is: by its catalog entry. `from_table_input` reads
+the same document the AWS app hands to Glue, so both clouds query one definition. Columns are kept in
+the case the JSON uses (`Text`, `Analysis`): locally DuckDB matches JSON keys by exact name, and SQL
+reaches them case-insensitively (`detail.analysis.textsentiment`), which is what Athena's OpenX JSON
+SerDe gives with its default `case.insensitive = true`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from integrations.athena.hive_types import HiveType, parse_hive_type
+from integrations.errors import ServiceError
 
 OPENX_JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe"
 
@@ -35,10 +38,43 @@ class TableDefinition:
     bucket: str
     prefix: str  # the table's location under the bucket; every object below it is read
     columns: tuple[Column, ...]
+    partition_keys: tuple[Column, ...] = ()
+    # Glue's table parameters: `projection.*` and `storage.location.template` decide which objects
+    # belong to which partition (integrations/athena/partitions.py).
+    parameters: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
     serde_parameters: Mapping[str, str] = field(
         default_factory=lambda: {"case.insensitive": "true", "ignore.malformed.json": "true"}
     )
+
+    @classmethod
+    def from_table_input(cls, database: str, table_input: Mapping[str, Any]) -> TableDefinition:
+        """The table Glue's CreateTable would store for this `TableInput` (an S3 location is required:
+        Athena reads nothing else)."""
+        descriptor = table_input.get("StorageDescriptor", {})
+        location = str(descriptor.get("Location", ""))
+        bucket, _, prefix = location.removeprefix("s3://").partition("/")
+        if not location.startswith("s3://") or not bucket:
+            raise ServiceError(
+                "glue",
+                "InvalidInputException",
+                f"Table {table_input.get('Name')!r} needs an s3://bucket/prefix/ Location, not {location!r}",
+            )
+
+        def columns(items: Any) -> tuple[Column, ...]:
+            return tuple(Column(c["Name"], c["Type"], c.get("Comment", "")) for c in items or ())
+
+        return cls(
+            name=str(table_input["Name"]),
+            database=database,
+            bucket=bucket,
+            prefix=prefix,
+            columns=columns(descriptor.get("Columns")),
+            partition_keys=columns(table_input.get("PartitionKeys")),
+            parameters=dict(table_input.get("Parameters", {})),
+            description=str(table_input.get("Description", "")),
+            serde_parameters=dict(descriptor.get("SerdeInfo", {}).get("Parameters", {})),
+        )
 
     @property
     def location(self) -> str:
@@ -49,24 +85,5 @@ class TableDefinition:
         and missing keys."""
         return {column.name: column.parsed().duckdb() for column in self.columns}
 
-    def glue_table_input(self) -> dict[str, Any]:
-        """The `TableInput` of Glue's CreateTable for this table (a JSON table read by the OpenX SerDe)."""
-        return {
-            "Name": self.name,
-            "Description": self.description,
-            "TableType": "EXTERNAL_TABLE",
-            "Parameters": {"classification": "json", "EXTERNAL": "TRUE"},
-            "StorageDescriptor": {
-                "Columns": [
-                    {"Name": column.name.lower(), "Type": column.parsed().glue(), "Comment": column.comment}
-                    for column in self.columns
-                ],
-                "Location": self.location,
-                "InputFormat": "org.apache.hadoop.mapred.TextInputFormat",
-                "OutputFormat": "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                "SerdeInfo": {
-                    "SerializationLibrary": OPENX_JSON_SERDE,
-                    "Parameters": dict(self.serde_parameters),
-                },
-            },
-        }
+    def duckdb_partition_columns(self) -> dict[str, str]:
+        return {key.name: key.parsed().duckdb() for key in self.partition_keys}

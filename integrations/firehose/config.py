@@ -16,6 +16,7 @@ from integrations.firehose.jq import JqSyntaxError, Query, compile_query
 SERVICE = "firehose"
 DEFAULT_SIZE_MB = 5
 DEFAULT_INTERVAL_SECONDS = 300
+DYNAMIC_PARTITIONING_MIN_SIZE_MB = 64
 
 
 def invalid(message: str) -> ServiceError:
@@ -77,6 +78,8 @@ def from_api(name: str, destination: Mapping[str, Any]) -> DeliveryStreamConfig:
         raise invalid(f"BufferingHints.IntervalInSeconds must be between 0 and 900, not {interval}")
     delimiter, query = _processors(destination.get("ProcessingConfiguration", {}))
     dynamic = bool(destination.get("DynamicPartitioningConfiguration", {}).get("Enabled", False))
+    if dynamic:
+        _check_dynamic_partitioning_buffer(size_mb, interval)
     config = DeliveryStreamConfig(
         name=name,
         bucket=arn.removeprefix("arn:aws:s3:::"),
@@ -91,6 +94,22 @@ def from_api(name: str, destination: Mapping[str, Any]) -> DeliveryStreamConfig:
     )
     _check_prefixes(config)
     return config
+
+
+def _check_dynamic_partitioning_buffer(size_mb: int, interval: int) -> None:
+    """Firehose buffers each partition apart and refuses small buffers with dynamic partitioning: at
+    least 64 MiB (the minimum CDK's Firehose construct also enforces, in AWS's words for the same
+    limit with data format conversion), and no zero buffering ("Buffer data for dynamic partitioning",
+    https://docs.aws.amazon.com/firehose/latest/dev/buffering.html)."""
+    if size_mb < DYNAMIC_PARTITIONING_MIN_SIZE_MB:
+        raise invalid(
+            f"BufferingHints.SizeInMBs must be at least {DYNAMIC_PARTITIONING_MIN_SIZE_MB} when Dynamic "
+            f"Partitioning is enabled, not {size_mb}."
+        )
+    if interval == 0:
+        raise invalid(
+            "BufferingHints.IntervalInSeconds 0 (zero buffering) is not available for Dynamic Partitioning."
+        )
 
 
 def _processors(processing: Mapping[str, Any]) -> tuple[str | None, str | None]:

@@ -13,10 +13,9 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from integrations.java_dates import UnsupportedPattern, strftime_pattern
+
 _EXPRESSION = re.compile(r"!\{([A-Za-z]+):([^}]*)\}")
-# Java DateTimeFormatter letters Firehose users put in prefixes, mapped to strftime.
-_DATE_TOKENS = {"yyyy": "%Y", "yy": "%y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
-_DATE_TOKEN = re.compile("|".join(sorted(_DATE_TOKENS, key=len, reverse=True)) + r"|[A-Za-z]")
 DEFAULT_TIME_PREFIX = "!{timestamp:yyyy}/!{timestamp:MM}/!{timestamp:dd}/!{timestamp:HH}/"
 
 
@@ -25,13 +24,10 @@ class PrefixError(ValueError):
 
 
 def _java_date(pattern: str, moment: datetime) -> str:
-    def replace(match: re.Match[str]) -> str:
-        token = match.group()
-        if token not in _DATE_TOKENS:
-            raise PrefixError(f"unsupported date pattern letter {token!r} in !{{timestamp:{pattern}}}")
-        return moment.strftime(_DATE_TOKENS[token])
-
-    return _DATE_TOKEN.sub(replace, pattern)
+    try:
+        return moment.strftime(strftime_pattern(pattern))
+    except UnsupportedPattern as error:
+        raise PrefixError(f"{error} (in !{{timestamp:{pattern}}})") from None
 
 
 def partition_keys_used(prefix: str) -> list[str]:

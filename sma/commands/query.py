@@ -49,13 +49,19 @@ def query(
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV with a header row."),
 ) -> None:
     """Run Athena SQL on the local data lake and print the result."""
+    from infra.local.account import LocalAccount
+    from infra.local.lake import lake_table
+    from infra.local.layout import StateLayout
+    from infra.topology import TOPOLOGY
     from integrations.athena import run_query
 
     if as_json and as_csv:
         typer.echo("Choose one of --json and --csv.", err=True)
         raise typer.Exit(2)
     try:
-        columns, rows = run_query(sql)
+        account = LocalAccount(StateLayout.from_environment())
+        lake = lake_table(account.identity.bucket(TOPOLOGY.delivery_stream.bucket))
+        columns, rows = run_query(sql, [lake], store=account.client("s3").store)
     except ServiceError as error:
         typer.echo(error.message, err=True)
         raise typer.Exit(2) from None

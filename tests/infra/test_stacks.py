@@ -12,7 +12,6 @@ from infra.aws.named_queries import NAMED_QUERIES
 from infra.aws.stacks.observability import DETAIL_TYPES, NAMESPACE
 from infra.aws.state_machines import iam_actions, task_resources
 from infra.topology import PYTHON_VERSION, ROOT, TOPOLOGY, X_SECRET_ID
-from integrations.athena.lake_table import LAKE_TABLE
 
 MACHINE_STACKS = {
     "Ingest": "Sma-Ingest",
@@ -209,23 +208,40 @@ def test_firehose_destination_is_the_topology_destination(synthesized) -> None:
 
 
 def test_glue_table_has_the_lake_schema(synthesized) -> None:
+    # The Glue table's columns, partition keys and projection are the topology's declaration, and its
+    # partitions lie exactly where the stream's Firehose prefix writes (same keys, same folders).
     [(_, _, table)] = synthesized.resources("AWS::Glue::Table")
-    assert table["DatabaseName"] == TOPOLOGY.lake_database
+    [(_, _, stream)] = synthesized.resources("AWS::KinesisFirehose::DeliveryStream")
+    lake = TOPOLOGY.lake
+    assert table["DatabaseName"] == lake.database
     table_input = table["TableInput"]
-    assert table_input["Name"] == TOPOLOGY.lake_table
-    columns = [(c["Name"], c["Type"]) for c in table_input["StorageDescriptor"]["Columns"]]
-    assert columns == [(c.name, c.type) for c in LAKE_TABLE.columns]
-    assert (
-        table_input["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"]
-        == "org.openx.data.jsonserde.JsonSerDe"
-    )
+    assert table_input["Name"] == lake.name
+    descriptor = table_input["StorageDescriptor"]
+    assert [(c["Name"], c["Type"]) for c in descriptor["Columns"]] == [(c.name, c.type) for c in lake.columns]
+    assert [(k["Name"], k["Type"]) for k in table_input["PartitionKeys"]] == [
+        ("detail_type", "string"),
+        ("day", "string"),
+    ]
+    assert descriptor["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
+    prefix = stream["ExtendedS3DestinationConfiguration"]["Prefix"]
+    assert prefix == "events/detail_type=!{partitionKeyFromQuery:detail_type}/day=!{timestamp:yyyy-MM-dd}/"
+    parameters = table_input["Parameters"]
+    assert parameters["projection.enabled"] == "true"
+    assert parameters["projection.day.format"] == "yyyy-MM-dd"  # the pattern Firehose writes the day with
+    # The location template is the bucket's name joined to the Firehose prefix's folders.
+    template = parameters["storage.location.template"]["Fn::Join"]
+    assert template[0] == ""
+    assert template[1][0] == "s3://" and "Ref" in template[1][1]
+    assert template[1][2] == "/events/detail_type=${detail_type}/day=${day}/"
+    location = descriptor["Location"]["Fn::Join"][1]
+    assert location[1] == template[1][1] and location[2] == "/" + lake.location
 
 
 def test_athena_workgroup_holds_the_seed_queries(synthesized) -> None:
     queries = {p["Name"]: p["QueryString"] for _, _, p in synthesized.resources("AWS::Athena::NamedQuery")}
     assert queries == NAMED_QUERIES
     assert all(
-        p["Database"] == TOPOLOGY.lake_database
+        p["Database"] == TOPOLOGY.lake.database
         for _, _, p in synthesized.resources("AWS::Athena::NamedQuery")
     )
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from infra.local.lake import lake_table
 from infra.local.session import Session
 from infra.local.webhooks import deliver, mention, with_local_media
+from infra.topology import TOPOLOGY
 from integrations.athena import run_query
 from integrations.errors import ServiceError
 
@@ -157,8 +159,10 @@ def test_ai_throttling_is_retried_then_succeeds(session: Session) -> None:
 def test_everything_lands_in_the_lake_and_the_seeds_queries_find_it(session: Session) -> None:
     send(session, json.loads((PAYLOADS / "aaa" / "mention-with-photos.json").read_text()))
     session.cloud.flush_lake()
+    lake = [lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))]
     _, rows = run_query(
         'SELECT "detail-type", COUNT(*) FROM "analysed-messages-table" GROUP BY 1',
+        lake,
         store=session.cloud.objects,
     )
     counts = dict(rows)
@@ -173,6 +177,7 @@ CROSS JOIN UNNEST(detail.analysis.images) as t(images)
 CROSS JOIN UNNEST(images.analysis.celebrityfaces) as t(celebrityfaces)
 WHERE "detail-type" = 'MESSAGE_ANALYSED'
 ORDER BY time DESC""",
+        lake,
         store=session.cloud.objects,
     )
     assert ("bob_photos", "Eileen Collins") in {(author, name) for _, author, name in people}

@@ -135,13 +135,3 @@ def test_rules_route_each_event_where_the_design_says(event: dict[str, Any], exp
 def test_replays_reach_the_workflows_but_not_the_lake_twice() -> None:
     replayed = _event("MESSAGE_RECEIVED", {"Text": "hi"}, source="TWITTER", **{"replay-name": "redrive"})
     assert _routes(replayed) == {"AnalyseReceivedMessages", "LogEverything"}
-
-
-def test_the_athena_lake_table_reads_where_the_topologys_delivery_stream_writes() -> None:
-    from infra.local.arns import AccountIdentity
-    from integrations.athena import LAKE_TABLE
-
-    assert LAKE_TABLE.name == TOPOLOGY.lake_table
-    assert LAKE_TABLE.database == TOPOLOGY.lake_database
-    assert LAKE_TABLE.bucket == AccountIdentity().bucket(TOPOLOGY.delivery_stream.bucket)
-    assert LAKE_TABLE.prefix == TOPOLOGY.delivery_stream.prefix

@@ -1,6 +1,7 @@
-"""Analytics: the catch-all rule into Data Firehose (newline-delimited, partitioned by detail-type), the
-S3 data lake with lifecycle rules, the Glue table with the lake's explicit schema, and an Athena
-workgroup holding the seeds' queries."""
+"""Analytics: the catch-all rule into Data Firehose (newline-delimited, partitioned by detail-type and
+day), the S3 data lake with lifecycle rules, the Glue table with the lake's explicit schema and
+partition projection, and an Athena workgroup holding the seeds' queries. The table and the stream's
+destination both come from the topology's one declaration of the lake."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from infra.aws.references import References
 from infra.aws.rules import RuleTargets, add_rule
 from infra.aws.stacks.common import bucket, rules_targeting
 from infra.topology import BUS, TOPOLOGY
-from integrations.athena.lake_table import LAKE_TABLE
 
 WORKGROUP = "sma-analytics"
 _RESULTS_PREFIX = "athena-results/"
@@ -37,7 +37,7 @@ class AnalyticsStack(Stack):
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="events-age-into-cheaper-storage",
-                    prefix=spec.prefix,
+                    prefix=spec.table.location,
                     transitions=[
                         s3.Transition(
                             storage_class=s3.StorageClass.INFREQUENT_ACCESS,
@@ -87,34 +87,19 @@ class AnalyticsStack(Stack):
             self,
             "LakeDatabase",
             catalog_id=self.account,
-            database_input=glue.CfnDatabase.DatabaseInputProperty(name=TOPOLOGY.lake_database),
+            database_input=glue.CfnDatabase.DatabaseInputProperty(name=TOPOLOGY.lake.database),
         )
+        lake = TOPOLOGY.lake
         table = glue.CfnTable(
             self,
             "LakeTable",
             catalog_id=self.account,
-            database_name=TOPOLOGY.lake_database,
-            table_input=glue.CfnTable.TableInputProperty(
-                name=TOPOLOGY.lake_table,
-                description=LAKE_TABLE.description,
-                table_type="EXTERNAL_TABLE",
-                parameters={"classification": "json"},
-                storage_descriptor=glue.CfnTable.StorageDescriptorProperty(
-                    # Athena reads every object below the location, partition folders included.
-                    location=f"s3://{self.lake.bucket_name}/{TOPOLOGY.delivery_stream.prefix}",
-                    input_format="org.apache.hadoop.mapred.TextInputFormat",
-                    output_format="org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                    serde_info=glue.CfnTable.SerdeInfoProperty(
-                        serialization_library="org.openx.data.jsonserde.JsonSerDe",
-                        parameters=dict(LAKE_TABLE.serde_parameters),
-                    ),
-                    columns=[
-                        glue.CfnTable.ColumnProperty(name=c.name, type=c.type, comment=c.comment or None)
-                        for c in LAKE_TABLE.columns
-                    ],
-                ),
-            ),
+            database_name=lake.database,
+            table_input=glue.CfnTable.TableInputProperty(name=lake.name),
         )
+        # The topology's TableInput whole (columns, partition keys, their projection): Glue's shape is
+        # CloudFormation's, and the local Athena reads the same document (infra/local/lake.py).
+        table.add_property_override("TableInput", lake.table_input(self.lake.bucket_name))
         table.add_resource_dependency(database)
         workgroup = athena.CfnWorkGroup(
             self,
@@ -138,7 +123,7 @@ class AnalyticsStack(Stack):
                 self,
                 f"Query-{name}",
                 name=name,
-                database=TOPOLOGY.lake_database,
+                database=TOPOLOGY.lake.database,
                 query_string=query,
                 work_group=workgroup.name,
             )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+
+from infra.local.lake import lake_table
+from infra.topology import TOPOLOGY
+from integrations.athena import TableDefinition
+from integrations.firehose import DeliveryStreams, FirehoseClient
+from integrations.objectstore import ObjectStore
 
 
 def envelope(
@@ -162,3 +169,43 @@ def lake_events() -> list[dict[str, Any]]:
             "f1",
         ),
     ]
+
+
+# The fixtures' events arrive at the lake on their day (2026-11-20, 15:00 UTC).
+ARRIVAL = 1_795_186_800.0
+
+
+def deliver_to_lake(store: ObjectStore, bucket: str, events: list[dict[str, Any]]) -> None:
+    """Put events through the local Firehose, created with the topology's one lake destination, into
+    `bucket` (created if needed), and deliver them now: the lake as the local cloud writes it."""
+    stream = TOPOLOGY.delivery_stream
+    store.create_bucket(bucket, exist_ok=True)
+    firehose = FirehoseClient(DeliveryStreams(store, clock=lambda: ARRIVAL))
+    firehose.create_delivery_stream(
+        DeliveryStreamName=stream.name,
+        ExtendedS3DestinationConfiguration=stream.destination(f"arn:aws:s3:::{bucket}"),
+    )
+    firehose.put_record_batch(
+        DeliveryStreamName=stream.name, Records=[{"Data": json.dumps(event).encode()} for event in events]
+    )
+    firehose.streams.flush()
+    firehose.streams.close()
+
+
+@pytest.fixture
+def lake_bucket() -> str:
+    return "sma-lake-test"
+
+
+@pytest.fixture
+def lake(sma_home, lake_events, lake_bucket) -> ObjectStore:
+    """An object store whose lake bucket holds the fixture events, delivered by the local Firehose."""
+    store = ObjectStore()
+    deliver_to_lake(store, lake_bucket, lake_events)
+    return store
+
+
+@pytest.fixture
+def table(lake_bucket) -> TableDefinition:
+    """The topology's lake table over the test bucket."""
+    return lake_table(lake_bucket)

@@ -8,7 +8,6 @@ import botocore.session
 import pytest
 
 from integrations.athena.client import AthenaClient, athena_text, engine_handlers
-from integrations.athena.lake_table import LAKE_BUCKET
 from integrations.errors import ServiceError
 from integrations.objectstore import ObjectStore
 
@@ -21,12 +20,9 @@ CELEBRITIES = (
 
 
 @pytest.fixture
-def athena(sma_home, lake_events) -> AthenaClient:
-    store = ObjectStore()
-    store.create_bucket(LAKE_BUCKET)
-    store.create_bucket("athena-results")
-    store.put(LAKE_BUCKET, "events/x", "".join(json.dumps(e) + "\n" for e in lake_events).encode())
-    return AthenaClient(store=store)
+def athena(lake: ObjectStore, table) -> AthenaClient:
+    lake.create_bucket("athena-results")
+    return AthenaClient([table], store=lake)
 
 
 def test_a_query_runs_and_pages_its_results(athena) -> None:

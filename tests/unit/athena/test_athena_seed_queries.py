@@ -1,15 +1,12 @@
-"""The seeds' Athena queries, unchanged, over events delivered by the local Firehose into the lake."""
+"""The seeds' Athena queries, unchanged, over events the local Firehose delivered into the lake with the
+topology's one destination, read through the topology's table (tests/unit/athena/conftest.py)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from integrations.athena import LAKE_TABLE, run_query
-from integrations.athena.lake_table import LAKE_BUCKET, LAKE_FIREHOSE_DESTINATION
+from integrations.athena import TableDefinition, run_query
 from integrations.errors import ServiceError
-from integrations.firehose import DeliveryStreams, FirehoseClient
 from integrations.objectstore import ObjectStore
 
 SEED_CELEBRITIES = """SELECT time, detail.author, celebrityfaces.name
@@ -41,36 +38,18 @@ GROUP BY labels.name
 ORDER BY COUNT(1) DESC"""
 
 
-@pytest.fixture
-def lake(sma_home, lake_events) -> ObjectStore:
-    store = ObjectStore()
-    store.create_bucket(LAKE_BUCKET)
-    firehose = FirehoseClient(DeliveryStreams(store))
-    firehose.create_delivery_stream(
-        DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=LAKE_FIREHOSE_DESTINATION
-    )
-    events = lake_events
-    firehose.put_record_batch(
-        DeliveryStreamName="lake", Records=[{"Data": json.dumps(e).encode()} for e in events[:4]]
-    )
-    for event in events[4:]:
-        firehose.put_record(DeliveryStreamName="lake", Record={"Data": json.dumps(event).encode()})
-    firehose.streams.flush()
-    return store
-
-
-def test_the_lake_is_partitioned_by_detail_type(lake: ObjectStore) -> None:
-    folders = {info.key.split("/")[1] for info in lake.iter_keys(LAKE_BUCKET, "events/")}
+def test_the_lake_is_partitioned_by_detail_type_and_day(lake: ObjectStore, lake_bucket: str) -> None:
+    folders = {tuple(info.key.split("/")[1:3]) for info in lake.iter_keys(lake_bucket, "events/")}
     assert folders == {
-        "detail-type=MESSAGE_ANALYSED",
-        "detail-type=MESSAGE_RECEIVED",
-        "detail-type=TWITTER_TWEETED",
-        "detail-type=MESSAGE_ANALYSIS_FAILED",
+        ("detail_type=MESSAGE_ANALYSED", "day=2026-11-20"),
+        ("detail_type=MESSAGE_RECEIVED", "day=2026-11-20"),
+        ("detail_type=TWITTER_TWEETED", "day=2026-11-20"),
+        ("detail_type=MESSAGE_ANALYSIS_FAILED", "day=2026-11-20"),
     }
 
 
-def test_seed_query_celebrities(lake: ObjectStore) -> None:
-    columns, rows = run_query(SEED_CELEBRITIES, store=lake)
+def test_seed_query_celebrities(lake: ObjectStore, table: TableDefinition) -> None:
+    columns, rows = run_query(SEED_CELEBRITIES, [table], store=lake)
     assert columns == ["time", "author", "name"]
     assert sorted(rows) == sorted(
         [
@@ -82,8 +61,8 @@ def test_seed_query_celebrities(lake: ObjectStore) -> None:
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
 
 
-def test_seed_query_labels(lake: ObjectStore) -> None:
-    columns, rows = run_query(SEED_LABELS, store=lake)
+def test_seed_query_labels(lake: ObjectStore, table: TableDefinition) -> None:
+    columns, rows = run_query(SEED_LABELS, [table], store=lake)
     assert columns == ["time", "author", "text", "name"]
     assert sorted(rows) == sorted(
         [
@@ -97,23 +76,25 @@ def test_seed_query_labels(lake: ObjectStore) -> None:
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
 
 
-def test_seed_query_positive_messages_with_images(lake: ObjectStore) -> None:
+def test_seed_query_positive_messages_with_images(lake: ObjectStore, table: TableDefinition) -> None:
     # The CROSS JOIN UNNEST keeps only messages with images: e3 (positive, no image) is not there.
-    columns, rows = run_query(SEED_POSITIVE, store=lake)
+    columns, rows = run_query(SEED_POSITIVE, [table], store=lake)
     assert columns == ["time", "author", "textsentiment", "text"]
     assert rows == [("2026-11-20T10:00:00Z", "harry11", "POSITIVE", "@makitdev look who I met")]
 
 
-def test_seed_query_label_counts(lake: ObjectStore) -> None:
-    columns, rows = run_query(SEED_LABEL_COUNTS, store=lake)
+def test_seed_query_label_counts(lake: ObjectStore, table: TableDefinition) -> None:
+    columns, rows = run_query(SEED_LABEL_COUNTS, [table], store=lake)
     assert columns == ["name", "count"]  # Athena folds identifiers to lower case
     assert rows[0] == ("Person", 3)
     assert sorted(rows[1:]) == [("Fowl", 1), ("Shoe", 1)]
 
 
-def test_every_event_type_is_visible_with_its_envelope(lake: ObjectStore) -> None:
+def test_every_event_type_is_visible_with_its_envelope(lake: ObjectStore, table: TableDefinition) -> None:
     _, rows = run_query(
-        'SELECT "detail-type", count(*) FROM "analysed-messages-table" GROUP BY 1 ORDER BY 1', store=lake
+        'SELECT "detail-type", count(*) FROM "analysed-messages-table" GROUP BY 1 ORDER BY 1',
+        [table],
+        store=lake,
     )
     assert rows == [
         ("MESSAGE_ANALYSED", 4),
@@ -123,13 +104,14 @@ def test_every_event_type_is_visible_with_its_envelope(lake: ObjectStore) -> Non
     ]
 
 
-def test_trino_functions_are_transpiled(lake: ObjectStore) -> None:
+def test_trino_functions_are_transpiled(lake: ObjectStore, table: TableDefinition) -> None:
     _, rows = run_query(
         "SELECT detail.author, cardinality(detail.analysis.images) AS images, "
         "date_format(from_iso8601_timestamp(time), '%Y-%m-%d') AS day, "
         'element_at(detail.imageurls, 1) AS url FROM messages_data_lake."analysed-messages-table" '
         "WHERE \"detail-type\" IN ('MESSAGE_ANALYSED', 'MESSAGE_RECEIVED') "
         "AND detail.author = 'harry11' ORDER BY \"detail-type\"",
+        [table],
         store=lake,
     )
     assert rows == [
@@ -138,15 +120,15 @@ def test_trino_functions_are_transpiled(lake: ObjectStore) -> None:
     ]
 
 
-def test_integer_division_is_trinos(lake: ObjectStore) -> None:
+def test_integer_division_is_trinos(lake: ObjectStore, table: TableDefinition) -> None:
     _, rows = run_query(
-        'SELECT count(*) / 2, 7 / 2, -7 / 2, 7.0 / 2 FROM "analysed-messages-table"', store=lake
+        'SELECT count(*) / 2, 7 / 2, -7 / 2, 7.0 / 2 FROM "analysed-messages-table"', [table], store=lake
     )
     assert rows == [(3, 3, -3, 3.5)]
 
 
-def test_an_empty_lake_answers_with_no_rows(sma_home) -> None:
-    columns, rows = run_query(SEED_CELEBRITIES, store=ObjectStore())
+def test_an_empty_lake_answers_with_no_rows(sma_home, table: TableDefinition) -> None:
+    columns, rows = run_query(SEED_CELEBRITIES, [table], store=ObjectStore())
     assert (columns, rows) == (["time", "author", "name"], [])
 
 
@@ -163,21 +145,10 @@ def test_an_empty_lake_answers_with_no_rows(sma_home) -> None:
         ('SELECT no_such_fn(time) FROM "analysed-messages-table"', "FUNCTION_NOT_FOUND"),
     ],
 )
-def test_bad_queries_fail_with_athena_categories(lake: ObjectStore, sql: str, category: str) -> None:
+def test_bad_queries_fail_with_athena_categories(
+    lake: ObjectStore, table: TableDefinition, sql: str, category: str
+) -> None:
     with pytest.raises(ServiceError) as error:
-        run_query(sql, store=lake)
+        run_query(sql, [table], store=lake)
     assert error.value.code == "InvalidRequestException"
     assert error.value.message.startswith(f"{category}: "), error.value.message
-
-
-def test_glue_table_input_is_lower_case_openx_json() -> None:
-    table_input = LAKE_TABLE.glue_table_input()
-    descriptor = table_input["StorageDescriptor"]
-    assert descriptor["SerdeInfo"]["SerializationLibrary"] == "org.openx.data.jsonserde.JsonSerDe"
-    assert descriptor["Location"] == "s3://sma-lake-123456789012/events/"
-    detail = next(c for c in descriptor["Columns"] if c["Name"] == "detail")["Type"]
-    assert detail == detail.lower() and "celebrityfaces:array<struct<name:string" in detail
-    import botocore.session
-
-    glue = botocore.session.get_session().get_service_model("glue")
-    assert set(table_input) <= set(glue.shape_for("TableInput").members)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from integrations.athena.hive_types import HiveType
-from integrations.athena.lake_table import LAKE_TABLE
+from infra.topology import TOPOLOGY
+from integrations.athena.hive_types import HiveType, parse_hive_type
 from workflows.schemas import SCHEMA_DIR, SCHEMA_FILES, schema_for, validate_event
 
 
@@ -48,7 +48,7 @@ def resolved(detail_type: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @pytest.mark.parametrize("detail_type", sorted(SCHEMA_FILES))
 def test_every_schema_field_is_a_lake_column(detail_type: str) -> None:
-    detail = next(c for c in LAKE_TABLE.columns if c.name == "detail").parsed()
+    detail = parse_hive_type(next(c for c in TOPOLOGY.lake.columns if c.name == "detail").type)
     schema, root = resolved(detail_type)
     missing = schema_paths(schema, root) - table_paths(detail)
     assert not missing, f"{detail_type} fields the lake table cannot query: {sorted(missing)}"

@@ -7,9 +7,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from integrations.athena.lake_table import LAKE_BUCKET
+from infra.local.arns import AccountIdentity
+from infra.topology import TOPOLOGY
 from integrations.objectstore import ObjectStore
 from sma.cli import app
+from tests.unit.athena.conftest import deliver_to_lake
 
 runner = CliRunner()
 COUNT = 'SELECT "detail-type", count(*) AS n FROM "analysed-messages-table" GROUP BY 1 ORDER BY 1'
@@ -17,10 +19,10 @@ COUNT = 'SELECT "detail-type", count(*) AS n FROM "analysed-messages-table" GROU
 
 @pytest.fixture
 def lake(sma_home, lake_events) -> None:
+    """The lake where the local cloud keeps it: the topology's lake bucket, named as the local cloud
+    names buckets."""
     store = ObjectStore()
-    store.create_bucket(LAKE_BUCKET)
-    lines = "".join(json.dumps(event) + "\n" for event in lake_events)
-    store.put(LAKE_BUCKET, "events/2026/11/20/10/lake-1-2026-11-20-10-00-00-x", lines.encode())
+    deliver_to_lake(store, AccountIdentity().bucket(TOPOLOGY.delivery_stream.bucket), lake_events)
     store.close()
 
 

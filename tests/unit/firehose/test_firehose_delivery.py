@@ -43,6 +43,8 @@ def destination(**overrides) -> dict:
 
 PARTITIONED = destination(
     Prefix="events/detail-type=!{partitionKeyFromQuery:detailType}/!{timestamp:yyyy}/!{timestamp:MM}/",
+    # Dynamic partitioning refuses buffers under 64 MiB (test_dynamic_partitioning_needs_big_buffers).
+    BufferingHints={"SizeInMBs": 64, "IntervalInSeconds": 60},
     ErrorOutputPrefix="errors/!{firehose:error-output-type}/",
     DynamicPartitioningConfiguration={"Enabled": True},
     ProcessingConfiguration={
@@ -259,34 +261,51 @@ def test_timestamp_patterns_with_separators_and_random_strings(s3, clock) -> Non
     assert prefixes.render("events/!{timestamp:yyyy/MM/dd/HH}/", moment) == "events/2025/10/09/08/"
     assert prefixes.render("raw/", moment) == "raw/2025/10/09/08/"  # no expression: the default is appended
     assert prefixes.render("x/!{firehose:random-string}/", moment, random="abc") == "x/abc/"
+
+
+def test_the_topologys_stream_writes_exactly_the_keys_its_prefix_spells(s3, clock) -> None:
+    # The lake's one destination (infra/topology.py): a folder per detail-type, then per UTC day of
+    # arrival, then Firehose's object name <stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<random>
+    # ("Amazon S3 object name format", https://docs.aws.amazon.com/firehose/latest/dev/s3-object-name.html).
+    from infra.topology import TOPOLOGY
+
+    stream = TOPOLOGY.delivery_stream
     client = FirehoseClient(DeliveryStreams(s3.store, clock=clock))
     client.create_delivery_stream(
-        DeliveryStreamName="topology-like",
-        ExtendedS3DestinationConfiguration={
-            **PARTITIONED,
-            "Prefix": "events/detail_type=!{partitionKeyFromQuery:detail_type}/!{timestamp:yyyy/MM/dd/HH}/",
-            "ProcessingConfiguration": {
-                "Enabled": True,
-                "Processors": [
-                    {
-                        "Type": "MetadataExtraction",
-                        "Parameters": [
-                            {
-                                "ParameterName": "MetadataExtractionQuery",
-                                "ParameterValue": '{detail_type: .["detail-type"]}',
-                            },
-                            {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"},
-                        ],
-                    },
-                    DELIMITER,
-                ],
-            },
-        },
+        DeliveryStreamName=stream.name,
+        ExtendedS3DestinationConfiguration=stream.destination("arn:aws:s3:::lake"),
     )
-    client.put_record(DeliveryStreamName="topology-like", Record={"Data": b'{"detail-type": "TWEET_SENT"}'})
-    client.streams.flush()
-    [key] = keys(s3)
-    assert key.startswith("events/detail_type=TWEET_SENT/2025/10/09/08/topology-like-1-2025-10-09-08-53-20-")
+    for detail_type in ("TWEET_SENT", "MESSAGE_ANALYSED", "TWEET_SENT"):
+        client.put_record(
+            DeliveryStreamName=stream.name, Record={"Data": json.dumps({"detail-type": detail_type}).encode()}
+        )
+    assert client.streams.flush() == 2
+    pattern = re.compile(
+        r"events/detail_type=(TWEET_SENT|MESSAGE_ANALYSED)/day=2025-10-09/"
+        r"LakeDelivery-1-2025-10-09-08-53-20-[0-9a-f-]{36}"
+    )
+    found = keys(s3)
+    assert len(found) == 2 and all(pattern.fullmatch(key) for key in found), found
+    sent = next(key for key in found if "TWEET_SENT" in key)
+    assert body(s3, sent).count(b"\n") == 2
+
+
+def test_dynamic_partitioning_needs_big_buffers(firehose) -> None:
+    # "When data format conversion or dynamic partitioning is enabled, buffering size must be at least
+    # 64 MiBs" (aws-cdk-lib aws-kinesisfirehose, https://github.com/aws/aws-cdk/pull/35903, mirroring
+    # CreateDeliveryStream's "BufferingHints.SizeInMBs must be at least 64 when data format conversion
+    # is enabled."); "Zero buffering feature is not available for dynamic partitioning."
+    # (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html).
+    for hints in ({"SizeInMBs": 63, "IntervalInSeconds": 60}, {"SizeInMBs": 64, "IntervalInSeconds": 0}):
+        with pytest.raises(ServiceError) as error:
+            firehose.create_delivery_stream(
+                DeliveryStreamName="small",
+                ExtendedS3DestinationConfiguration={**PARTITIONED, "BufferingHints": hints},
+            )
+        assert error.value.code == "InvalidArgumentException"
+        assert "Dynamic Partitioning" in error.value.message
+    # Without dynamic partitioning a 1 MiB buffer is fine (the `lake` fixture stream has one).
+    assert firehose.describe_delivery_stream(DeliveryStreamName="lake")["DeliveryStreamDescription"]
 
 
 def test_update_destination_and_ensure_change_where_records_go(firehose, s3, clock) -> None:
