@@ -177,5 +177,5 @@ def with_retries(retriers: list[Retrier], scope: Scope, attempt: Callable[[], T]
             scope.clock.sleep(retrier.delay(counts[index], scope))
             scope.run.check_deadline(scope.clock.now())
             counts[index] += 1
-            scope.retry_count += 1
+            scope.retry_count = (scope.retry_count or 0) + 1
             scope.run.history.retried()

@@ -51,7 +51,7 @@ class State:
         """Run the state with history and limits; returns (output, next, output as JSON)."""
         scope.state_name = self.name
         scope.entered_time = scope.clock.now()
-        scope.retry_count = 0
+        scope.retry_count = 0 if "Retry" in self.allowed_extras else None
         scope.task_token = None
         scope.run.history.entered(scope.prefix + self.name)
         scope.entered_event = scope.event(

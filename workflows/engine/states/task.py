@@ -78,7 +78,7 @@ class TaskState(WorkState):
             state_name=self.name,
             resource=resource.arn,
             arguments=json.loads(arguments_json),
-            attempt=scope.retry_count,
+            attempt=scope.retry_count or 0,
             execution_arn=run.execution_arn,
             context=scope.context_object(),
             state_path=scope.prefix + self.name,
