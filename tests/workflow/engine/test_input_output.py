@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from engine_support import chain, single
 
 from workflows.engine import ManualClock, execute
@@ -284,3 +285,36 @@ def test_an_index_past_the_end_in_parameters_is_null_but_a_missing_key_fails():
     assert execute(
         single({"Type": "Pass", "Parameters": {"x.$": "$.list[0].nope"}}), {"list": [{}]}
     ).error == ("States.Runtime")
+
+
+# Recorded AWS executions (LocalStack's AWS-validated snapshot
+# tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json: test_catch_states_runtime
+# and test_invalid_jsonpath): Jayway's two messages for a path that finds nothing.
+@pytest.mark.parametrize(
+    ("field", "path", "data", "message"),
+    [
+        ("OutputPath", "$.no.such.result.path", {}, "Missing property in path $['no']"),
+        ("OutputPath", "$.a.b.c", {"a": {}}, "Missing property in path $['a']['b']"),
+        ("OutputPath", "$.NoSuchOutputPath", {}, "No results for path: $['NoSuchOutputPath']"),
+        ("InputPath", "$.NoSuchInputPath", {}, "No results for path: $['NoSuchInputPath']"),
+        ("InputPath", "$.a.missing", {"a": {}}, "No results for path: $['a']['missing']"),
+    ],
+)
+def test_a_path_that_finds_nothing_fails_with_jayways_message(field, path, data, message):
+    execution = execute(single({"Type": "Pass", field: path}), data)
+    assert execution.error == "States.Runtime"
+    assert execution.cause == (
+        "An error occurred while executing the state 'S' (entered at the event id #2). "
+        f"Invalid path '{path}' : {message}"
+    )
+
+
+def test_fail_error_and_cause_paths_may_read_variables():
+    # "Passing data between states with variables" (workflow-variables.html) lists ErrorPath and CausePath
+    # among the fields that accept variables.
+    definition = chain(
+        ("A", {"Type": "Pass", "Assign": {"e": "Oops", "c": "why"}}),
+        ("F", {"Type": "Fail", "ErrorPath": "$e", "CausePath": "States.Format('because {}', $c)"}),
+    )
+    execution = execute(definition)
+    assert (execution.error, execution.cause) == ("Oops", "because why")

@@ -148,11 +148,15 @@ def test_string_to_json_of_empty_or_blank_text_is_null(text):
     assert evaluate("States.StringToJson($.s)", {"s": text}) is None
 
 
-# Recorded AWS executions (test_string_operations.snapshot.json, test_format_2, and test_generic.snapshot.json,
-# test_context_json_path): an object or array argument is written in Java's collection notation, not JSON.
+# Recorded AWS executions (test_string_operations.snapshot.json, test_format_2, and
+# test_generic.snapshot.json, test_context_json_path): an object or array argument is written in Java's
+# collection notation, not JSON.
 def test_format_writes_objects_and_arrays_in_aws_notation():
     data = {"o": {"Arg1": 1, "Arg2": []}, "a": [1, "x", None, True, {"k": 1.5}]}
-    assert evaluate("States.Format('o={} a={}', $.o, $.a)", data) == "o={Arg1=1, Arg2=[]} a=[1, x, null, true, {k=1.5}]"
+    assert (
+        evaluate("States.Format('o={} a={}', $.o, $.a)", data)
+        == "o={Arg1=1, Arg2=[]} a=[1, x, null, true, {k=1.5}]"
+    )
     assert evaluate("States.Format('{}', $$.StateMachine)").startswith("{Id=arn:aws:states:")
 
 

@@ -376,7 +376,12 @@ def test_timeout_seconds_must_be_a_positive_integer():
         {"t": "9"},
         handlers={SENTIMENT: lambda arguments, invocation: "ok"},
     )
-    assert execution.error == "States.Runtime" and "TimeoutSeconds must be an integer" in execution.cause
+    # AWS's wording for the Map's *Path fields (test_map_parallel.py), which the engine uses for every
+    # numeric *Path field.
+    assert execution.error == "States.Runtime"
+    assert execution.cause.endswith(
+        'The TimeoutSecondsPath field refers to value "9" which is not a valid integer: $.t'
+    )
 
 
 def test_interceptor_sees_attempts_inside_map_and_parallel():
