@@ -344,7 +344,9 @@ class _Parser:
         chars: list[str] = []
         text = self.text
         while self.at < len(text) and text[self.at] != quote:
-            if text[self.at] == "\\" and self.at + 1 < len(text):
+            # Only the quote itself is escaped; any other backslash is part of the name, as AWS reads
+            # $['Test\""Name"'] (recorded execution, test_jsonpath.py).
+            if text[self.at] == "\\" and self.at + 1 < len(text) and text[self.at + 1] == quote:
                 self.at += 1
             chars.append(text[self.at])
             self.at += 1

@@ -485,3 +485,16 @@ def test_item_selector_runs_just_before_each_iteration_starts():
 def test_item_batcher_on_an_inline_map_is_refused():
     with pytest.raises(DefinitionError, match="not supported for INLINE maps"):
         execute(map_state(ItemBatcher={"MaxItemsPerBatch": 2}), [1])
+
+
+def test_map_setting_paths_parse_numbers_written_as_strings():
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot
+    # v2/assign/test_assign_reference_variables.snapshot.json, test_reference_in_map_state): a variable
+    # holding the string "1" is a valid MaxConcurrencyPath, ToleratedFailureCountPath and
+    # ToleratedFailurePercentagePath value.
+    definition = distributed(
+        MaxConcurrencyPath="$n", ToleratedFailureCountPath="$n", ToleratedFailurePercentagePath="$n"
+    )
+    definition["States"] = {"A": {"Type": "Pass", "Assign": {"n": "1"}, "Next": "M"}, **definition["States"]}
+    definition["StartAt"] = "A"
+    assert execute(definition, {"items": [1, 2, 3]}).output == [1, 2, 3]

@@ -373,14 +373,14 @@ def test_timeout_seconds_must_be_a_positive_integer():
         execute(single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSeconds": 1.5}), {})
     execution = execute(
         single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSecondsPath": "$.t"}),
-        {"t": "9"},
+        {"t": "nine"},
         handlers={SENTIMENT: lambda arguments, invocation: "ok"},
     )
     # AWS's wording for the Map's *Path fields (test_map_parallel.py), which the engine uses for every
     # numeric *Path field.
     assert execution.error == "States.Runtime"
     assert execution.cause.endswith(
-        'The TimeoutSecondsPath field refers to value "9" which is not a valid integer: $.t'
+        'The TimeoutSecondsPath field refers to value "nine" which is not a valid integer: $.t'
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -101,13 +102,14 @@ def number_setting(
 
         def read(scope: Scope, data: Any) -> Any:
             value = select(path, data, scope)
-            if type(value) not in kinds:
+            number = _parse_number(value, whole=whole)
+            if number is None:
                 shown = value if isinstance(value, str) else to_json(value)
                 kind = "integer" if whole else "float"
                 raise StatesRuntime(
                     f'The {field}Path field refers to value "{shown}" which is not a valid {kind}: {source}'
                 )
-            return check(value)
+            return check(number)
 
         return read
     value = spec.get(field, default)
@@ -117,3 +119,18 @@ def number_setting(
     if value is not None:
         check(value, static=True)
     return lambda scope, data: value
+
+
+_INTEGER_TEXT = re.compile(r"[+-]?\d+")
+_FLOAT_TEXT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _parse_number(value: Any, *, whole: bool) -> float | None:
+    """A number read through a `*Path`: AWS parses the value's text, so the string "1" is 1 (recorded
+    executions with MaxConcurrencyPath and ToleratedFailure*Path reading "1" from a variable succeed),
+    while 1.5 is no integer and "NoNumber" or {} no number at all."""
+    if type(value) is int or (not whole and type(value) is float):
+        return value
+    if type(value) is str and (_INTEGER_TEXT if whole else _FLOAT_TEXT).fullmatch(value.strip()):
+        return int(value) if whole else float(value)
+    return None
