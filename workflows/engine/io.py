@@ -22,27 +22,8 @@ from workflows.engine.jsonata_functions import clock_functions
 from workflows.engine.jsonpath import Path, PathNotFound, compile_path
 from workflows.engine.payload import Renderer, compile_template, resolve_path
 from workflows.engine.scope import Scope
+from workflows.validation import fields as F
 
-JSONPATH_ONLY = (
-    "InputPath",
-    "Parameters",
-    "ResultSelector",
-    "ResultPath",
-    "OutputPath",
-    "ItemsPath",
-    "SecondsPath",
-    "TimestampPath",
-    "TimeoutSecondsPath",
-    "HeartbeatSecondsPath",
-    "ErrorPath",
-    "CausePath",
-    "MaxConcurrencyPath",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentagePath",
-    "Iterator",
-    "Result",
-)
-JSONATA_ONLY = ("Arguments", "Output", "Items")
 _DEFAULT = "$"
 
 
@@ -61,7 +42,7 @@ def compile_optional_path(
         path = compile_path(value)
     except PathSyntaxError as exc:
         raise DefinitionError(f"state {state!r}, {field}: {exc}") from None
-    if field == "ResultPath" and path.root != "$":
+    if field in F.WRITING_PATH_FIELDS and path.root != "$":
         raise DefinitionError(
             f"state {state!r}, {field}: {value!r} must start with '$.' (it writes into the input)"
         )
@@ -72,7 +53,7 @@ def compile_optional_path(
 
 def check_fields(spec: dict[str, Any], state: str, *, jsonata: bool) -> None:
     """Fields of the other query language are a definition error, as CreateStateMachine reports."""
-    wrong = JSONPATH_ONLY if jsonata else JSONATA_ONLY
+    wrong = F.JSONPATH_ONLY if jsonata else F.JSONATA_ONLY
     language, other = ("JSONata", "JSONPath") if jsonata else ("JSONPath", "JSONata")
     for field in wrong:
         if field in spec:

@@ -16,7 +16,6 @@ from workflows.validation.problem import Findings, pointer
 from workflows.validation.resources import check_resource
 
 Transition = tuple[str, Any]  # (pointer of the field naming the target, the target)
-WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 MAP_NUMBERS = (
     ("MaxConcurrency", 0, None),
     ("ToleratedFailureCount", 0, None),
@@ -63,10 +62,10 @@ def check_task(findings: Findings, name: str, state: Mapping[str, Any], at: str,
 
 
 def check_wait(findings: Findings, name: str, state: Mapping[str, Any], at: str, language: str) -> None:
-    given = [field for field in WAIT_FIELDS if field in state]
+    given = [field for field in F.WAIT_FIELDS if field in state]
     if len(given) != 1:
         findings.error(
-            name, at, f"a Wait state needs exactly one of {', '.join(WAIT_FIELDS)} (found {len(given)})"
+            name, at, f"a Wait state needs exactly one of {', '.join(F.WAIT_FIELDS)} (found {len(given)})"
         )
     if "Seconds" in state:
         seconds = state["Seconds"]

@@ -555,6 +555,10 @@ def test_nested_states_fall_back_to_the_state_machine_language_not_the_enclosing
             },
             "TimeoutSeconds",
         ),
+        # Any field outside the validator's table for the type (workflows.validation.fields), as
+        # CreateStateMachine refuses it (state-pass.html lists the Pass state's fields).
+        ({"Type": "Pass", "Resource": "arn:aws:states:::sqs:sendMessage"}, "Resource"),
+        ({"Type": "Succeed", "Next": "S"}, "Next"),
     ],
 )
 def test_fields_a_state_type_does_not_carry_are_refused(state, field):

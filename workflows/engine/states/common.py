@@ -23,7 +23,6 @@ class WorkState(State):
     """A state with Retry and Catch."""
 
     failed_event: str | None = None  # the summary event a failed Parallel or Map records
-    allowed_extras = frozenset({"Retry", "Catch"})
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)

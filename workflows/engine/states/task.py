@@ -29,7 +29,6 @@ DEFAULT_TIMEOUT = 99999999
 
 class TaskState(WorkState):
     type_name = "Task"
-    allowed_extras = frozenset({"Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds"})
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)

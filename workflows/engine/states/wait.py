@@ -18,11 +18,11 @@ from workflows.engine.jsonpath import PathNotFound
 from workflows.engine.payload import resolve_path
 from workflows.engine.states.base import State
 from workflows.engine.states.choice_rules import parse_timestamp
+from workflows.validation import fields as F
 
 if TYPE_CHECKING:
     from workflows.engine.scope import Scope
 
-_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 # AWS keeps a wait's delay in a signed 32-bit count of seconds: a timestamp 24,855 days ahead waits, one
 # 24,856 days ahead fails the state (recorded AWS executions, see tests/workflow/engine/test_choice_wait.py).
 MAX_DELAY_SECONDS = 2**31 - 1
@@ -33,9 +33,11 @@ class WaitState(State):
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)
-        present = [field for field in _FIELDS if field in spec]
+        present = [field for field in F.WAIT_FIELDS if field in spec]
         if len(present) != 1:
-            raise DefinitionError(f"state {name!r}: a Wait state needs exactly one of {', '.join(_FIELDS)}")
+            raise DefinitionError(
+                f"state {name!r}: a Wait state needs exactly one of {', '.join(F.WAIT_FIELDS)}"
+            )
         self.flow = DataFlow(spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=False)
         self.field = field = present[0]
         value = spec[field]
