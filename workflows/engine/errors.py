@@ -89,9 +89,15 @@ class StatesQueryEvaluationError(WorkflowError):
 
 
 class StatesDataLimitExceeded(WorkflowError):
-    """Caught only when named explicitly: `States.ALL` does not match it."""
+    """A state's input or output over the limit: terminal, caught only when named (`States.ALL` does not
+    match it)."""
 
     error = "States.DataLimitExceeded"
+
+
+class TaskResultTooLarge(StatesDataLimitExceeded):
+    """A task's result over the limit: a task failure, which `States.ALL` does catch (recorded AWS
+    executions; see tests/workflow/engine/test_retry_catch.py)."""
 
 
 class StatesItemReaderFailed(WorkflowError):

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from workflows.engine.errors import (
     DefinitionError,
-    StatesDataLimitExceeded,
     StatesHeartbeatTimeout,
     StatesRuntime,
     StatesTimeout,
+    TaskResultTooLarge,
     WorkflowError,
 )
 from workflows.engine.history import over_limit, size_cause, to_json
@@ -101,7 +101,10 @@ class TaskState(WorkState):
                     f"The local handler for '{resource.arn}' returned a value that is not JSON: {exc}"
                 ) from None
             if over_limit(result_json):
-                raise StatesDataLimitExceeded(size_cause(self.name))
+                # AWS names the resource here, not the state: the function's ARN for a Lambda ARN, the
+                # service ("lambda") for an integration.
+                source = resource.arn if self.lambda_events else resource.resource_type
+                raise TaskResultTooLarge(size_cause(source))
         except WorkflowError as error:
             self._failed(scope, error)
             raise
