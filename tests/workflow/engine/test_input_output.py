@@ -318,3 +318,17 @@ def test_fail_error_and_cause_paths_may_read_variables():
     )
     execution = execute(definition)
     assert (execution.error, execution.cause) == ("Oops", "because why")
+
+
+# Recorded AWS executions (test_base_scenarios.snapshot.json, test_invalid_jsonpath[INVALID_JSONPATH_IN_
+# STRING_EXPR_JSONPATH] and [..._CONTEXTPATH]): a `.$` path that misses names the state's input, even for a
+# `$$` path.
+@pytest.mark.parametrize("path", ["$.no_such_jsonpath", "$$.Execution.Input.no_such_jsonpath"])
+def test_a_payload_path_that_misses_names_the_field_and_the_state_input(path):
+    execution = execute(single({"Type": "Pass", "Parameters": {"value.$": path}}), {"int-literal": 0})
+    assert execution.error == "States.Runtime"
+    assert execution.cause == (
+        "An error occurred while executing the state 'S' (entered at the event id #2). "
+        f"The JSONPath '{path}' specified for the field 'value.$' could not be found in the input "
+        """'{"int-literal":0}'"""
+    )
