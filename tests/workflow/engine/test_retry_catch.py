@@ -251,3 +251,31 @@ def test_catch_next_must_name_a_state():
 def test_retry_numbers_out_of_range_are_definition_errors(field, value):
     with pytest.raises(DefinitionError, match=f"Retry {field} must be"):
         run({"Retry": [{"ErrorEquals": ["E"], field: value}]}, [])
+
+
+def test_a_task_failure_without_error_or_cause_is_caught_with_nulls():
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot v2/callback/test_callback.snapshot.json,
+    # test_sqs_failure_in_wait_for_task_tok_no_error_field): SendTaskFailure with neither field.
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+
+    def failure(arguments, invocation):
+        raise TaskFailure(None, None)
+
+    definition = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": resource,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.states_all_error", "Next": "C"}],
+                "End": True,
+            },
+            "C": {"Type": "Pass", "End": True},
+        },
+    }
+    assert execute(definition, {}, handlers={resource: failure}).output == {
+        "states_all_error": {"Error": None, "Cause": None}
+    }
+    uncaught = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": True}}}
+    execution = execute(uncaught, {}, handlers={resource: failure})
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", None, None)
