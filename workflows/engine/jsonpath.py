@@ -97,7 +97,7 @@ class Path:
                     raise PathNotFound(self.source, key, position=position)
                 if not -len(value) <= key < len(value):  # type: ignore[operator]
                     raise PathNotFound(self.source, key, index_out_of_range=True, position=position)
-                value = value[key]
+                value = value[key]  # type: ignore[index]
         return value
 
     def exists(self, document: Any) -> bool:

@@ -56,7 +56,7 @@ class Branch:
         if not isinstance(states, dict) or not states:
             raise DefinitionError(f'{where} needs a non-empty "States" object')
         start = spec.get("StartAt")
-        if start not in states:
+        if not isinstance(start, str) or start not in states:
             raise DefinitionError(f"{where}: StartAt {start!r} is not one of its States")
         self.start_at: str = start
         self.timeout_seconds = spec.get("TimeoutSeconds")

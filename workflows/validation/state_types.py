@@ -57,7 +57,7 @@ def check_task(findings: Findings, name: str, state: Mapping[str, Any], at: str,
                 expected="a positive integer",
             )
     timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
-    if is_int(timeout) and is_int(heartbeat) and heartbeat >= timeout:
+    if is_int(timeout) and is_int(heartbeat) and int(heartbeat or 0) >= int(timeout or 0):
         findings.error(name, at + "/HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds")
 
 

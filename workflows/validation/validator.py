@@ -56,6 +56,7 @@ def validate(
                 None, "", f"substitution ${{{name}}} has no value; it stays in the definition as written"
             )
         definition = json.loads(text)
+    assert isinstance(definition, Mapping)  # it was one before the substitutions, which keep JSON's shape
     _Walker(findings, definition).machine()
     return list(findings)
 

@@ -112,7 +112,7 @@ def number_setting(
 
         return read
     value = spec.get(field, default)
-    if jsonata_eval.is_expression(value):
+    if isinstance(value, str) and jsonata_eval.is_expression(value):
         evaluate = jsonata_eval.compile_expression(value, field)
         return lambda scope, data: check(evaluate(states_bindings(scope, data)))
     if value is not None:

@@ -94,6 +94,7 @@ class MapState(WorkState):
 
     def _items(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
         """The items, with AWS's error and cause when they are not an array."""
+        items: Any
         if self.jsonata:
             if self.items is None:
                 if not isinstance(state_input, list):
@@ -111,7 +112,7 @@ class MapState(WorkState):
                 )
             return items
         if self.items_path is None:  # ItemsPath null: the items are {} (which is not an array)
-            items: Any = {}
+            items = {}
         else:
             try:
                 items = resolve_path(self.items_path, effective, scope)
