@@ -146,17 +146,10 @@ JSONATA_FIELDS = (
     "Credentials",
 )
 
-# Map fields that only a Distributed Map understands.
-DISTRIBUTED_ONLY = (
-    "ItemReader",
-    "ItemBatcher",
-    "ResultWriter",
-    "ToleratedFailureCount",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentage",
-    "ToleratedFailurePercentagePath",
-    "Label",
-)
+# Map fields that only a Distributed Map understands. The ToleratedFailure* fields are not among them:
+# AWS creates and runs an INLINE Map that has them (recorded executions, see
+# tests/workflow/validation/test_validate_scopes.py).
+DISTRIBUTED_ONLY = ("ItemReader", "ItemBatcher", "ResultWriter", "Label")
 # A Wait state has exactly one of these.
 WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 # Fields that only Task, Parallel and Map states (the ones that do work) may have.
