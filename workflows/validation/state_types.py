@@ -108,7 +108,10 @@ def check_choice(
         transitions.append((at + "/Default", state["Default"]))
     else:
         findings.warning(
-            name, at, "no Default: when no rule matches, the execution fails with States.NoChoiceMatched"
+            name,
+            at,
+            "no Default: when no rule matches, the execution fails with States.Runtime (the guide says "
+            "States.NoChoiceMatched; AWS executions report States.Runtime, and nothing can catch it)",
         )
     return transitions
 
