@@ -14,6 +14,7 @@ from infra.diagrams.conditions import describe, field_name, jsonata_expression
 from infra.diagrams.graph import Cluster as ClusterBox
 from infra.diagrams.graph import Edge, Graph, Node
 from infra.diagrams.resources import describe_task, is_lambda
+from workflows.validation.walk import nested_scopes
 
 START, END = "n_start", "n_end"  # "end" is a keyword in Mermaid
 # The pseudo state names the start and end nodes carry, so a review page can mark them like states.
@@ -109,16 +110,16 @@ class _Builder:
             ClusterBox(box, f"{name} ({state['Type']})", "map" if is_map else "parallel", cluster)
         )
         self.graph.nodes.append(Node(node_id, self._label(name, state), "fork", box, name))
-        if is_map:
-            processor = state.get("ItemProcessor") or state.get("Iterator") or {}
-            first = self.scope(processor, box, f"{prefix}{name}/", join)
-            self.graph.edges.append(Edge(node_id, first, "each item"))
-        else:
-            for index, branch in enumerate(state.get("Branches", []), start=1):
-                branch_box = f"{box}_b{index}"
-                self.graph.clusters.append(ClusterBox(branch_box, f"branch {index}", "branch", box))
-                first = self.scope(branch, branch_box, f"{prefix}{name}/{index}/", join)
-                self.graph.edges.append(Edge(node_id, first))
+        for inner in nested_scopes(state):
+            if inner.index is None:  # a Map's item processor
+                first = self.scope(inner.container, box, f"{prefix}{name}/", join)
+                self.graph.edges.append(Edge(node_id, first, "each item"))
+                continue
+            number = inner.index + 1
+            branch_box = f"{box}_b{number}"
+            self.graph.clusters.append(ClusterBox(branch_box, f"branch {number}", "branch", box))
+            first = self.scope(inner.container, branch_box, f"{prefix}{name}/{number}/", join)
+            self.graph.edges.append(Edge(node_id, first))
         done = "all items done" if is_map else "all branches done"
         self.graph.nodes.append(Node(join, done, "join", box, name))
         return join
@@ -144,7 +145,7 @@ class _Builder:
             if state.get("MaxConcurrency"):
                 detail += f", {state['MaxConcurrency']} at a time"
         elif kind == "Parallel":
-            detail = f"{len(state.get('Branches', []))} branches at once"
+            detail = f"{len(nested_scopes(state))} branches at once"
         return f"{name}\n{detail}" if detail else name
 
 

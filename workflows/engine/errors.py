@@ -26,10 +26,20 @@ class WorkflowError(Exception):
 
 
 class TaskFailure(WorkflowError):
-    """Raise from a handler or interceptor to fail the task with this error name and cause."""
+    """Raise from a handler or interceptor to fail the task with this error name and cause.
 
-    def __init__(self, error: str, cause: str = "") -> None:
+    `TaskFailure(None, None)` is a SendTaskFailure without error or cause: the failure records neither,
+    and a Catch passes on `{"Error": null, "Cause": null}` (recorded AWS executions, LocalStack's
+    AWS-validated snapshot v2/callback/test_callback.snapshot.json,
+    test_sqs_failure_in_wait_for_task_tok_no_error_field).
+    """
+
+    def __init__(self, error: str | None, cause: str | None = "") -> None:
         super().__init__(cause, error)
+        self.error = error  # type: ignore[assignment]
+
+    def output(self) -> dict[str, str | None]:  # type: ignore[override]
+        return {"Error": self.error, "Cause": self.cause}
 
 
 class StatesTaskFailed(WorkflowError):
@@ -89,9 +99,15 @@ class StatesQueryEvaluationError(WorkflowError):
 
 
 class StatesDataLimitExceeded(WorkflowError):
-    """Caught only when named explicitly: `States.ALL` does not match it."""
+    """A state's input or output over the limit: terminal, caught only when named (`States.ALL` does not
+    match it)."""
 
     error = "States.DataLimitExceeded"
+
+
+class TaskResultTooLarge(StatesDataLimitExceeded):
+    """A task's result over the limit: a task failure, which `States.ALL` does catch (recorded AWS
+    executions; see tests/workflow/engine/test_retry_catch.py)."""
 
 
 class StatesItemReaderFailed(WorkflowError):

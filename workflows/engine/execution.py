@@ -25,10 +25,12 @@ from workflows.engine.history import (
 )
 from workflows.engine.lambda_functions import LambdaFunction
 from workflows.engine.machine import Branch
+from workflows.engine.resources import parse_resource
 from workflows.engine.scope import Run, Scope
 from workflows.engine.states.base import JSONPATH
 from workflows.engine.substitutions import apply_substitutions
 from workflows.engine.tasks import Dispatcher, Handler, Interceptor
+from workflows.validation.walk import walk_states
 
 _EXECUTION_NAME = re.compile(r"[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]{1,80}")
 DEFAULT_REGION = "us-east-1"
@@ -221,11 +223,12 @@ def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, st
 
 def _check_express(machine: Branch) -> None:
     """Express workflows support request-response integrations only (CreateStateMachine says so too)."""
-    for state in machine.walk():
-        pattern = getattr(getattr(state, "resource", None), "pattern", "")
+    for walked in walk_states(machine.spec):
+        resource = walked.state.get("Resource") if walked.state.get("Type") == "Task" else None
+        pattern = parse_resource(resource).pattern if isinstance(resource, str) else ""
         if pattern:
             raise DefinitionError(
-                f"state {state.name!r}: Express state machines do not support the '.{pattern}' integration "
+                f"state {walked.name!r}: Express state machines do not support the '.{pattern}' integration "
                 "pattern; use a STANDARD state machine or a request-response integration"
             )
 

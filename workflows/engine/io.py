@@ -22,34 +22,19 @@ from workflows.engine.jsonata_functions import clock_functions
 from workflows.engine.jsonpath import Path, PathNotFound, compile_path
 from workflows.engine.payload import Renderer, compile_template, resolve_path
 from workflows.engine.scope import Scope
+from workflows.validation import fields as F
 
-JSONPATH_ONLY = (
-    "InputPath",
-    "Parameters",
-    "ResultSelector",
-    "ResultPath",
-    "OutputPath",
-    "ItemsPath",
-    "SecondsPath",
-    "TimestampPath",
-    "TimeoutSecondsPath",
-    "HeartbeatSecondsPath",
-    "ErrorPath",
-    "CausePath",
-    "MaxConcurrencyPath",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentagePath",
-    "Iterator",
-    "Result",
-)
-JSONATA_ONLY = ("Arguments", "Output", "Items")
 _DEFAULT = "$"
 
 
 def compile_optional_path(
     spec: dict[str, Any], field: str, state: str, *, reference: bool = False
 ) -> Path | None:
-    """A `*Path` field: absent means `$`, null means "none" (returned as None)."""
+    """A `*Path` field: absent means `$`, null means "none" (returned as None).
+
+    A `reference` path names one node. Only ResultPath writes, so only it must start with `$.`; the
+    fields that read (SecondsPath, ItemsPath, MaxConcurrencyPath, ...) may also read `$$` and variables.
+    """
     value = spec.get(field, _DEFAULT)
     if value is None:
         return None
@@ -57,7 +42,7 @@ def compile_optional_path(
         path = compile_path(value)
     except PathSyntaxError as exc:
         raise DefinitionError(f"state {state!r}, {field}: {exc}") from None
-    if reference and path.root != "$":
+    if field in F.WRITING_PATH_FIELDS and path.root != "$":
         raise DefinitionError(
             f"state {state!r}, {field}: {value!r} must start with '$.' (it writes into the input)"
         )
@@ -68,7 +53,7 @@ def compile_optional_path(
 
 def check_fields(spec: dict[str, Any], state: str, *, jsonata: bool) -> None:
     """Fields of the other query language are a definition error, as CreateStateMachine reports."""
-    wrong = JSONPATH_ONLY if jsonata else JSONATA_ONLY
+    wrong = F.JSONPATH_ONLY if jsonata else F.JSONATA_ONLY
     language, other = ("JSONata", "JSONPath") if jsonata else ("JSONPath", "JSONata")
     for field in wrong:
         if field in spec:
@@ -190,18 +175,25 @@ class DataFlow:
 
 
 def select(path: Path | None, value: Any, scope: Scope) -> Any:
-    """InputPath / OutputPath: null gives `{}`, `$` the value itself, a missing path a runtime error."""
+    """InputPath / OutputPath (and the other reading `*Path` fields): null gives `{}`, `$` the value
+    itself, a missing path a runtime error."""
     if path is None:
         return {}
     if not path.keys and path.definite and path.root == "$":
         return value
     try:
         return resolve_path(path, value, scope)
-    except PathNotFound:
-        # Jayway's message, as AWS passes it on: "Invalid path '$.x' : No results for path: $['x']".
-        raise StatesRuntime(
-            f"Invalid path '{path.source}' : No results for path: {path.normalized()}"
-        ) from None
+    except PathNotFound as missing:
+        raise StatesRuntime(f"Invalid path '{path.source}' : {missing_path_message(path, missing)}") from None
+
+
+def missing_path_message(path: Path, missing: PathNotFound) -> str:
+    """Jayway's message, as AWS passes it on: a missing last key is "No results for path: $['a']['b']",
+    a missing key on the way "Missing property in path $['a']" (the path up to that key)."""
+    position = missing.position
+    if position is not None and position < len(path.keys) - 1 and type(path.keys[position]) is str:
+        return f"Missing property in path {path.normalized(position + 1)}"
+    return f"No results for path: {path.normalized()}"
 
 
 def apply_result_path(path: Path | None, raw: Any, result: Any, state: str) -> Any:

@@ -73,8 +73,8 @@ def _expression(text: str, field: str) -> Evaluator:
             else:
                 message = f"{code}: {exc}" if isinstance(code, str) and code else str(exc)
             raise StatesQueryEvaluationError(
-                f"An error occurred while evaluating the JSONata expression '{body}' specified for the "
-                f"field '{field}': {message}"
+                f"The JSONata expression '{body}' specified for the field '{field}' threw an error during "
+                f"evaluation. {message}"
             ) from None
         if result is None:
             # Nothing is not a value in ASL: the field it was written in fails, wherever it is.
@@ -82,7 +82,13 @@ def _expression(text: str, field: str) -> Evaluator:
                 f"The JSONata expression '{body}' specified for the field '{field}' returned nothing "
                 "(undefined)."
             )
-        return from_jsonata(result)
+        try:
+            return from_jsonata(result)
+        except _NotJson:
+            raise StatesQueryEvaluationError(
+                f"The JSONata expression '{body}' specified for the field '{field}' returned an unsupported "
+                "result type."
+            ) from None
 
     evaluate.source = body  # type: ignore[attr-defined]
     return evaluate
@@ -123,6 +129,10 @@ def from_jsonata(value: Any) -> Any:
         return {key: from_jsonata(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         return [from_jsonata(item) for item in value if item is not None]
-    if callable(value):
-        raise StatesQueryEvaluationError("A JSONata expression returned a function, which is not JSON.")
+    if not isinstance(value, str | int | bool):  # a function (lambda, native or partial): not JSON
+        raise _NotJson
     return value
+
+
+class _NotJson(Exception):
+    """A JSONata result that JSON cannot hold (a function)."""

@@ -31,11 +31,17 @@ class PathNotFound(LookupError):
     """
 
     def __init__(
-        self, source: str, step: str | int | None = None, *, index_out_of_range: bool = False
+        self,
+        source: str,
+        step: str | int | None = None,
+        *,
+        index_out_of_range: bool = False,
+        position: int | None = None,
     ) -> None:
         super().__init__(source)
         self.step = step
         self.index_out_of_range = index_out_of_range
+        self.position = position  # which of a definite path's keys could not be applied
 
 
 Step = tuple[Any, ...]
@@ -58,10 +64,11 @@ class Path:
     def __repr__(self) -> str:
         return f"Path({self.source!r})"
 
-    def normalized(self) -> str:
-        """The path in Jayway's normalized form, `$['a'][0]`, as AWS quotes it in error causes."""
+    def normalized(self, length: int | None = None) -> str:
+        """The path (or its first `length` steps) in Jayway's normalized form, `$['a'][0]`, as AWS quotes
+        it in error causes."""
         parts = []
-        for step in self.steps:
+        for step in self.steps[:length]:
             if step[0] == "key":
                 parts.append(f"['{step[1]}']")
             elif step[0] == "index":
@@ -80,17 +87,17 @@ class Path:
         if not self.definite:
             return list(_walk(document, self.steps, 0, document))
         value = document
-        for key in self.keys:
+        for position, key in enumerate(self.keys):
             if type(key) is str:
                 if type(value) is not dict or key not in value:
-                    raise PathNotFound(self.source, key)
+                    raise PathNotFound(self.source, key, position=position)
                 value = value[key]
             else:
                 if type(value) is not list:
-                    raise PathNotFound(self.source, key)
+                    raise PathNotFound(self.source, key, position=position)
                 if not -len(value) <= key < len(value):  # type: ignore[operator]
-                    raise PathNotFound(self.source, key, index_out_of_range=True)
-                value = value[key]
+                    raise PathNotFound(self.source, key, index_out_of_range=True, position=position)
+                value = value[key]  # type: ignore[index]
         return value
 
     def exists(self, document: Any) -> bool:
@@ -337,7 +344,9 @@ class _Parser:
         chars: list[str] = []
         text = self.text
         while self.at < len(text) and text[self.at] != quote:
-            if text[self.at] == "\\" and self.at + 1 < len(text):
+            # Only the quote itself is escaped; any other backslash is part of the name, as AWS reads
+            # $['Test\""Name"'] (recorded execution, test_jsonpath.py).
+            if text[self.at] == "\\" and self.at + 1 < len(text) and text[self.at + 1] == quote:
                 self.at += 1
             chars.append(text[self.at])
             self.at += 1

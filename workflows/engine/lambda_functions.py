@@ -68,20 +68,18 @@ def invoke_function(
     except WorkflowError:
         raise
     except Exception as exc:
-        raise function_failure(exc, request_id) from exc
+        raise function_failure(exc, request_id, compact=resource.kind != "lambda") from exc
     try:
         payload = json.loads(json.dumps(payload))
     except (TypeError, ValueError) as exc:
+        error = {
+            "errorMessage": f"Unable to marshal response: {exc}",
+            "errorType": "Runtime.MarshalError",
+            "requestId": request_id,
+            "stackTrace": [],
+        }
         raise TaskFailure(
-            "Runtime.MarshalError",
-            json.dumps(
-                {
-                    "errorMessage": f"Unable to marshal response: {exc}",
-                    "errorType": "Runtime.MarshalError",
-                    "requestId": request_id,
-                    "stackTrace": [],
-                }
-            ),
+            "Runtime.MarshalError", _error_json(error, compact=resource.kind != "lambda")
         ) from exc
     if resource.kind == "lambda":
         return payload
@@ -126,7 +124,7 @@ def lambda_invoke_response(payload: Any, request_id: str, moment: datetime) -> d
     }
 
 
-def function_failure(exc: Exception, request_id: str) -> TaskFailure:
+def function_failure(exc: Exception, request_id: str, *, compact: bool = False) -> TaskFailure:
     """A Lambda function that raised: error = its errorType, cause = the Lambda error payload as JSON."""
     error_type = type(exc).__name__
     frames = traceback.extract_tb(exc.__traceback__)[1:]  # drop the dispatcher's own frame
@@ -136,5 +134,12 @@ def function_failure(exc: Exception, request_id: str) -> TaskFailure:
         "requestId": request_id,
         "stackTrace": [line for line in traceback.format_list(frames)],
     }
-    # The Python runtime serializes the error with json.dumps defaults (", " and ": " separators).
-    return TaskFailure(error_type, json.dumps(cause))
+    return TaskFailure(error_type, _error_json(cause, compact=compact))
+
+
+def _error_json(error: dict[str, Any], *, compact: bool) -> str:
+    """The Python runtime writes the error with json.dumps defaults (", " and ": " separators), which a
+    plain Lambda ARN passes on as is; `lambda:invoke` re-serialises it without spaces (recorded AWS
+    executions: LocalStack's AWS-validated snapshots v2/error_handling/test_task_lambda.snapshot.json and
+    test_task_service_lambda.snapshot.json, test_raise_exception_catch)."""
+    return json.dumps(error, separators=(",", ":")) if compact else json.dumps(error)

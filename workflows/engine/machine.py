@@ -3,7 +3,6 @@ each Parallel branch and each Map ItemProcessor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from workflows.engine.errors import DefinitionError
@@ -51,12 +50,13 @@ class Branch:
                 f"{where}: Field 'QueryLanguage' is not supported here; set it on the states inside, or on "
                 "the state machine"
             )
+        self.spec = spec  # the definition's JSON, for checks that walk it (workflows.validation.walk)
         language = spec.get("QueryLanguage", query_language)
         states = spec.get("States")
         if not isinstance(states, dict) or not states:
             raise DefinitionError(f'{where} needs a non-empty "States" object')
         start = spec.get("StartAt")
-        if start not in states:
+        if not isinstance(start, str) or start not in states:
             raise DefinitionError(f"{where}: StartAt {start!r} is not one of its States")
         self.start_at: str = start
         self.timeout_seconds = spec.get("TimeoutSeconds")
@@ -87,14 +87,6 @@ class Branch:
                     raise DefinitionError(
                         f"{where}: state {state.name!r} goes to {target!r}, which is not a state here"
                     )
-
-    def walk(self) -> Iterator[State]:
-        """Every state, including those inside Parallel branches and Map processors."""
-        for state in self.states.values():
-            yield state
-            for inner in [*getattr(state, "branches", []), getattr(state, "processor", None)]:
-                if inner is not None:
-                    yield from inner.walk()
 
     def run(self, scope: Scope, value: Any) -> Any:
         name: str | None = self.start_at

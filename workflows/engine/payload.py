@@ -32,10 +32,9 @@ def resolve_path(path: Path, data: Any, scope: Scope) -> Any:
 
 def describe_missing(path: Path, field: str, data: Any) -> str:
     """AWS's cause for a `.$` path that points at nothing."""
+    # A `$$` path that misses is reported against the state's input too, as AWS words it.
     where = f"the input '{to_json(data)}'"
-    if path.root == ROOT_CONTEXT:
-        where = "the context object"
-    elif path.root != ROOT_INPUT:
+    if path.root not in (ROOT_INPUT, ROOT_CONTEXT):
         where = f"the variable '${path.variable}'"
     return f"The JSONPath '{path.source}' specified for the field '{field}' could not be found in {where}"
 

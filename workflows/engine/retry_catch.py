@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from workflows.engine import jsonata_eval
-from workflows.engine.errors import DefinitionError, WorkflowError
+from workflows.engine.errors import DefinitionError, TaskResultTooLarge, WorkflowError
 from workflows.engine.io import (
     apply_result_path,
     assign_variables,
@@ -32,7 +32,7 @@ def matches(error_equals: tuple[str, ...], failure: WorkflowError) -> bool:
         return False
     if error in error_equals or any(alias in error_equals for alias in failure.aliases):
         return True
-    if error in _NOT_WILDCARD:
+    if error in _NOT_WILDCARD and not isinstance(failure, TaskResultTooLarge):
         return False
     if ALL in error_equals:
         return True
@@ -177,5 +177,5 @@ def with_retries(retriers: list[Retrier], scope: Scope, attempt: Callable[[], T]
             scope.clock.sleep(retrier.delay(counts[index], scope))
             scope.run.check_deadline(scope.clock.now())
             counts[index] += 1
-            scope.retry_count += 1
+            scope.retry_count = (scope.retry_count or 0) + 1
             scope.run.history.retried()

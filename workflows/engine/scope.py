@@ -71,7 +71,7 @@ class Scope:
     state_name: str = ""
     entered_time: datetime | None = None
     entered_event: int = 0
-    retry_count: int = 0
+    retry_count: int | None = None  # None in states that cannot retry (no State.RetryCount)
     task_token: str | None = None
     map_item: dict[str, Any] | None = field(default=None)
 
@@ -103,23 +103,31 @@ class Scope:
             )
 
     def context_object(self) -> dict[str, Any]:
-        """The `$$` context object, built only when an expression reads it."""
+        """The `$$` context object, built only when an expression reads it.
+
+        Members and their order as recorded AWS executions show them: `Execution.RedriveCount` only in
+        Standard executions, `State.RetryCount` only in the states that can retry (Task, Parallel, Map).
+        """
         run = self.run
+        execution: dict[str, Any] = {
+            "Id": run.execution_arn,
+            "Input": run.input,
+            "StartTime": run.start_iso(),
+            "Name": run.name,
+            "RoleArn": run.role_arn,
+        }
+        if run.state_machine_type == "STANDARD":
+            execution["RedriveCount"] = 0
+        state: dict[str, Any] = {
+            "Name": self.state_name,
+            "EnteredTime": iso(self.entered_time or run.start_time),
+        }
+        if self.retry_count is not None:
+            state["RetryCount"] = self.retry_count
         context: dict[str, Any] = {
-            "Execution": {
-                "Id": run.execution_arn,
-                "Input": run.input,
-                "Name": run.name,
-                "RoleArn": run.role_arn,
-                "StartTime": run.start_iso(),
-                "RedriveCount": 0,
-            },
-            "State": {
-                "EnteredTime": iso(self.entered_time or run.start_time),
-                "Name": self.state_name,
-                "RetryCount": self.retry_count,
-            },
+            "Execution": execution,
             "StateMachine": {"Id": run.state_machine_arn, "Name": run.state_machine_name},
+            "State": state,
         }
         if self.task_token is not None:
             context["Task"] = {"Token": self.task_token}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from workflows.harness.files import read_json
+from workflows.validation.walk import walk_states
 
 
 class DefinitionFileError(ValueError):
@@ -22,23 +23,6 @@ def load_definition(path: str | Path) -> dict[str, Any]:
     return document
 
 
-def iter_states(definition: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every (name, state) of the machine, including those inside Parallel branches and Map processors."""
-    states = definition.get("States")
-    if not isinstance(states, Mapping):
-        return
-    for name, state in states.items():
-        if not isinstance(state, Mapping):
-            continue
-        yield name, state
-        for branch in state.get("Branches") or []:
-            if isinstance(branch, Mapping):
-                yield from iter_states(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if isinstance(state.get(key), Mapping):
-                yield from iter_states(state[key])
-
-
 def state_types(definition: Mapping[str, Any]) -> dict[str, str]:
     """State name -> Type, across all scopes."""
-    return {name: str(state.get("Type")) for name, state in iter_states(definition)}
+    return {walked.name: str(walked.state.get("Type")) for walked in walk_states(definition)}

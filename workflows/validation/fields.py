@@ -146,17 +146,17 @@ JSONATA_FIELDS = (
     "Credentials",
 )
 
-# Map fields that only a Distributed Map understands.
-DISTRIBUTED_ONLY = (
-    "ItemReader",
-    "ItemBatcher",
-    "ResultWriter",
-    "ToleratedFailureCount",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentage",
-    "ToleratedFailurePercentagePath",
-    "Label",
-)
+# Map fields that only a Distributed Map understands. The ToleratedFailure* fields are not among them:
+# AWS creates and runs an INLINE Map that has them (recorded executions, see
+# tests/workflow/validation/test_validate_scopes.py).
+DISTRIBUTED_ONLY = ("ItemReader", "ItemBatcher", "ResultWriter", "Label")
+# A Wait state has exactly one of these.
+WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
+# Fields that only Task, Parallel and Map states (the ones that do work) may have.
+WORK_FIELDS = frozenset({"Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds"})
+# The one path field that writes into the state's input, so it must start with `$` (not `$$` or a
+# variable); every other path field only reads.
+WRITING_PATH_FIELDS = frozenset({"ResultPath"})
 TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
 NO_TRANSITION_TYPES = frozenset({"Choice", "Succeed", "Fail"})
 MAX_STATE_NAME_LENGTH = 80

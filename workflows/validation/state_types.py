@@ -16,7 +16,6 @@ from workflows.validation.problem import Findings, pointer
 from workflows.validation.resources import check_resource
 
 Transition = tuple[str, Any]  # (pointer of the field naming the target, the target)
-WAIT_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
 MAP_NUMBERS = (
     ("MaxConcurrency", 0, None),
     ("ToleratedFailureCount", 0, None),
@@ -58,15 +57,15 @@ def check_task(findings: Findings, name: str, state: Mapping[str, Any], at: str,
                 expected="a positive integer",
             )
     timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
-    if is_int(timeout) and is_int(heartbeat) and heartbeat >= timeout:
+    if is_int(timeout) and is_int(heartbeat) and int(heartbeat or 0) >= int(timeout or 0):
         findings.error(name, at + "/HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds")
 
 
 def check_wait(findings: Findings, name: str, state: Mapping[str, Any], at: str, language: str) -> None:
-    given = [field for field in WAIT_FIELDS if field in state]
+    given = [field for field in F.WAIT_FIELDS if field in state]
     if len(given) != 1:
         findings.error(
-            name, at, f"a Wait state needs exactly one of {', '.join(WAIT_FIELDS)} (found {len(given)})"
+            name, at, f"a Wait state needs exactly one of {', '.join(F.WAIT_FIELDS)} (found {len(given)})"
         )
     if "Seconds" in state:
         seconds = state["Seconds"]
@@ -109,7 +108,10 @@ def check_choice(
         transitions.append((at + "/Default", state["Default"]))
     else:
         findings.warning(
-            name, at, "no Default: when no rule matches, the execution fails with States.NoChoiceMatched"
+            name,
+            at,
+            "no Default: when no rule matches, the execution fails with States.Runtime (the guide says "
+            "States.NoChoiceMatched; AWS executions report States.Runtime, and nothing can catch it)",
         )
     return transitions
 

@@ -30,6 +30,7 @@ from workflows.validation.state_types import (
     check_wait,
     is_int,
 )
+from workflows.validation.walk import nested_scopes
 
 
 def validate(
@@ -55,6 +56,7 @@ def validate(
                 None, "", f"substitution ${{{name}}} has no value; it stays in the definition as written"
             )
         definition = json.loads(text)
+    assert isinstance(definition, Mapping)  # it was one before the substitutions, which keep JSON's shape
     _Walker(findings, definition).machine()
     return list(findings)
 
@@ -301,31 +303,20 @@ class _Walker:
                 "a Parallel state needs a non-empty Branches array",
             )
             return
-        for index, branch in enumerate(branches):
-            self.nested(
-                branch,
-                at + pointer("Branches", index),
-                F.BRANCH_FIELDS,
-                "Parallel branch",
-                visible,
-                language=language,
-            )
+        self._nested_scopes(state, at, language, visible)
 
     def _map(
         self, name: str, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
     ) -> None:
-        if "ItemProcessor" in state:
-            where, allowed, kind = at + "/ItemProcessor", F.ITEM_PROCESSOR_FIELDS, "Map ItemProcessor"
-            self.nested(state["ItemProcessor"], where, allowed, kind, visible, language=language)
-        elif "Iterator" in state:
-            self.nested(
-                state["Iterator"],
-                at + "/Iterator",
-                F.BRANCH_FIELDS,
-                "Map Iterator",
-                visible,
-                language=language,
-            )
-        else:
+        if not self._nested_scopes(state, at, language, visible):
             self.findings.error(name, at, "a Map state needs ItemProcessor (or the older Iterator)")
         check_map_settings(self.findings, name, state, at, language)
+
+    def _nested_scopes(
+        self, state: Mapping[str, Any], at: str, language: str, visible: frozenset[str]
+    ) -> int:
+        """Walks the branches or item processor of a Parallel or Map state; returns how many it had."""
+        scopes = nested_scopes(state)
+        for scope in scopes:
+            self.nested(scope.container, at + scope.at, scope.allowed, scope.kind, visible, language=language)
+        return len(scopes)

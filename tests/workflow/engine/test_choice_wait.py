@@ -6,7 +6,7 @@ Guide pages: "Choice workflow state" (https://docs.aws.amazon.com/step-functions
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -224,3 +224,54 @@ def test_wait_needs_exactly_one_field():
 def test_comparison_operands_of_the_wrong_type_are_definition_errors(rule, message):
     with pytest.raises(DefinitionError, match=message):
         choose(rule, {})
+
+
+ENTERED = "An error occurred while executing the state 'W' (entered at the event id #2). "
+
+
+@pytest.mark.parametrize(("days", "status"), [(24855, "SUCCEEDED"), (24856, "FAILED")])
+def test_a_timestamp_too_far_ahead_fails_at_once(days, status):
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot v2/base/test_wait.snapshot.json,
+    # test_timestamp_too_far_in_future_boundary): now + 24,855 days waits, now + 24,856 days fails with
+    # States.Runtime "Wait state delay is too long." (the delay is a signed 32-bit count of seconds).
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    clock = ManualClock(start)
+    moment = (start + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    execution, _ = wait({"TimestampPath": "$.start_at"}, {"start_at": moment}, clock)
+    assert execution.status == status
+    if status == "FAILED":
+        assert (execution.error, execution.cause) == (
+            "States.Runtime",
+            ENTERED + "Wait state delay is too long.",
+        )
+        assert clock.slept == []
+
+
+@pytest.mark.parametrize(
+    "stamp", ["2016-12-05 21:29:29Z", "2016-12-05T21:29:29", "2016-13-05T21:29:29Z", "2016-12-05T25:29:29Z"]
+)
+def test_jsonata_timestamp_is_validated_as_aws_validates_it(stamp):
+    # Recorded AWS executions (v2/scenarios/test_base_scenarios.snapshot.json, test_wait_timestamp_jsonata):
+    # a JSONata Timestamp that is not an ISO-8601 date-time with an offset is a QueryEvaluationError.
+    execution, _ = wait({"Timestamp": "{% $states.input.t %}", "QueryLanguage": "JSONata"}, {"t": stamp})
+    assert execution.error == "States.QueryEvaluationError"
+    assert execution.cause == ENTERED + (
+        "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "
+        f"{stamp}"
+    )
+
+
+def test_wait_paths_may_read_variables():
+    # "Passing data between states with variables" (workflow-variables.html): a variable may be used in
+    # SecondsPath and TimestampPath.
+    clock = ManualClock(datetime(2024, 1, 1, tzinfo=UTC))
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Pass", "Assign": {"s": 5, "t": "2024-01-01T00:01:00Z"}, "Next": "W1"},
+            "W1": {"Type": "Wait", "SecondsPath": "$s", "Next": "W2"},
+            "W2": {"Type": "Wait", "TimestampPath": "$t", "End": True},
+        },
+    }
+    assert execute(definition, clock=clock).status == "SUCCEEDED"
+    assert clock.slept == [5, 55]

@@ -233,9 +233,13 @@ def test_express_executions_are_not_held_to_the_standard_history_limit():
     assert execute(definition, items, state_machine_type="EXPRESS").output == items
 
 
-def test_a_fail_state_without_cause_reports_an_empty_cause_and_a_timeout_reports_none():
+def test_a_fail_state_without_cause_and_a_timeout_report_no_cause():
+    # Recorded AWS execution (LocalStack's AWS-validated snapshot
+    # v2/scenarios/test_base_scenarios.snapshot.json, test_parallel_state_fail and test_fail_error_jsonata):
+    # ExecutionFailed carries only the error.
     execution = execute(single({"Type": "Fail", "Error": "E"}), {})
-    assert (execution.error, execution.cause) == ("E", "")
+    assert (execution.error, execution.cause) == ("E", None)
+    assert execution.history[-1]["executionFailedEventDetails"] == {"error": "E"}
     resource = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
 
     def slow(arguments, invocation):

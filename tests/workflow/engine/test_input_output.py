@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from engine_support import chain, single
 
 from workflows.engine import ManualClock, execute
@@ -189,7 +190,6 @@ def test_context_object_fields():
         "start.$": "$$.Execution.StartTime",
         "state.$": "$$.State.Name",
         "entered.$": "$$.State.EnteredTime",
-        "retries.$": "$$.State.RetryCount",
         "machine.$": "$$.StateMachine.Name",
         "role.$": "$$.Execution.RoleArn",
     }
@@ -208,7 +208,6 @@ def test_context_object_fields():
         "start": "2025-03-04T05:06:07.890Z",
         "state": "S",
         "entered": "2025-03-04T05:06:07.890Z",
-        "retries": 0,
         "machine": "Analyse",
         "role": "arn:aws:iam::111122223333:role/R",
     }
@@ -248,7 +247,8 @@ def test_static_parts_of_parameters_are_not_shared_between_outputs():
 def test_inputpath_double_dollar_selects_the_whole_context_object():
     output = execute(single({"Type": "Pass", "InputPath": "$$"}), {"a": 1}, name="ctx").output
     assert output["Execution"]["Name"] == "ctx"
-    assert output["State"] == {"EnteredTime": "2024-01-01T00:00:00.000Z", "Name": "S", "RetryCount": 0}
+    # A Pass state cannot retry, so AWS gives it no State.RetryCount (test_context_object.py).
+    assert output["State"] == {"Name": "S", "EnteredTime": "2024-01-01T00:00:00.000Z"}
 
 
 def test_variables_in_choice_rules_and_intrinsics():
@@ -285,3 +285,50 @@ def test_an_index_past_the_end_in_parameters_is_null_but_a_missing_key_fails():
     assert execute(
         single({"Type": "Pass", "Parameters": {"x.$": "$.list[0].nope"}}), {"list": [{}]}
     ).error == ("States.Runtime")
+
+
+# Recorded AWS executions (LocalStack's AWS-validated snapshot
+# tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json: test_catch_states_runtime
+# and test_invalid_jsonpath): Jayway's two messages for a path that finds nothing.
+@pytest.mark.parametrize(
+    ("field", "path", "data", "message"),
+    [
+        ("OutputPath", "$.no.such.result.path", {}, "Missing property in path $['no']"),
+        ("OutputPath", "$.a.b.c", {"a": {}}, "Missing property in path $['a']['b']"),
+        ("OutputPath", "$.NoSuchOutputPath", {}, "No results for path: $['NoSuchOutputPath']"),
+        ("InputPath", "$.NoSuchInputPath", {}, "No results for path: $['NoSuchInputPath']"),
+        ("InputPath", "$.a.missing", {"a": {}}, "No results for path: $['a']['missing']"),
+    ],
+)
+def test_a_path_that_finds_nothing_fails_with_jayways_message(field, path, data, message):
+    execution = execute(single({"Type": "Pass", field: path}), data)
+    assert execution.error == "States.Runtime"
+    assert execution.cause == (
+        "An error occurred while executing the state 'S' (entered at the event id #2). "
+        f"Invalid path '{path}' : {message}"
+    )
+
+
+def test_fail_error_and_cause_paths_may_read_variables():
+    # "Passing data between states with variables" (workflow-variables.html) lists ErrorPath and CausePath
+    # among the fields that accept variables.
+    definition = chain(
+        ("A", {"Type": "Pass", "Assign": {"e": "Oops", "c": "why"}}),
+        ("F", {"Type": "Fail", "ErrorPath": "$e", "CausePath": "States.Format('because {}', $c)"}),
+    )
+    execution = execute(definition)
+    assert (execution.error, execution.cause) == ("Oops", "because why")
+
+
+# Recorded AWS executions (test_base_scenarios.snapshot.json, test_invalid_jsonpath[INVALID_JSONPATH_IN_
+# STRING_EXPR_JSONPATH] and [..._CONTEXTPATH]): a `.$` path that misses names the state's input, even for a
+# `$$` path.
+@pytest.mark.parametrize("path", ["$.no_such_jsonpath", "$$.Execution.Input.no_such_jsonpath"])
+def test_a_payload_path_that_misses_names_the_field_and_the_state_input(path):
+    execution = execute(single({"Type": "Pass", "Parameters": {"value.$": path}}), {"int-literal": 0})
+    assert execution.error == "States.Runtime"
+    assert execution.cause == (
+        "An error occurred while executing the state 'S' (entered at the event id #2). "
+        f"The JSONPath '{path}' specified for the field 'value.$' could not be found in the input "
+        """'{"int-literal":0}'"""
+    )

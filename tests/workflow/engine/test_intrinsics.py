@@ -117,7 +117,47 @@ def test_math_random_range_and_seed():
 
 def test_math_add():
     assert evaluate("States.MathAdd($.value1, $.step)", {"value1": 111, "step": -1}) == 110
-    assert failure("States.MathAdd(1.5, 1)")[0] == "States.IntrinsicFailure"
+    assert failure("States.MathAdd('1', 1)")[0] == "States.IntrinsicFailure"
+
+
+# Recorded AWS executions (LocalStack's AWS-validated snapshot
+# tests/aws/services/stepfunctions/v2/intrinsic_functions/test_math_operations.snapshot.json, test_math_add):
+# each argument is rounded to the nearest integer, halves up (Java's Math.round), before adding.
+@pytest.mark.parametrize(
+    ("first", "second", "total"),
+    [
+        (1.49, 1.5, 3),
+        (1.5, 1.51, 4),
+        (-1.49, -1.5, -2),
+        (-1.5, -1.51, -3),
+        (-0.5, 0.5, 1),
+        (-0.5, 0, 0),
+        (-2.5, 0, -2),
+        (2.5, 0, 3),
+        (1.49, -1.49, 0),
+    ],
+)
+def test_math_add_rounds_each_non_integer_argument_half_up(first, second, total):
+    assert evaluate("States.MathAdd($.a, $.b)", {"a": first, "b": second}) == total
+
+
+# Recorded AWS executions (test_json_manipulation.snapshot.json, test_string_to_json): an empty or blank
+# string parses to null.
+@pytest.mark.parametrize("text", ["", " ", "\t \n"])
+def test_string_to_json_of_empty_or_blank_text_is_null(text):
+    assert evaluate("States.StringToJson($.s)", {"s": text}) is None
+
+
+# Recorded AWS executions (test_string_operations.snapshot.json, test_format_2, and
+# test_generic.snapshot.json, test_context_json_path): an object or array argument is written in Java's
+# collection notation, not JSON.
+def test_format_writes_objects_and_arrays_in_aws_notation():
+    data = {"o": {"Arg1": 1, "Arg2": []}, "a": [1, "x", None, True, {"k": 1.5}]}
+    assert (
+        evaluate("States.Format('o={} a={}', $.o, $.a)", data)
+        == "o={Arg1=1, Arg2=[]} a=[1, x, null, true, {k=1.5}]"
+    )
+    assert evaluate("States.Format('{}', $$.StateMachine)").startswith("{Id=arn:aws:states:")
 
 
 def test_string_split():
@@ -152,7 +192,6 @@ def test_uuid_is_a_version_4_uuid():
         ("States.ArrayLength()", "expected 1 argument"),
         ("States.ArrayGetItem(States.Array(1), 3)", "out of bounds"),
         ("States.StringToJson('{nope')", "not valid JSON"),
-        ("States.Format('{}', States.Array(1))", "must be a string, number, boolean or null"),
     ],
 )
 def test_bad_arguments_fail_with_intrinsic_failure(expression, message):

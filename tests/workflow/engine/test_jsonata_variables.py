@@ -555,8 +555,36 @@ def test_nested_states_fall_back_to_the_state_machine_language_not_the_enclosing
             },
             "TimeoutSeconds",
         ),
+        # Any field outside the validator's table for the type (workflows.validation.fields), as
+        # CreateStateMachine refuses it (state-pass.html lists the Pass state's fields).
+        ({"Type": "Pass", "Resource": "arn:aws:states:::sqs:sendMessage"}, "Resource"),
+        ({"Type": "Succeed", "Next": "S"}, "Next"),
     ],
 )
 def test_fields_a_state_type_does_not_carry_are_refused(state, field):
     with pytest.raises(DefinitionError, match=f"does not support {field}"):
         execute(single(state), {})
+
+
+def test_an_expression_that_throws_names_the_field_and_the_jsonata_error():
+    # Recorded AWS execution (LocalStack's AWS-validated snapshot
+    # v2/intrinsic_functions/test_math_operations_jsonata.snapshot.json, test_math_random_seeded): AWS has no
+    # $randomSeeded, and the JSONata error is quoted after "threw an error during evaluation."
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "S",
+        "States": {
+            "S": {
+                "Type": "Pass",
+                "Output": {"FunctionResult": "{% $randomSeeded($states.input.fst) %}"},
+                "End": True,
+            }
+        },
+    }
+    execution = execute(definition, {"fst": 0})
+    assert execution.error == "States.QueryEvaluationError"
+    assert execution.cause == (
+        "An error occurred while executing the state 'S' (entered at the event id #2). "
+        "The JSONata expression '$randomSeeded($states.input.fst)' specified for the field "
+        "'Output/FunctionResult' threw an error during evaluation. T1006: Attempted to invoke a non-function"
+    )

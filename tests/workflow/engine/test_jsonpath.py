@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.engine import PathSyntaxError, compile_path
+from workflows.engine import PathSyntaxError, compile_path, execute
 from workflows.engine.jsonpath import PathNotFound
 
 # The guide's example input for paths (amazon-states-language-paths.html).
@@ -152,3 +152,15 @@ def test_evaluating_any_path_on_any_document_returns_or_reports_not_found(docume
         assert path.definite
     else:
         assert path.definite or isinstance(result, list)
+
+
+def test_a_bracketed_name_keeps_backslashes_that_escape_nothing():
+    # Recorded AWS execution (LocalStack's AWS-validated snapshot
+    # v2/scenarios/test_base_scenarios.snapshot.json, test_escape_sequence_parsing[ESCAPE_SEQUENCES_JSONPATH])
+    # reads the key Test\""Name" with $['Test\""Name"'].
+    definition = {
+        "StartAt": "S",
+        "States": {"S": {"Type": "Pass", "Parameters": {"value.$": r"""$['Test\""Name"']"""}, "End": True}},
+    }
+    execution = execute(definition, {'Test\\""Name"': 'Value"\\'})
+    assert execution.output == {"value": 'Value"\\'}

@@ -80,9 +80,135 @@ def test_legacy_iterator_and_parameters_fields():
     assert execute(definition, [1, 2]).output == [{"v": 1}, {"v": 2}]
 
 
-def test_map_over_non_array_is_a_runtime_error():
+NOT_ARRAYS = [(1, "number", "1"), ("s", "string", '"s"'), (True, "boolean", "true"), (None, "null", "null")]
+NOT_ARRAYS += [({"foo": "bar"}, "object", '{"foo":"bar"}')]
+ENTERED = "An error occurred while executing the state 'M' (entered at the event id #2). "
+
+
+def test_map_over_non_array_through_itemspath_is_a_runtime_error():
+    # AWS's TestState answer for a JSONPath Map whose ItemsPath is not an array (LocalStack's
+    # AWS-validated snapshot v2/test_state/test_state_context_object.snapshot.json,
+    # test_state_map_context_object): States.Runtime, 'Reference path "$" must point to array.'
     execution = execute(map_state(ItemsPath="$.items"), {"items": "nope"})
-    assert execution.error == "States.Runtime" and "needs an array" in execution.cause
+    assert execution.error == "States.Runtime"
+    assert execution.cause == ENTERED + 'Reference path "$.items" must point to array.'
+    assert execute(map_state(), {"a": 1}).cause == ENTERED + 'Reference path "$" must point to array.'
+
+
+@pytest.mark.parametrize(("items", "kind", "shown"), NOT_ARRAYS)
+def test_jsonata_map_over_non_array_input_is_a_query_evaluation_error(items, kind, shown):
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot
+    # v2/scenarios/test_base_scenarios.snapshot.json, test_map_state_items_input_types).
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Start",
+        "States": {
+            "Start": {"Type": "Pass", "Output": "{% $states.input.items %}", "Next": "M"},
+            "M": {"Type": "Map", "ItemProcessor": PASS_PROCESSOR, "End": True},
+        },
+    }
+    execution = execute(definition, {"items": items})
+    assert execution.error == "States.QueryEvaluationError"
+    cause = f"Map state input must be an array but was: {shown}"
+    assert execution.cause == ENTERED.replace("#2", "#4") + cause
+
+
+@pytest.mark.parametrize(("items", "kind", "shown"), NOT_ARRAYS)
+def test_jsonata_items_that_are_not_an_array_name_the_type_and_value(items, kind, shown):
+    # Recorded AWS executions (test_base_scenarios.snapshot.json, test_map_state_items_variable_sampling
+    # and test_map_state_items_eval_jsonata_fail): the items read from a variable.
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Start",
+        "States": {
+            "Start": {"Type": "Pass", "Assign": {"ItemsVar": items}, "Next": "M"},
+            "M": {"Type": "Map", "Items": "{% $ItemsVar %}", "ItemProcessor": PASS_PROCESSOR, "End": True},
+        },
+    }
+    execution = execute(definition)
+    assert execution.error == "States.QueryEvaluationError"
+    assert execution.cause == ENTERED.replace("#2", "#4") + (
+        "The JSONata expression '$ItemsVar' specified for the field 'Items' returned an unexpected result "
+        f"type. Expected 'array', but was '{kind}' for value: {shown}"
+    )
+
+
+def test_jsonata_items_that_are_a_function_are_an_unsupported_result_type():
+    # Recorded AWS execution (test_base_scenarios.snapshot.json, test_map_state_items_eval_jsonata_fail
+    # [function]).
+    definition = {**map_state(Items="{% $fn := function($x){$x} %}"), "QueryLanguage": "JSONata"}
+    execution = execute(definition)
+    assert execution.error == "States.QueryEvaluationError"
+    assert execution.cause == ENTERED + (
+        "The JSONata expression '$fn := function($x){$x}' specified for the field 'Items' returned an "
+        "unsupported result type."
+    )
+
+
+def test_items_path_may_read_a_variable_and_the_context_object():
+    # "Passing data between states with variables" (workflow-variables.html): variables may be used in
+    # ItemsPath; "Context object" (input-output-contextobject.html): ItemsPath may read $$.
+    definition = map_state(ItemsPath="$list")
+    definition["States"] = {
+        "A": {"Type": "Pass", "Assign": {"list": [1, 2]}, "Next": "M"},
+        **definition["States"],
+    }
+    definition["StartAt"] = "A"
+    assert execute(definition).output == [1, 2]
+    assert execute(map_state(ItemsPath="$$.Execution.Input.xs"), {"xs": ["a"]}).output == ["a"]
+
+
+def distributed(**fields):
+    definition = map_state(ItemsPath="$.items", **fields)
+    definition["States"]["M"]["ItemProcessor"] = {
+        **PASS_PROCESSOR,
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    }
+    return definition
+
+
+# Recorded AWS executions (test_base_scenarios.snapshot.json: test_max_concurrency_path,
+# test_map_state_tolerated_failure_count_path, test_map_state_tolerated_failure_percentage_path).
+@pytest.mark.parametrize(
+    ("field", "value", "cause"),
+    [
+        (
+            "MaxConcurrencyPath",
+            "NoNumber",
+            'The MaxConcurrencyPath field refers to value "NoNumber" which is not a valid integer: $.v',
+        ),
+        (
+            "MaxConcurrencyPath",
+            {},
+            'The MaxConcurrencyPath field refers to value "{}" which is not a valid integer: $.v',
+        ),
+        (
+            "ToleratedFailureCountPath",
+            "NoNumber",
+            "The ToleratedFailureCountPath field refers to value "
+            '"NoNumber" which is not a valid integer: $.v',
+        ),
+        ("ToleratedFailureCountPath", -1, "ToleratedFailureCount cannot be negative."),
+        (
+            "ToleratedFailurePercentagePath",
+            {},
+            'The ToleratedFailurePercentagePath field refers to value "{}" which is not a valid float: $.v',
+        ),
+        ("ToleratedFailurePercentagePath", -1.1, "ToleratedFailurePercentage must be between 0 and 100."),
+        ("ToleratedFailurePercentagePath", 100.1, "ToleratedFailurePercentage must be between 0 and 100."),
+    ],
+)
+def test_invalid_values_read_through_map_setting_paths(field, value, cause):
+    execution = execute(distributed(**{field: "$.v"}), {"items": [1], "v": value})
+    assert (execution.error, execution.cause) == ("States.Runtime", ENTERED + cause)
+
+
+def test_map_setting_paths_may_read_variables():
+    # workflow-variables.html: variables are accepted in MaxConcurrencyPath and ToleratedFailure*Path.
+    definition = distributed(MaxConcurrencyPath="$n", ToleratedFailureCountPath="$n")
+    definition["States"] = {"A": {"Type": "Pass", "Assign": {"n": 1}, "Next": "M"}, **definition["States"]}
+    definition["StartAt"] = "A"
+    assert execute(definition, {"items": [1, 2]}).output == [1, 2]
 
 
 def test_map_history_events():
@@ -359,3 +485,16 @@ def test_item_selector_runs_just_before_each_iteration_starts():
 def test_item_batcher_on_an_inline_map_is_refused():
     with pytest.raises(DefinitionError, match="not supported for INLINE maps"):
         execute(map_state(ItemBatcher={"MaxItemsPerBatch": 2}), [1])
+
+
+def test_map_setting_paths_parse_numbers_written_as_strings():
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot
+    # v2/assign/test_assign_reference_variables.snapshot.json, test_reference_in_map_state): a variable
+    # holding the string "1" is a valid MaxConcurrencyPath, ToleratedFailureCountPath and
+    # ToleratedFailurePercentagePath value.
+    definition = distributed(
+        MaxConcurrencyPath="$n", ToleratedFailureCountPath="$n", ToleratedFailurePercentagePath="$n"
+    )
+    definition["States"] = {"A": {"Type": "Pass", "Assign": {"n": "1"}, "Next": "M"}, **definition["States"]}
+    definition["StartAt"] = "A"
+    assert execute(definition, {"items": [1, 2, 3]}).output == [1, 2, 3]

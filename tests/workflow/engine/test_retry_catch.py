@@ -150,27 +150,63 @@ def test_states_all_does_not_catch_runtime_errors():
     assert execution.error == "States.Runtime"
 
 
-def test_data_limit_exceeded_is_caught_only_by_name():
+def test_a_task_result_over_the_limit_is_a_task_failure_that_states_all_catches():
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot
+    # v2/error_handling/test_states_errors.snapshot.json, the *_catch_state_all_data_limit_exceeded_on_large_
+    # utf8_response tests of a Lambda ARN and of lambda:invoke): a Catch on States.ALL
+    # catches it, and the cause names the resource ("lambda" for lambda:invoke, the ARN for a Lambda ARN).
     def huge(arguments, invocation):
         return "x" * 300_000
 
-    def execute_with(catch_names):
+    def execute_with(catch_names, resource=RESOURCE, **registered):
         definition = {
             "StartAt": "T",
             "States": {
                 "T": {
                     "Type": "Task",
-                    "Resource": RESOURCE,
+                    "Resource": resource,
                     "End": True,
                     "Catch": [{"ErrorEquals": catch_names, "Next": "Recover"}],
+                    **({"Parameters": {"FunctionName": "Big"}} if resource.endswith(":invoke") else {}),
                 },
                 "Recover": {"Type": "Pass", "End": True},
             },
         }
-        return execute(definition, {}, handlers={RESOURCE: huge})
+        return execute(definition, {}, **(registered or {"handlers": {RESOURCE: huge}}))
 
-    assert execute_with(["States.ALL"]).error == "States.DataLimitExceeded"
-    assert execute_with(["States.DataLimitExceeded"]).output["Error"] == "States.DataLimitExceeded"
+    for names in (["States.ALL"], ["States.DataLimitExceeded"]):
+        assert execute_with(names).output["Error"] == "States.DataLimitExceeded"
+    message = "returned a result with a size exceeding the maximum number of bytes service limit."
+    invoke = execute_with(
+        ["States.ALL"],
+        "arn:aws:states:::lambda:invoke",
+        functions={"Big": lambda event, context: "x" * 300_000},
+    )
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:Big"
+    plain = execute_with(["States.ALL"], arn, functions={"Big": lambda event, context: "x" * 300_000})
+    assert plain.output["Cause"] == f"The state/task '{arn}' {message}"
+    assert invoke.output["Cause"] == f"The state/task 'lambda' {message}"
+
+
+def test_a_state_output_over_the_limit_is_caught_only_by_name():
+    # "Error names" in the guide (concepts-error-handling.html): States.ALL does not catch the terminal
+    # States.DataLimitExceeded of a state's output.
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "x" * 200_000, "End": True}}},
+                    {"StartAt": "C", "States": {"C": {"Type": "Pass", "Result": "y" * 100_000, "End": True}}},
+                ],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+                "End": True,
+            },
+            "Recover": {"Type": "Pass", "End": True},
+        },
+    }
+    assert execute(definition).error == "States.DataLimitExceeded"
 
 
 def test_first_matching_catcher_wins():
@@ -215,3 +251,31 @@ def test_catch_next_must_name_a_state():
 def test_retry_numbers_out_of_range_are_definition_errors(field, value):
     with pytest.raises(DefinitionError, match=f"Retry {field} must be"):
         run({"Retry": [{"ErrorEquals": ["E"], field: value}]}, [])
+
+
+def test_a_task_failure_without_error_or_cause_is_caught_with_nulls():
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot v2/callback/test_callback.snapshot.json,
+    # test_sqs_failure_in_wait_for_task_tok_no_error_field): SendTaskFailure with neither field.
+    resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+
+    def failure(arguments, invocation):
+        raise TaskFailure(None, None)
+
+    definition = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": resource,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.states_all_error", "Next": "C"}],
+                "End": True,
+            },
+            "C": {"Type": "Pass", "End": True},
+        },
+    }
+    assert execute(definition, {}, handlers={resource: failure}).output == {
+        "states_all_error": {"Error": None, "Cause": None}
+    }
+    uncaught = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": True}}}
+    execution = execute(uncaught, {}, handlers={resource: failure})
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", None, None)

@@ -373,10 +373,15 @@ def test_timeout_seconds_must_be_a_positive_integer():
         execute(single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSeconds": 1.5}), {})
     execution = execute(
         single({"Type": "Task", "Resource": SENTIMENT, "TimeoutSecondsPath": "$.t"}),
-        {"t": "9"},
+        {"t": "nine"},
         handlers={SENTIMENT: lambda arguments, invocation: "ok"},
     )
-    assert execution.error == "States.Runtime" and "TimeoutSeconds must be an integer" in execution.cause
+    # AWS's wording for the Map's *Path fields (test_map_parallel.py), which the engine uses for every
+    # numeric *Path field.
+    assert execution.error == "States.Runtime"
+    assert execution.cause.endswith(
+        'The TimeoutSecondsPath field refers to value "nine" which is not a valid integer: $.t'
+    )
 
 
 def test_interceptor_sees_attempts_inside_map_and_parallel():
@@ -414,3 +419,19 @@ def test_interceptor_sees_attempts_inside_map_and_parallel():
 def test_aws_sdk_integrations_do_not_support_sync():
     with pytest.raises(DefinitionError, match=r"request-response and \.waitForTaskToken only"):
         execute(single({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution.sync"}), {})
+
+
+def test_a_raising_lambda_s_error_json_is_compact_through_lambda_invoke_and_spaced_for_a_plain_arn():
+    # Recorded AWS executions (LocalStack's AWS-validated snapshots v2/error_handling/
+    # test_task_service_lambda.snapshot.json and test_task_lambda.snapshot.json, test_raise_exception_catch).
+    def boom(event, context):
+        raise Exception("Some exception was raised.")
+
+    invoke = single({"Type": "Task", "Resource": INVOKE, "Parameters": {"FunctionName": "Boom"}})
+    plain = single({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Boom"})
+    compact = execute(invoke, {}, functions={"Boom": boom}).cause
+    spaced = execute(plain, {}, functions={"Boom": boom}).cause
+    assert compact.startswith(
+        '{"errorMessage":"Some exception was raised.","errorType":"Exception","requestId":'
+    )
+    assert spaced.startswith('{"errorMessage": "Some exception was raised.", "errorType": "Exception", ')

@@ -46,6 +46,14 @@ def test_valid_inline_and_distributed_maps(machine, errors_of) -> None:
     assert errors_of(machine(M=distributed)) == []
 
 
+def test_tolerated_failure_fields_are_accepted_on_an_inline_map(machine, errors_of) -> None:
+    # Recorded AWS executions (LocalStack's AWS-validated snapshot
+    # v2/evaluate_jsonata/test_base_evaluate_expressions.snapshot.json, test_base_map[TOLERATED_FAILURE_COUNT]
+    # and [TOLERATED_FAILURE_PERCENTAGE]): an INLINE Map with these fields is created and succeeds.
+    inline = map_state(ToleratedFailureCount=1, ToleratedFailurePercentage=5)
+    assert errors_of(machine(M=inline)) == []
+
+
 def test_processor_config_mode_and_distributed_only_fields(machine, errors_of) -> None:
     bad_mode = map_state()
     bad_mode["ItemProcessor"]["ProcessorConfig"] = {"Mode": "PARALLEL"}

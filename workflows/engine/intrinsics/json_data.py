@@ -19,6 +19,8 @@ def json_merge(args: Arguments) -> dict[str, Any]:
 def string_to_json(args: Arguments) -> Any:
     args.expect_count(1)
     text = args.string(0)
+    if not text.strip():
+        return None  # AWS answers null for an empty or blank string
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -20,7 +20,8 @@ def math_random(args: Arguments) -> int:
 
 def math_add(args: Arguments) -> int:
     args.expect_count(2)
-    first, second = args.integer(0), args.integer(1)
+    # AWS rounds each argument to the nearest integer, halves up (1.5 + 1.51 = 4, -2.5 + 0 = -2).
+    first, second = args.rounded(0), args.rounded(1)
     for value in (first, second):
         if not _INT_MIN <= value <= _INT_MAX:
             raise args.fail(f"{value} is outside the 32-bit integer range")

@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from workflows.engine.intrinsics.arguments import Arguments, json_type
+from workflows.engine.intrinsics.arguments import Arguments
 
 
 def format_(args: Arguments) -> str:
@@ -25,7 +25,7 @@ def format_(args: Arguments) -> str:
             index += 2
         elif raw.startswith("{}", index):
             if placeholders < len(values):
-                pieces.append(_render(args, values[placeholders]))
+                pieces.append(_render(values[placeholders]))
             placeholders += 1
             index += 2
         else:
@@ -38,13 +38,15 @@ def format_(args: Arguments) -> str:
     return "".join(pieces)
 
 
-def _render(args: Arguments, value: Any) -> str:
+def _render(value: Any) -> str:
+    """A placeholder value as AWS writes it: strings bare, and objects and arrays in Java's collection
+    notation (`{a=1, b=[x, null]}`), not JSON."""
     if type(value) is str:
         return value
-    if type(value) in (dict, list):
-        raise args.fail(
-            f"a placeholder value must be a string, number, boolean or null, got {json_type(value)}"
-        )
+    if type(value) is dict:
+        return "{" + ", ".join(f"{key}={_render(item)}" for key, item in value.items()) + "}"
+    if type(value) is list:
+        return "[" + ", ".join(_render(item) for item in value) + "]"
     return json.dumps(value)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from workflows.engine.errors import DefinitionError, StatesDataLimitExceeded, StatesRuntime, WorkflowError
 from workflows.engine.history import over_limit, size_cause, to_json
 from workflows.engine.io import check_fields
+from workflows.validation import fields as F
 
 if TYPE_CHECKING:
     from workflows.engine.scope import Scope
@@ -20,9 +21,6 @@ class State:
 
     type_name: ClassVar[str] = ""
     transitions: ClassVar[bool] = True  # whether the state names a Next (Choice, Succeed, Fail do not)
-    allowed_extras: ClassVar[frozenset[str]] = (
-        frozenset()
-    )  # of Retry, Catch, TimeoutSeconds, HeartbeatSeconds
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         self.name = name
@@ -38,8 +36,11 @@ class State:
             )
         self.jsonata = language == JSONATA
         check_fields(spec, name, jsonata=self.jsonata)
-        for field in ("Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds"):
-            if field in spec and field not in self.allowed_extras:
+        # The validator's table of the fields each state type takes (workflows.validation.fields).
+        self.fields = F.STATE_FIELDS[self.type_name]
+        for field in spec:
+            if field not in self.fields and field not in F.COMMON_FIELDS:
+                # AWS's CreateStateMachine refuses it too (SCHEMA_VALIDATION_FAILED).
                 raise DefinitionError(f"state {name!r}: a {self.type_name} state does not support {field}")
         self.next: str | None = spec.get("Next")
         if self.transitions and not (self.next or spec.get("End") is True):
@@ -51,7 +52,7 @@ class State:
         """Run the state with history and limits; returns (output, next, output as JSON)."""
         scope.state_name = self.name
         scope.entered_time = scope.clock.now()
-        scope.retry_count = 0
+        scope.retry_count = 0 if "Retry" in self.fields else None
         scope.task_token = None
         scope.run.history.entered(scope.prefix + self.name)
         scope.entered_event = scope.event(

@@ -43,9 +43,10 @@ class FailState(State):
                 raise StatesRuntime(
                     f"The {field} of Fail state '{self.name}' must be a string, got {value!r}"
                 )
-        # A Fail state without a Cause reports an empty one; without an Error, none at all.
+        # Without an Error or a Cause, the failure records neither key (recorded AWS executions); a
+        # Catch still passes both on, as empty strings.
         raise FailStateError(
-            error if isinstance(error, str) else None, cause if isinstance(cause, str) else ""
+            error if isinstance(error, str) else None, cause if isinstance(cause, str) else None
         )
 
 

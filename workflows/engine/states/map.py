@@ -11,10 +11,12 @@ from workflows.engine.errors import (
     DefinitionError,
     StatesDataLimitExceeded,
     StatesExceedToleratedFailureThreshold,
+    StatesQueryEvaluationError,
     StatesRuntime,
     WorkflowError,
 )
 from workflows.engine.history import PAYLOAD_LIMIT, to_json, utf8_size
+from workflows.engine.intrinsics.arguments import json_type
 from workflows.engine.io import DataFlow, compile_optional_path, reference_conflict, states_bindings
 from workflows.engine.jsonpath import PathNotFound
 from workflows.engine.payload import compile_template, resolve_path
@@ -59,7 +61,7 @@ class MapState(WorkState):
         self.max_concurrency = number_setting(self, spec, "MaxConcurrency", 0)
         self.tolerated_count = number_setting(self, spec, "ToleratedFailureCount", None)
         self.tolerated_percentage = number_setting(
-            self, spec, "ToleratedFailurePercentage", None, whole=False
+            self, spec, "ToleratedFailurePercentage", None, whole=False, maximum=100
         )
         mode = processor.get("ProcessorConfig", {}).get("Mode", "INLINE")
         if "ItemBatcher" in spec and mode != "DISTRIBUTED":
@@ -91,15 +93,37 @@ class MapState(WorkState):
         return self.flow.finish(state_input, result, scope), self.next
 
     def _items(self, scope: Scope, state_input: Any, effective: Any) -> list[Any]:
+        """The items, with AWS's error and cause when they are not an array."""
+        items: Any
         if self.jsonata:
-            items = self.items(states_bindings(scope, state_input)) if self.items else state_input
+            if self.items is None:
+                if not isinstance(state_input, list):
+                    raise StatesQueryEvaluationError(
+                        f"Map state input must be an array but was: {to_json(state_input)}"
+                    )
+                return state_input
+            items = self.items(states_bindings(scope, state_input))
+            if not isinstance(items, list):
+                source = getattr(self.items, "source", "")
+                raise StatesQueryEvaluationError(
+                    f"The JSONata expression '{source}' specified for the field 'Items' returned an "
+                    f"unexpected result type. Expected 'array', but was '{json_type(items)}' for value: "
+                    f"{to_json(items)}"
+                )
+            return items
+        if self.items_path is None:  # ItemsPath null: the items are {} (which is not an array)
+            items = {}
         else:
             try:
-                items = resolve_path(self.items_path, effective, scope) if self.items_path else {}
+                items = resolve_path(self.items_path, effective, scope)
             except PathNotFound as missing:
                 raise reference_conflict(missing, effective) from None
         if not isinstance(items, list):
-            raise StatesRuntime(f"The Map state '{self.name}' needs an array of items, got {to_json(items)}")
+            # AWS's TestState answer for a reference path that is not an array; for a `$$` path it
+            # quotes the path without its first `$`.
+            source = self.items_path.source if self.items_path is not None else "null"
+            shown = source[1:] if source.startswith("$$") else source
+            raise StatesRuntime(f'Reference path "{shown}" must point to array.')
         return items
 
     def _select(self, scope: Scope, state_input: Any, effective: Any, index: int, item: Any) -> Any:

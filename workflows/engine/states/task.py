@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from workflows.engine.errors import (
     DefinitionError,
-    StatesDataLimitExceeded,
     StatesHeartbeatTimeout,
     StatesRuntime,
     StatesTimeout,
+    TaskResultTooLarge,
     WorkflowError,
 )
 from workflows.engine.history import over_limit, size_cause, to_json
@@ -29,7 +29,6 @@ DEFAULT_TIMEOUT = 99999999
 
 class TaskState(WorkState):
     type_name = "Task"
-    allowed_extras = frozenset({"Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds"})
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)
@@ -78,7 +77,7 @@ class TaskState(WorkState):
             state_name=self.name,
             resource=resource.arn,
             arguments=json.loads(arguments_json),
-            attempt=scope.retry_count,
+            attempt=scope.retry_count or 0,
             execution_arn=run.execution_arn,
             context=scope.context_object(),
             state_path=scope.prefix + self.name,
@@ -102,7 +101,10 @@ class TaskState(WorkState):
                     f"The local handler for '{resource.arn}' returned a value that is not JSON: {exc}"
                 ) from None
             if over_limit(result_json):
-                raise StatesDataLimitExceeded(size_cause(self.name))
+                # AWS names the resource here, not the state: the function's ARN for a Lambda ARN, the
+                # service ("lambda") for an integration.
+                source = resource.arn if self.lambda_events else resource.resource_type
+                raise TaskResultTooLarge(size_cause(source))
         except WorkflowError as error:
             self._failed(scope, error)
             raise

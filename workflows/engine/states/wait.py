@@ -6,18 +6,26 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from workflows.engine import jsonata_eval
-from workflows.engine.errors import DefinitionError, ExecutionTimedOut, StatesRuntime
+from workflows.engine.errors import (
+    DefinitionError,
+    ExecutionTimedOut,
+    StatesQueryEvaluationError,
+    StatesRuntime,
+)
 from workflows.engine.history import to_json
 from workflows.engine.io import DataFlow, compile_optional_path, states_bindings
 from workflows.engine.jsonpath import PathNotFound
 from workflows.engine.payload import resolve_path
 from workflows.engine.states.base import State
 from workflows.engine.states.choice_rules import parse_timestamp
+from workflows.validation import fields as F
 
 if TYPE_CHECKING:
     from workflows.engine.scope import Scope
 
-_FIELDS = ("Seconds", "SecondsPath", "Timestamp", "TimestampPath")
+# AWS keeps a wait's delay in a signed 32-bit count of seconds: a timestamp 24,855 days ahead waits, one
+# 24,856 days ahead fails the state (recorded AWS executions, see tests/workflow/engine/test_choice_wait.py).
+MAX_DELAY_SECONDS = 2**31 - 1
 
 
 class WaitState(State):
@@ -25,9 +33,11 @@ class WaitState(State):
 
     def __init__(self, name: str, spec: dict[str, Any], query_language: str) -> None:
         super().__init__(name, spec, query_language)
-        present = [field for field in _FIELDS if field in spec]
+        present = [field for field in F.WAIT_FIELDS if field in spec]
         if len(present) != 1:
-            raise DefinitionError(f"state {name!r}: a Wait state needs exactly one of {', '.join(_FIELDS)}")
+            raise DefinitionError(
+                f"state {name!r}: a Wait state needs exactly one of {', '.join(F.WAIT_FIELDS)}"
+            )
         self.flow = DataFlow(spec, name, jsonata=self.jsonata, parameters_field=None, result_fields=False)
         self.field = field = present[0]
         value = spec[field]
@@ -69,14 +79,24 @@ class WaitState(State):
                 )
             if value < 0:
                 raise StatesRuntime(f"The {self.field} parameter references a negative value: {described}")
-            return float(value)
-        moment: datetime | None = parse_timestamp(value)
-        if moment is None:
-            raise StatesRuntime(
-                f"The {self.field} parameter does not reference a valid ISO-8601 extended offset date-time "
-                f"format string: {described}"
-            )
-        return max(0.0, (moment - scope.clock.now()).total_seconds())
+            seconds = float(value)
+        else:
+            moment: datetime | None = parse_timestamp(value)
+            if moment is None and self.field == "TimestampPath":
+                raise StatesRuntime(
+                    f"The {self.field} parameter does not reference a valid ISO-8601 extended offset "
+                    f"date-time format string: {described}"
+                )
+            if moment is None:  # a JSONata Timestamp (a literal one was checked with the definition)
+                shown = value if isinstance(value, str) else to_json(value)
+                raise StatesQueryEvaluationError(
+                    "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format "
+                    f"string: {shown}"
+                )
+            seconds = max(0.0, (moment - scope.clock.now()).total_seconds())
+        if seconds > MAX_DELAY_SECONDS:
+            raise StatesRuntime("Wait state delay is too long.")
+        return seconds
 
     def run(self, scope: Scope, state_input: Any) -> tuple[Any, str | None]:
         effective = state_input if self.jsonata else self.flow.effective_input(state_input, scope)
