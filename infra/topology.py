@@ -137,6 +137,9 @@ class StateMachine:
     type: Literal["STANDARD", "EXPRESS"]
     substitutions: dict[str, Ref]
     description: str
+    # Step Functions' log level (CloudWatch Logs, execution data included). ERROR logs the events of failed
+    # executions only: a failure stays debuggable, and a million successful runs cost no log ingestion.
+    log_level: Literal["ALL", "ERROR", "FATAL", "OFF"] = "ERROR"
 
     @property
     def path(self) -> Path:
@@ -290,6 +293,10 @@ LAKE = "Lake"
 # Every event on the bus: EventBridge's idiom for "match anything" (every event has a source).
 ANY_EVENT: dict[str, Any] = {"source": [{"prefix": ""}]}
 NOT_A_REPLAY: dict[str, Any] = {"replay-name": [{"exists": False}]}
+# DetectToxicContent's Toxicity is a confidence from 0 to 1 that the text is toxic: from 0.5 the model
+# holds the message more likely abusive than not, which is when the account's owner wants to be told.
+# The negative-message alert stands aside from there, so an abusive negative message alerts once.
+ABUSE_THRESHOLD = 0.5
 
 _bus_name = Ref("bus", BUS)
 _media = Ref("bucket", MEDIA)
@@ -316,14 +323,48 @@ TOPOLOGY = Topology(
         ),
         Rule(
             "AlertOnNegativeMessages",
-            "A negative message raises an alert.",
-            {"detail-type": ["MESSAGE_ANALYSED"], "detail": {"Analysis": {"TextSentiment": ["NEGATIVE"]}}},
+            "A negative message raises an alert, unless it is abusive (the abuse alert covers it).",
+            {
+                "detail-type": ["MESSAGE_ANALYSED"],
+                "detail": {
+                    "Analysis": {
+                        "TextSentiment": ["NEGATIVE"],
+                        "Toxicity": {"Toxicity": [{"exists": False}, {"numeric": ["<", ABUSE_THRESHOLD]}]},
+                    }
+                },
+            },
             (
                 Target(
                     topic="Alerts",
                     input_transformer=InputTransformer(
                         paths={"author": "$.detail.Author", "text": "$.detail.Text"},
                         template='"You have received a negative message from @<author>: <text>"',
+                    ),
+                    dead_letter_queue="AlertDeadLetters",
+                ),
+            ),
+        ),
+        Rule(
+            "AlertOnAbusiveMessages",
+            f"A message scored {ABUSE_THRESHOLD} or more for toxicity raises an alert naming its labels.",
+            {
+                "detail-type": ["MESSAGE_ANALYSED"],
+                "detail": {"Analysis": {"Toxicity": {"Toxicity": [{"numeric": [">=", ABUSE_THRESHOLD]}]}}},
+            },
+            (
+                Target(
+                    topic="Alerts",
+                    input_transformer=InputTransformer(
+                        paths={
+                            "author": "$.detail.Author",
+                            "text": "$.detail.Text",
+                            "labels": "$.detail.Analysis.Toxicity.AbusiveLabels",
+                            "toxicity": "$.detail.Analysis.Toxicity.Toxicity",
+                        },
+                        template=(
+                            '"You have received an abusive message (<labels>; toxicity <toxicity>)'
+                            ' from @<author>: <text>"'
+                        ),
                     ),
                     dead_letter_queue="AlertDeadLetters",
                 ),
@@ -377,7 +418,10 @@ TOPOLOGY = Topology(
         StateMachine(
             "Analyse",
             "analyse.asl.json",
-            "STANDARD",
+            # Express: a few seconds of AI calls at a fraction of Standard's per-transition price. An
+            # asynchronous Express run is at-least-once; a repeated run publishes MESSAGE_ANALYSED again,
+            # which egress's idempotency guard keeps from replying twice.
+            "EXPRESS",
             {
                 "PlumbingBusName": _bus_name,
                 "MediaBucketName": _media,
@@ -452,7 +496,7 @@ TOPOLOGY = Topology(
             timeout_seconds=30,
         ),
     ),
-    topics=(Topic("Alerts", "Negative messages."),),
+    topics=(Topic("Alerts", "Negative and abusive messages."),),
     buckets=(
         Bucket(MEDIA, "Photos downloaded from X and their annotated copies."),
         Bucket(CONTENT, "The curated jokes and facts the bot replies with.", seed_folder="infra/content"),

@@ -46,10 +46,15 @@ IMAGE_ANALYSIS = (
 )
 ENTITY = "struct<BeginOffset:int,EndOffset:int,Score:double,Text:string,Type:string>"
 KEY_PHRASE = "struct<BeginOffset:int,EndOffset:int,Score:double,Text:string>"
+TOXICITY = (
+    "struct<Toxicity:double,Labels:array<struct<Name:string,Score:double>>,AbusiveLabels:string,Error:string>"
+)
+# TextEntities and KeyPhrases are no longer produced; their columns stay for the events already in the lake.
 ANALYSIS = (
     "struct<TextSentiment:string,"
     "TextSentimentScore:struct<Positive:double,Negative:double,Neutral:double,Mixed:double>,"
-    f"TextEntities:array<{ENTITY}>,Language:string,KeyPhrases:array<{KEY_PHRASE}>,"
+    f"TextEntities:array<{ENTITY}>,Language:string,AnalysedInEnglish:array<string>,Toxicity:{TOXICITY},"
+    f"KeyPhrases:array<{KEY_PHRASE}>,"
     f"Images:array<struct<Key:string,Analysis:{IMAGE_ANALYSIS},Error:string>>>"
 )
 DETAIL = (

@@ -162,7 +162,6 @@ def broken(detail_type: str, path: list[Any], value: Any = ...) -> dict[str, Any
             ...,
             "'Labels' is a required property",
         ),
-        ("MESSAGE_ANALYSED", ["Analysis", "AnalysedInEnglish"], ..., "'AnalysedInEnglish' is a required"),
         ("MESSAGE_ANALYSED", ["Analysis", "AnalysedInEnglish"], ["KeyPhrases"], "AnalysedInEnglish"),
         ("MESSAGE_ANALYSED", ["Analysis", "Toxicity", "Toxicity"], 1.5, "$.Analysis.Toxicity"),
         ("MESSAGE_ANALYSED", ["Analysis", "Toxicity", "Labels", 0, "Name"], "RUDE", "$.Analysis.Toxicity"),

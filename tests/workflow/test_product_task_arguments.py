@@ -205,18 +205,17 @@ def test_analyse_photos_are_downloaded_then_read_only_where_the_labels_say_so() 
         for key in keys
     ]
     first_only = [{"Image": {"S3Object": {"Bucket": MEDIA_BUCKET, "Name": keys[0]}}}]
-    assert calls(execution, "DetectText") == first_only
     assert calls(execution, "RecognizeCelebrities") == first_only
 
     images = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
     assert [image["Key"] for image in images] == keys
     person, cat = (image["Analysis"] for image in images)
     assert [label["Name"] for label in person["Labels"]] == ["Person", "Text", "Astronaut"]
-    assert [text["DetectedText"] for text in person["TextDetections"]] == ["NASA", "NASA"]
+    assert "TextDetections" not in person  # not asked for: nothing downstream reads it
     assert [face["Name"] for face in person["CelebrityFaces"]] == ["Eileen Collins"]
     assert len(person["UnrecognizedFaces"]) == 1
     assert [label["Name"] for label in cat["Labels"]] == ["Cat", "Animal"]
-    assert cat["TextDetections"] == cat["CelebrityFaces"] == cat["UnrecognizedFaces"] == []
+    assert cat["CelebrityFaces"] == cat["UnrecognizedFaces"] == []
 
 
 def test_analyse_a_photo_without_labels_has_an_empty_analysis() -> None:
@@ -224,7 +223,7 @@ def test_analyse_a_photo_without_labels_has_an_empty_analysis() -> None:
     (image,) = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
     assert image == {
         "Key": "media/1991000000000000202/0.jpg",
-        "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
+        "Analysis": {"Labels": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
     }
 
 
@@ -248,7 +247,7 @@ def test_analyse_a_broken_image_gets_an_empty_analysis() -> None:
     assert broken == {
         "Key": "media/1991000000000000202/1.jpg",
         "Error": "Rekognition.InvalidImageFormatException",
-        "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
+        "Analysis": {"Labels": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
     }
 
 
@@ -274,7 +273,12 @@ def test_analyse_throttling_is_retried_with_back_off() -> None:
     [
         ("ComprehendDownForGood", "DetectLanguage", 6, "Comprehend.InternalServerException"),
         ("TextTooLargeFailsAtOnce", "DetectLanguage", 1, "Comprehend.TextSizeLimitExceededException"),
-        ("RekognitionAccessDeniedFailsTheAnalysis", "DetectText", 1, "Rekognition.AccessDeniedException"),
+        (
+            "RekognitionAccessDeniedFailsTheAnalysis",
+            "RecognizeCelebrities",
+            1,
+            "Rekognition.AccessDeniedException",
+        ),
     ],
 )
 def test_analyse_a_permanent_failure_is_published(case: str, state: str, attempts: int, error: str) -> None:

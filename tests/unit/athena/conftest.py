@@ -63,6 +63,7 @@ def analysed(
                 ],
                 "KeyPhrases": [],
                 "Language": "en",
+                "AnalysedInEnglish": [],
                 "Images": images,
             },
         },
