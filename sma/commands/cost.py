@@ -15,7 +15,7 @@ from sma.cost_model import ours, seeds
 from sma.cost_model.common import EVENT_BYTES
 from sma.cost_model.mix import Mix
 from sma.cost_model.prices import PRICES, REGION, USD_TO_GBP
-from sma.cost_model.pricing import SHARES, TARGET, compare, ratios
+from sma.cost_model.pricing import SHARES, TARGET, compare, ratios, text_floor
 
 ONE_MILLION = 1_000_000
 
@@ -118,6 +118,9 @@ def cost(
                     "seeds_usd_total": sum(result.seeds.values()),
                     "ratio": result.ratio,
                     "ratio_by_photo_share": {f"{share:g}": ratio for share, ratio in by_share.items()},
+                    "text_message_floor": dict(
+                        zip(("seeds_usd", "shared_usd"), text_floor(result), strict=True)
+                    ),
                     "target": TARGET,
                     "usage_per_message": {"ours": result.ours_usage, "seeds": result.seeds_usage},
                     "prices": {
@@ -176,6 +179,12 @@ def _print(
         )
     )
     console.print(ratio_table)
+    seeds_text, shared = text_floor(result)
+    console.print(
+        f"1M text messages cost the seeds ${seeds_text * ONE_MILLION:,.0f}; the Lex request and the"
+        f" DetectSentiment call both designs make for each are ${shared * ONE_MILLION:,.0f} of that"
+        f" ({shared / seeds_text:.2f}), which bounds the ratio where text messages dominate."
+    )
     console.print("Each price's source and re-check date: `sma cost --json`. Assumptions:")
     for assumption in assumptions:
         console.print(f"• {assumption}")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from sma.cost_model import ours, seeds
-from sma.cost_model.common import Usage
+from sma.cost_model.common import Usage, comprehend_units
 from sma.cost_model.mix import Mix
 from sma.cost_model.prices import PRICES
 
@@ -57,3 +57,13 @@ def ratios(measured: Mapping[str, Usage], mix: Mix, event_bytes: float) -> dict[
     return {
         share: compare(measured, replace(mix, photo_share=share), 1, event_bytes).ratio for share in SHARES
     }
+
+
+def text_floor(comparison: Comparison) -> tuple[float, float]:
+    """What one text message costs the seeds, and the part of it both designs must pay: the Lex request
+    that chooses the reply and the DetectSentiment call the alerts need. Their quotient bounds the ratio
+    wherever text messages dominate."""
+    seeds_text = sum(q * PRICES[m].usd for m, q in comparison.seeds_usage["text"].items())
+    units = comprehend_units(comparison.mix.characters)
+    shared = PRICES["lex_text_request"].usd + units * PRICES["comprehend_unit"].usd
+    return seeds_text, shared

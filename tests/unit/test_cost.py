@@ -19,7 +19,7 @@ from sma.cost_model import ours, seeds
 from sma.cost_model.common import EVENT_BYTES, Usage, add_events
 from sma.cost_model.mix import Mix
 from sma.cost_model.prices import PRICES
-from sma.cost_model.pricing import SHARES, by_service, compare, ratios
+from sma.cost_model.pricing import SHARES, by_service, compare, ratios, text_floor
 
 ARN = "arn:aws:states:eu-west-2:123456789012:stateMachine:"
 COMPREHEND = {"arn:aws:states:::aws-sdk:comprehend:detectSentiment": 1}
@@ -140,6 +140,14 @@ def test_both_designs_are_priced_on_the_same_mix_and_compared(rows) -> None:
     assert by_share[0.1] > by_share[0.5] > by_share[0.9]
 
 
+def test_the_text_message_floor_is_what_both_designs_must_pay(rows) -> None:
+    result = compare(ours.measure(rows, EVENT_BYTES), Mix(), 1, EVENT_BYTES)
+    seeds_text, shared = text_floor(result)
+    assert shared == pytest.approx(PRICES["lex_text_request"].usd + 3 * PRICES["comprehend_unit"].usd)
+    # The seeds pay that and more (entities, Standard transitions, Lambdas) for every text message.
+    assert shared < seeds_text < 2 * shared
+
+
 def test_estimate_scales_with_messages_and_the_photo_share(rows) -> None:
     used = ours.usage(ours.measure(rows, EVENT_BYTES), Mix())
     one = by_service(used, Mix(), 1_000)
@@ -189,6 +197,7 @@ def test_cli_prints_both_designs_and_the_ratio_at_each_photo_share(rows, tmp_pat
     table = runner.invoke(app, ["cost", "--home", str(tmp_path)])
     assert table.exit_code == 0, table.output
     assert "seeds' per 1M" in table.output and "10% photos" in table.output
+    assert "1M text messages cost the seeds" in table.output
 
 
 def test_cli_explains_when_nothing_was_measured(tmp_path) -> None:
