@@ -85,5 +85,8 @@ PRICES: dict[str, Price] = {
     "s3_put": Price("S3", 0.005 / 1_000, "PUT request", _S3),
     "s3_get": Price("S3", 0.0004 / 1_000, "GET request", _S3),
     "logs_gb": Price("CloudWatch Logs", 0.50, "GB ingested", "https://aws.amazon.com/cloudwatch/pricing/"),
+    "secrets_call": Price(
+        "Secrets Manager", 0.05 / 10_000, "API call", "https://aws.amazon.com/secrets-manager/pricing/"
+    ),
     "xray_trace": Price("X-Ray", 5.00 / 1e6, "trace recorded", "https://aws.amazon.com/xray/pricing/"),
 }

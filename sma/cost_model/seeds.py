@@ -44,7 +44,9 @@ ASSUMPTIONS = (
     + ", ".join(f"{name} {seconds:g}s" for name, seconds in SECONDS.items())
     + "; the Firehose newline Lambda runs per buffered batch, not per message, and is left out.",
     f"Seeds: {EVENTS} events per message on the bus (raw, received, analysed, send), each logged and landed"
-    " in the lake without dynamic partitioning; API Gateway straight to the ingress Lambda (no stream).",
+    " in the lake without dynamic partitioning; API Gateway straight to the ingress Lambda (no stream);"
+    " the ingress and egress Lambdas each pull the X secret from Secrets Manager per message, as seed 001"
+    " says (this design caches it per Lambda container: not counted).",
 )
 
 
@@ -59,6 +61,7 @@ def usage(mix: Mix, event_bytes: float) -> dict[str, Usage]:
         add_lambda(used, 1, SECONDS["Ingress"], MEMORY_MB)
         add_lambda(used, 1, SECONDS["Egress"], MEMORY_MB)
         add_events(used, EVENTS, event_bytes, partitioned=False)
+        used["secrets_call"] += 2  # the ingress and egress Lambdas each pull the X secret (seed 001)
         used["comprehend_unit"] += 2 * units
         if kind == "text":
             used["standard_transition"] += TEXT_TRANSITIONS

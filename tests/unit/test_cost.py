@@ -125,6 +125,7 @@ def test_the_seeds_design_as_seed_000_describes_it() -> None:
     assert (text["lex_text_request"], photo.get("lex_text_request", 0)) == (1, 0)
     assert text["custom_event"] == photo["custom_event"] == 4
     assert text["lambda_request"] == 4 and photo["lambda_request"] == 4
+    assert text["secrets_call"] == 2  # ingress and egress pull the X secret per message (seed 001)
     assert "express_request" not in text and "kinesis_gb_in" not in text
 
 
