@@ -18,9 +18,11 @@ def comprehend_units(characters: int) -> int:
     return max(3, math.ceil(characters / 100))
 
 
-def add_lambda(usage: Usage, invocations: float, seconds: float, memory_mb: int) -> None:
+def add_lambda(
+    usage: Usage, invocations: float, seconds: float, memory_mb: int, *, arm64: bool = True
+) -> None:
     usage["lambda_request"] += invocations
-    usage["lambda_gb_second"] += invocations * seconds * memory_mb / 1024
+    usage["lambda_gb_second" if arm64 else "lambda_gb_second_x86"] += invocations * seconds * memory_mb / 1024
     usage["logs_gb"] += invocations * LAMBDA_LOG_BYTES / 1e9
 
 

@@ -32,6 +32,11 @@ _KINESIS = "https://aws.amazon.com/kinesis/data-streams/pricing/"
 _COMPREHEND = "https://aws.amazon.com/comprehend/pricing/"
 _S3 = "https://aws.amazon.com/s3/pricing/"
 _SFN_CHECK = "compared with a copy of the pricing page"
+_LAMBDA_CHECK = (
+    "Cloudchipr's Lambda pricing guide (us-east-1: $0.20 per 1M requests; arm64 $0.0000133334 and x86_64 "
+    "$0.0000166667 per GB-second for the first billions of GB-seconds a month); AWS's own page renders "
+    "its price table from templates the stored copy lacks"
+)
 _COMPREHEND_CHECK = (
     "the pricing page (its German and Turkish copies, searched 2026-12-03) bills the NLP APIs in units "
     "of 100 characters with a 3-unit minimum per request; the unit price itself is a template the stored "
@@ -46,8 +51,13 @@ PRICES: dict[str, Price] = {
     "express_gb_second": Price(
         "Step Functions", 0.00001667, "Express GB-second", _SFN, "2026-11-22", _SFN_CHECK
     ),
-    "lambda_request": Price("Lambda", 0.20 / 1e6, "request", _LAMBDA),
-    "lambda_gb_second": Price("Lambda", 0.0000133334, "GB-second (arm64)", _LAMBDA),
+    "lambda_request": Price("Lambda", 0.20 / 1e6, "request", _LAMBDA, "2026-12-03", _LAMBDA_CHECK),
+    "lambda_gb_second": Price(
+        "Lambda", 0.0000133334, "GB-second (arm64)", _LAMBDA, "2026-12-03", _LAMBDA_CHECK
+    ),
+    "lambda_gb_second_x86": Price(
+        "Lambda", 0.0000166667, "GB-second (x86_64)", _LAMBDA, "2026-12-03", _LAMBDA_CHECK
+    ),
     "api_request": Price(
         "API Gateway", 3.50 / 1e6, "REST request", "https://aws.amazon.com/api-gateway/pricing/"
     ),
@@ -76,7 +86,15 @@ PRICES: dict[str, Price] = {
         "api-evangelist's transcription of the pricing page (read 2026-10-07): DetectLabels $0.0010 per "
         "image for the first 1 million images, then $0.0008; DetectText and RecognizeCelebrities alike",
     ),
-    "lex_text_request": Price("Lex", 0.00075, "text request", "https://aws.amazon.com/lex/pricing/"),
+    "lex_text_request": Price(
+        "Lex",
+        0.00075,
+        "text request",
+        "https://aws.amazon.com/lex/pricing/",
+        "2026-12-03",
+        "CloudZero's 2026 Lex pricing guide: Lex V2 about $0.00075 per text request ($0.004 per speech "
+        "request); AWS's own page was not in the stored copies",
+    ),
     "dynamodb_write": Price(
         "DynamoDB", 0.625 / 1e6, "write request unit", "https://aws.amazon.com/dynamodb/pricing/on-demand/"
     ),

@@ -40,7 +40,7 @@ ASSUMPTIONS = (
     "Seeds: DetectEntities and DetectSentiment on every message; DetectLabels, DetectText and"
     " RecognizeCelebrities on every photo; one Lex text request per text message (its fulfilment Lambda"
     " fetches the joke or fact).",
-    f"Seeds: Lambdas at {MEMORY_MB} MB (CDK's default; the seeds set none) for "
+    f"Seeds: Lambdas at {MEMORY_MB} MB on x86_64 (CDK's defaults; the seeds set neither) for "
     + ", ".join(f"{name} {seconds:g}s" for name, seconds in SECONDS.items())
     + "; the Firehose newline Lambda runs per buffered batch, not per message, and is left out.",
     f"Seeds: {EVENTS} events per message on the bus (raw, received, analysed, send), each logged and landed"
@@ -48,6 +48,11 @@ ASSUMPTIONS = (
     " the ingress and egress Lambdas each pull the X secret from Secrets Manager per message, as seed 001"
     " says (this design caches it per Lambda container: not counted).",
 )
+
+
+def _seeds_lambda(used: Usage, seconds: float) -> None:
+    """One invocation of a seeds' Lambda: CDK's defaults, 128 MB on x86_64 (the seeds set neither)."""
+    add_lambda(used, 1, seconds, MEMORY_MB, arm64=False)
 
 
 def usage(mix: Mix, event_bytes: float) -> dict[str, Usage]:
@@ -58,21 +63,21 @@ def usage(mix: Mix, event_bytes: float) -> dict[str, Usage]:
     for kind in ("text", "photo"):
         used: Usage = Usage()
         used["api_request"] += 1
-        add_lambda(used, 1, SECONDS["Ingress"], MEMORY_MB)
-        add_lambda(used, 1, SECONDS["Egress"], MEMORY_MB)
+        _seeds_lambda(used, SECONDS["Ingress"])
+        _seeds_lambda(used, SECONDS["Egress"])
         add_events(used, EVENTS, event_bytes, partitioned=False)
         used["secrets_call"] += 2  # the ingress and egress Lambdas each pull the X secret (seed 001)
         used["comprehend_unit"] += 2 * units
         if kind == "text":
             used["standard_transition"] += TEXT_TRANSITIONS
             used["lex_text_request"] += 1
-            add_lambda(used, 1, SECONDS["RespondText"], MEMORY_MB)
-            add_lambda(used, 1, SECONDS["Fulfilment"], MEMORY_MB)
+            _seeds_lambda(used, SECONDS["RespondText"])
+            _seeds_lambda(used, SECONDS["Fulfilment"])
         else:
             used["standard_transition"] += PHOTO_TRANSITIONS + PER_PHOTO_TRANSITIONS * photos
             used["rekognition_image"] += 3 * photos
-            add_lambda(used, 1, SECONDS["Download"] * photos, MEMORY_MB)
-            add_lambda(used, 1, SECONDS["RespondImage"], MEMORY_MB)
+            _seeds_lambda(used, SECONDS["Download"] * photos)
+            _seeds_lambda(used, SECONDS["RespondImage"])
             used["s3_put"] += photos + 1  # each photo downloaded, the annotated copy
             used["s3_get"] += 3 * photos + 2  # Rekognition reads each photo per call; overlay; egress
         kinds[kind] = used

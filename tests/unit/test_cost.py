@@ -127,6 +127,8 @@ def test_the_seeds_design_as_seed_000_describes_it() -> None:
     assert text["lambda_request"] == 4 and photo["lambda_request"] == 4
     assert text["secrets_call"] == 2  # ingress and egress pull the X secret per message (seed 001)
     assert "express_request" not in text and "kinesis_gb_in" not in text
+    # CDK's default Lambda is x86_64 at 128 MB: 0.1 + 0.5 + 0.3 + 0.5 seconds of it for a text message.
+    assert text["lambda_gb_second_x86"] == pytest.approx(1.4 * 128 / 1024) and "lambda_gb_second" not in text
 
 
 def test_both_designs_are_priced_on_the_same_mix_and_compared(rows) -> None:
@@ -167,7 +169,7 @@ def test_every_price_is_sourced_and_says_whether_it_was_rechecked() -> None:
             date.fromisoformat(price.checked)
         assert price.evidence, meter
     rechecked = {meter for meter, price in PRICES.items() if price.checked}
-    assert {"comprehend_unit", "rekognition_image", "standard_transition"} <= rechecked
+    assert {"comprehend_unit", "rekognition_image", "lex_text_request", "standard_transition"} <= rechecked
 
 
 def _store(rows, tmp_path) -> None:
