@@ -144,6 +144,9 @@ class StateMachine:
     type: Literal["STANDARD", "EXPRESS"]
     substitutions: dict[str, Ref]
     description: str
+    # Step Functions' log level (CloudWatch Logs, execution data included). ERROR logs the events of failed
+    # executions only: a failure stays debuggable, and a million successful runs cost no log ingestion.
+    log_level: Literal["ALL", "ERROR", "FATAL", "OFF"] = "ERROR"
 
     @property
     def path(self) -> Path:
@@ -457,6 +460,10 @@ LAKE = "Lake"
 # Every event on the bus: EventBridge's idiom for "match anything" (every event has a source).
 ANY_EVENT: dict[str, Any] = {"source": [{"prefix": ""}]}
 NOT_A_REPLAY: dict[str, Any] = {"replay-name": [{"exists": False}]}
+# DetectToxicContent's Toxicity is a confidence from 0 to 1 that the text is toxic: from 0.5 the model
+# holds the message more likely abusive than not, which is when the account's owner wants to be told.
+# The negative-message alert stands aside from there, so an abusive negative message alerts once.
+ABUSE_THRESHOLD = 0.5
 
 _bus_name = Ref("bus", BUS)
 _media = Ref("bucket", MEDIA)
@@ -534,8 +541,20 @@ ANALYSIS_FIELDS: tuple[tuple[str, str], ...] = (
         "TextSentimentScore",
         struct(("Positive", "double"), ("Negative", "double"), ("Neutral", "double"), ("Mixed", "double")),
     ),
+    # TextEntities and KeyPhrases are no longer produced (nothing downstream read them: the cost issue);
+    # their columns stay so the events already in a lake still read.
     ("TextEntities", array(struct(*OFFSETS, ("Type", "string")))),
     ("Language", "string"),
+    ("AnalysedInEnglish", array("string")),
+    (
+        "Toxicity",
+        struct(
+            ("Toxicity", "double"),
+            ("Labels", array(struct(("Name", "string"), ("Score", "double")))),
+            ("AbusiveLabels", "string"),
+            ("Error", "string"),
+        ),
+    ),
     ("KeyPhrases", array(struct(*OFFSETS))),
     ("Images", array(struct(("Key", "string"), ("Analysis", IMAGE_ANALYSIS), ("Error", "string")))),
 )
@@ -640,14 +659,48 @@ TOPOLOGY = Topology(
         ),
         Rule(
             "AlertOnNegativeMessages",
-            "A negative message raises an alert.",
-            {"detail-type": ["MESSAGE_ANALYSED"], "detail": {"Analysis": {"TextSentiment": ["NEGATIVE"]}}},
+            "A negative message raises an alert, unless it is abusive (the abuse alert covers it).",
+            {
+                "detail-type": ["MESSAGE_ANALYSED"],
+                "detail": {
+                    "Analysis": {
+                        "TextSentiment": ["NEGATIVE"],
+                        "Toxicity": {"Toxicity": [{"exists": False}, {"numeric": ["<", ABUSE_THRESHOLD]}]},
+                    }
+                },
+            },
             (
                 Target(
                     topic="Alerts",
                     input_transformer=InputTransformer(
                         paths={"author": "$.detail.Author", "text": "$.detail.Text"},
                         template='"You have received a negative message from @<author>: <text>"',
+                    ),
+                    dead_letter_queue="AlertDeadLetters",
+                ),
+            ),
+        ),
+        Rule(
+            "AlertOnAbusiveMessages",
+            f"A message scored {ABUSE_THRESHOLD} or more for toxicity raises an alert naming its labels.",
+            {
+                "detail-type": ["MESSAGE_ANALYSED"],
+                "detail": {"Analysis": {"Toxicity": {"Toxicity": [{"numeric": [">=", ABUSE_THRESHOLD]}]}}},
+            },
+            (
+                Target(
+                    topic="Alerts",
+                    input_transformer=InputTransformer(
+                        paths={
+                            "author": "$.detail.Author",
+                            "text": "$.detail.Text",
+                            "labels": "$.detail.Analysis.Toxicity.AbusiveLabels",
+                            "toxicity": "$.detail.Analysis.Toxicity.Toxicity",
+                        },
+                        template=(
+                            '"You have received an abusive message (<labels>; toxicity <toxicity>)'
+                            ' from @<author>: <text>"'
+                        ),
                     ),
                     dead_letter_queue="AlertDeadLetters",
                 ),
@@ -701,7 +754,10 @@ TOPOLOGY = Topology(
         StateMachine(
             "Analyse",
             "analyse.asl.json",
-            "STANDARD",
+            # Express: a few seconds of AI calls at a fraction of Standard's per-transition price. An
+            # asynchronous Express run is at-least-once; a repeated run publishes MESSAGE_ANALYSED again,
+            # which egress's idempotency guard keeps from replying twice.
+            "EXPRESS",
             {
                 "PlumbingBusName": _bus_name,
                 "MediaBucketName": _media,
@@ -777,7 +833,7 @@ TOPOLOGY = Topology(
             timeout_seconds=30,
         ),
     ),
-    topics=(Topic("Alerts", "Negative messages."),),
+    topics=(Topic("Alerts", "Negative and abusive messages."),),
     buckets=(
         Bucket(MEDIA, "Photos downloaded from X and their annotated copies."),
         Bucket(CONTENT, "The curated jokes and facts the bot replies with.", seed_folder="infra/content"),

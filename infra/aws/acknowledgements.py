@@ -34,6 +34,11 @@ REASONS: dict[str, str] = {
         "request by X's signature (x-twitter-webhooks-signature) in the ingress Lambda."
     ),
     "AwsSolutions-COG4": "As AwsSolutions-APIG4: X signs its webhook requests; it has no Cognito identity.",
+    "AwsSolutions-SF1": (
+        "The workflows log at ERROR with execution data: every failed execution's events, input and output "
+        "included, reach CloudWatch Logs, so failures stay debuggable; logging ALL events of every "
+        "successful run would make log ingestion one of the largest costs per message (sma cost)."
+    ),
 }
 
 

@@ -77,7 +77,9 @@ def build_state_machine(
         definition_body=sfn.DefinitionBody.from_string(text),
         definition_substitutions={key: references.resolve(ref) for key, ref in spec.substitutions.items()},
         state_machine_type=sfn.StateMachineType[spec.type],
-        logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
+        logs=sfn.LogOptions(
+            destination=log_group, level=sfn.LogLevel[spec.log_level], include_execution_data=True
+        ),
         tracing_enabled=True,
     )
     actions = sorted({action for resource in task_resources(definition) for action in iam_actions(resource)})

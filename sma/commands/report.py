@@ -16,6 +16,15 @@ def _percent(value: Any) -> str:
     return f"{float(value):.0f}%" if isinstance(value, int | float) else "?"
 
 
+def _abuse_summary(toxicity: dict[str, Any] | None) -> str:
+    """The abuse check as the analysis reported it (it runs on English messages that read negative)."""
+    if not toxicity:
+        return "abuse: not checked"
+    if "Error" in toxicity:
+        return f"[yellow]abuse check failed ({toxicity['Error']})[/yellow]"
+    return f"abuse: toxicity {_percent(toxicity['Toxicity'] * 100)} ({toxicity.get('AbusiveLabels')})"
+
+
 def _photo_summary(image: dict[str, Any]) -> str:
     analysis = image.get("Analysis", {})
     parts = [image.get("Key", "?").rsplit("/", 1)[-1]]
@@ -61,13 +70,11 @@ def message_rows(recorder: Recorder, tweet_id: str) -> list[tuple[str, str]]:
     if analysed:
         analysis = analysed[0]["detail"]["Analysis"]
         score = analysis.get("TextSentimentScore", {}).get(str(analysis["TextSentiment"]).capitalize())
-        entities = (
-            ", ".join(f"{e['Text']} ({e['Type']})" for e in analysis.get("TextEntities", [])[:4]) or "none"
-        )
-        phrases = ", ".join(p["Text"] for p in analysis.get("KeyPhrases", [])[:4]) or "none"
         sentiment = f"{analysis['TextSentiment']} ({_percent((score or 0) * 100)})"
         language = f"language {analysis.get('Language')}"
-        rows.append(("Analysis", f"{sentiment} · {language} · entities: {entities} · key phrases: {phrases}"))
+        if analysis.get("AnalysedInEnglish"):
+            language += " (analysed in English)"
+        rows.append(("Analysis", f"{sentiment} · {language} · {_abuse_summary(analysis.get('Toxicity'))}"))
         rows.extend(("Photo", _photo_summary(image)) for image in analysis.get("Images", []))
     elif failed:
         rows.append(("Analysis", f"[red]failed: {failed[0]['detail'].get('Error')}[/red]"))

@@ -63,7 +63,11 @@ def test_state_machine_is_the_asl_file_with_its_substitutions(synthesized, name:
     assert sorted(properties["DefinitionSubstitutions"]) == sorted(spec.substitutions)
     assert properties["StateMachineType"] == spec.type
     assert properties["TracingConfiguration"] == {"Enabled": True}
-    assert properties["LoggingConfiguration"]["Level"] == "ALL"
+    # ERROR with execution data: the error events of failed executions are logged with their data, and
+    # successful ones cost no log ingestion (Step Functions' log levels:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html).
+    assert properties["LoggingConfiguration"]["Level"] == spec.log_level == "ERROR"
+    assert properties["LoggingConfiguration"]["IncludeExecutionData"] is True
     for key, value in properties["DefinitionSubstitutions"].items():
         # Every substitution is a reference to a resource, never a literal baked in at synth time.
         assert isinstance(value, dict) or key == "LexLocaleId", (key, value)

@@ -37,11 +37,15 @@ VALID: dict[str, dict[str, Any]] = {
         "Analysis": {
             "TextSentiment": "POSITIVE",
             "TextSentimentScore": {"Positive": 0.97, "Negative": 0.01, "Neutral": 0.01, "Mixed": 0.01},
-            "TextEntities": [
-                {"Text": "SmaBot", "Type": "ORGANIZATION", "Score": 0.9, "BeginOffset": 1, "EndOffset": 7}
-            ],
             "Language": "en",
-            "KeyPhrases": [{"Text": "this", "Score": 0.8}],
+            "AnalysedInEnglish": [],
+            # Comprehend's DetectToxicContent result shape (API_ToxicLabels / API_ToxicContent):
+            # https://docs.aws.amazon.com/comprehend/latest/APIReference/API_ToxicLabels.html
+            "Toxicity": {
+                "Toxicity": 0.12,
+                "Labels": [{"Name": "INSULT", "Score": 0.1}, {"Name": "PROFANITY", "Score": 0.03}],
+                "AbusiveLabels": "INSULT",
+            },
             "Images": [
                 {
                     "Key": "media/1790000000000000001/0.jpg",
@@ -162,7 +166,9 @@ def broken(detail_type: str, path: list[Any], value: Any = ...) -> dict[str, Any
             ...,
             "'Labels' is a required property",
         ),
-        ("MESSAGE_ANALYSED", ["Analysis", "KeyPhrases"], ..., "'KeyPhrases' is a required property"),
+        ("MESSAGE_ANALYSED", ["Analysis", "AnalysedInEnglish"], ["KeyPhrases"], "AnalysedInEnglish"),
+        ("MESSAGE_ANALYSED", ["Analysis", "Toxicity", "Toxicity"], 1.5, "$.Analysis.Toxicity"),
+        ("MESSAGE_ANALYSED", ["Analysis", "Toxicity", "Labels", 0, "Name"], "RUDE", "$.Analysis.Toxicity"),
         ("MESSAGE_ANALYSIS_FAILED", ["Cause"], ..., "'Cause' is a required property"),
         ("SEND_TWEET", ["Text"], "", "$.Text"),
         ("SEND_TWEET", ["ReplyToUserId"], "alice", "$.ReplyToUserId"),

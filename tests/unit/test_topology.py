@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from infra.topology import ROOT, TOPOLOGY, Ref, StateMachine
+from integrations.bus.transform import DeliveryContext, TargetInput
 from integrations.patterns import compile_pattern
 
 SUBSTITUTION = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
@@ -104,6 +105,21 @@ def _routes(event: dict[str, Any]) -> set[str]:
 
 
 ALWAYS = {"LogEverything", "DeliverEverythingToTheLake"}
+ABUSIVE = {"AlertOnAbusiveMessages", "RespondToText"}
+NEGATIVE = {"AlertOnNegativeMessages", "RespondToText"}
+
+
+def _analysed(sentiment: str, toxicity: dict[str, Any]) -> dict[str, Any]:
+    return _event(
+        "MESSAGE_ANALYSED",
+        {
+            "Author": "dana",
+            "Text": "@SmaBot grr",
+            "Analysis": {"TextSentiment": sentiment, "Toxicity": toxicity, "Images": []},
+        },
+    )
+
+
 PHOTO = {"Key": "media/1/0.jpg", "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": []}}
 
 
@@ -126,10 +142,37 @@ PHOTO = {"Key": "media/1/0.jpg", "Analysis": {"Labels": [], "TextDetections": []
         ),
         (_event("SEND_TWEET", {"Text": "@a hi"}), {"SendTweets"}),
         (_event("SEND_TWEET", {"Text": "@a hi"}, source="TWITTER"), set()),
+        # Abusive (toxicity >= 0.5): the abuse alert, not the negative one too, so the owner hears once.
+        (_analysed("NEGATIVE", {"Toxicity": 0.93, "Labels": [], "AbusiveLabels": "INSULT"}), ABUSIVE),
+        (_analysed("MIXED", {"Toxicity": 0.5, "Labels": [], "AbusiveLabels": "INSULT"}), ABUSIVE),
+        # Checked and not abusive, or the check failed: a negative message still alerts as negative.
+        (_analysed("NEGATIVE", {"Toxicity": 0.49, "Labels": [], "AbusiveLabels": "INSULT"}), NEGATIVE),
+        (_analysed("NEGATIVE", {"Error": "Comprehend.AccessDeniedException"}), NEGATIVE),
+        (
+            _analysed("MIXED", {"Toxicity": 0.12, "Labels": [], "AbusiveLabels": "PROFANITY"}),
+            {"RespondToText"},
+        ),
     ],
 )
 def test_rules_route_each_event_where_the_design_says(event: dict[str, Any], expected: set[str]) -> None:
     assert _routes(event) == expected | ALWAYS
+
+
+def test_the_abuse_alert_names_the_labels() -> None:
+    # EventBridge InputTransformer: a placeholder inside a JSON string gets the value's text
+    # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html).
+    (target,) = TOPOLOGY.rule("AlertOnAbusiveMessages").targets
+    assert target.topic == "Alerts" and target.input_transformer is not None
+    spec = target.input_transformer
+    transformer = TargetInput(input_transformer={"InputPathsMap": spec.paths, "InputTemplate": spec.template})
+    event = _analysed("NEGATIVE", {"Toxicity": 0.93, "Labels": [], "AbusiveLabels": "INSULT, PROFANITY"})
+    alert = transformer.render(
+        event, DeliveryContext("AlertOnAbusiveMessages", "arn:x", "2026-11-22T10:00:00Z")
+    )
+    assert (
+        alert
+        == "You have received an abusive message (INSULT, PROFANITY; toxicity 0.93) from @dana: @SmaBot grr"
+    )
 
 
 def test_replays_reach_the_workflows_but_not_the_lake_twice() -> None:

@@ -106,8 +106,8 @@ def test_analyse_text_only_publishes_the_full_analysis() -> None:
     execution = run("analyse", "TextOnly")
     message = case_input("analyse", "TextOnly")["detail"]
     assert calls(execution, "DetectLanguage") == [{"Text": message["Text"]}]
-    for state in ("DetectSentiment", "DetectEntities", "DetectKeyPhrases"):
-        assert calls(execution, state) == [{"Text": message["Text"], "LanguageCode": "en"}]
+    assert calls(execution, "DetectSentiment") == [{"Text": message["Text"], "LanguageCode": "en"}]
+    assert calls(execution, "DetectToxicContent") == []  # positive: no abuse check
     assert only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED") == {
         "Text": message["Text"],
         "Author": "alice_codes",
@@ -115,17 +115,75 @@ def test_analyse_text_only_publishes_the_full_analysis() -> None:
         "Analysis": {
             "TextSentiment": "POSITIVE",
             "TextSentimentScore": POSITIVE_SCORE,
-            "TextEntities": [
-                {"Score": 0.9791, "Type": "ORGANIZATION", "Text": "SmaBot", "BeginOffset": 1, "EndOffset": 7}
-            ],
             "Language": "en",
-            "KeyPhrases": [
-                {"Score": 0.9998, "Text": "a joke", "BeginOffset": 16, "EndOffset": 22},
-                {"Score": 0.9921, "Text": "serverless", "BeginOffset": 29, "EndOffset": 39},
-            ],
+            "AnalysedInEnglish": [],
             "Images": [],
         },
     }
+
+
+def test_analyse_uses_the_language_x_declared_and_judges_the_authors_own_text() -> None:
+    execution = run("analyse", "DeclaredEnglishSkipsDetection")
+    message = case_input("analyse", "DeclaredEnglishSkipsDetection")["detail"]
+    assert calls(execution, "DetectLanguage") == []
+    assert calls(execution, "DetectSentiment") == [{"Text": message["DisplayText"], "LanguageCode": "en"}]
+    event = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")
+    assert event["Text"] == message["Text"]  # the full text travels on
+    assert event["Analysis"]["Language"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("case", "sent", "language", "in_english"),
+    [
+        ("ArabicKeepsItsLanguage", ["ar"], "ar", []),
+        ("RussianAnalysedInEnglishSaysSo", ["en"], "ru", ["TextSentiment"]),
+        ("RefusedLanguageFallsBackToEnglish", ["ja", "en"], "ja", ["TextSentiment"]),
+        ("UnsupportedLanguageFallsBackToEnglish", ["en"], "cy", ["TextSentiment"]),
+        ("NoLanguageFound", ["en"], "und", ["TextSentiment"]),
+    ],
+)
+def test_analyse_the_detected_language_survives_an_english_fallback(
+    case: str, sent: list[str], language: str, in_english: list[str]
+) -> None:
+    execution = run("analyse", case)
+    assert [call["LanguageCode"] for call in calls(execution, "DetectSentiment")] == sent
+    analysis = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]
+    assert (analysis["Language"], analysis["AnalysedInEnglish"]) == (language, in_english)
+    # DetectToxicContent reads English only: never asked about a text in another language.
+    assert calls(execution, "DetectToxicContent") == []
+    assert "Toxicity" not in analysis
+
+
+def test_analyse_an_abusive_message_carries_the_labels_named() -> None:
+    execution = run("analyse", "AbusiveMessageIsFlagged")
+    message = case_input("analyse", "AbusiveMessageIsFlagged")["detail"]
+    assert calls(execution, "DetectToxicContent") == [
+        {"TextSegments": [{"Text": message["DisplayText"]}], "LanguageCode": "en"}
+    ]
+    toxicity = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Toxicity"]
+    assert toxicity["Toxicity"] == 0.9312
+    assert len(toxicity["Labels"]) == 7
+    assert toxicity["AbusiveLabels"] == "INSULT, PROFANITY"  # 0.91 and 0.62; HARASSMENT (0.44) is under 0.5
+
+
+def test_analyse_a_long_text_is_checked_for_abuse_in_1_kb_segments() -> None:
+    execution = run("analyse", "LongAbusiveTextCheckedInSegments")
+    text = case_input("analyse", "LongAbusiveTextCheckedInSegments")["detail"]["DisplayText"]
+    ((call),) = calls(execution, "DetectToxicContent")
+    segments = [segment["Text"] for segment in call["TextSegments"]]
+    assert [len(segment) for segment in segments] == [250, 250, 100]
+    assert "".join(segments) == text
+    toxicity = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Toxicity"]
+    # The most toxic segment (the second) speaks for the message; no label reaches 0.5: its top one is named.
+    assert toxicity["Toxicity"] == 0.5814
+    assert toxicity["AbusiveLabels"] == "HARASSMENT_OR_ABUSE"
+
+
+def test_analyse_a_failed_abuse_check_does_not_stop_the_analysis() -> None:
+    execution = run("analyse", "AbuseCheckFailureKeepsTheAnalysis")
+    analysis = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]
+    assert analysis["TextSentiment"] == "NEGATIVE"
+    assert analysis["Toxicity"] == {"Error": "Comprehend.AccessDeniedException"}
 
 
 def test_analyse_photos_are_downloaded_then_read_only_where_the_labels_say_so() -> None:
@@ -147,18 +205,17 @@ def test_analyse_photos_are_downloaded_then_read_only_where_the_labels_say_so() 
         for key in keys
     ]
     first_only = [{"Image": {"S3Object": {"Bucket": MEDIA_BUCKET, "Name": keys[0]}}}]
-    assert calls(execution, "DetectText") == first_only
     assert calls(execution, "RecognizeCelebrities") == first_only
 
     images = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
     assert [image["Key"] for image in images] == keys
     person, cat = (image["Analysis"] for image in images)
     assert [label["Name"] for label in person["Labels"]] == ["Person", "Text", "Astronaut"]
-    assert [text["DetectedText"] for text in person["TextDetections"]] == ["NASA", "NASA"]
+    assert "TextDetections" not in person  # not asked for: nothing downstream reads it
     assert [face["Name"] for face in person["CelebrityFaces"]] == ["Eileen Collins"]
     assert len(person["UnrecognizedFaces"]) == 1
     assert [label["Name"] for label in cat["Labels"]] == ["Cat", "Animal"]
-    assert cat["TextDetections"] == cat["CelebrityFaces"] == cat["UnrecognizedFaces"] == []
+    assert cat["CelebrityFaces"] == cat["UnrecognizedFaces"] == []
 
 
 def test_analyse_a_photo_without_labels_has_an_empty_analysis() -> None:
@@ -166,33 +223,21 @@ def test_analyse_a_photo_without_labels_has_an_empty_analysis() -> None:
     (image,) = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Images"]
     assert image == {
         "Key": "media/1991000000000000202/0.jpg",
-        "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
+        "Analysis": {"Labels": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
     }
 
 
-def test_analyse_a_long_text_is_cut_for_sentiment_only() -> None:
+def test_analyse_a_long_text_is_cut_for_sentiment_and_segmented_for_abuse() -> None:
     execution = run("analyse", "LongTextCutForSentiment")
     text = case_input("analyse", "LongTextCutForSentiment")["detail"]["Text"]
     assert len(text) > 1250
     assert calls(execution, "DetectSentiment") == [{"Text": text[:1250], "LanguageCode": "en"}]
-    assert calls(execution, "DetectEntities") == [{"Text": text, "LanguageCode": "en"}]
-    assert calls(execution, "DetectKeyPhrases") == [{"Text": text, "LanguageCode": "en"}]
+    ((toxic),) = calls(execution, "DetectToxicContent")
+    segments = [segment["Text"] for segment in toxic["TextSegments"]]
+    # DetectToxicContent: at most 10 segments of at most 1 KB each (API reference, TextSegments).
+    assert len(segments) <= 10 and all(len(s.encode()) <= 1024 for s in segments)
+    assert "".join(segments) == text[:2500]
     assert only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Text"] == text
-
-
-def test_analyse_without_a_language_assumes_english() -> None:
-    execution = run("analyse", "NoLanguageFound")
-    assert [call["LanguageCode"] for call in calls(execution, "DetectSentiment")] == ["en"]
-    assert only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]["Language"] == "en"
-
-
-def test_analyse_an_unsupported_language_is_analysed_as_english() -> None:
-    execution = run("analyse", "UnsupportedLanguageFallsBackToEnglish")
-    assert [call["LanguageCode"] for call in calls(execution, "DetectSentiment")] == ["cy", "en"]
-    assert [call["LanguageCode"] for call in calls(execution, "DetectEntities")] == ["en"]
-    analysis = only_event(execution, "PublishAnalysed", "MESSAGE_ANALYSED")["Analysis"]
-    assert analysis["Language"] == "en"
-    assert analysis["TextSentiment"] == "POSITIVE"
 
 
 def test_analyse_a_broken_image_gets_an_empty_analysis() -> None:
@@ -202,7 +247,7 @@ def test_analyse_a_broken_image_gets_an_empty_analysis() -> None:
     assert broken == {
         "Key": "media/1991000000000000202/1.jpg",
         "Error": "Rekognition.InvalidImageFormatException",
-        "Analysis": {"Labels": [], "TextDetections": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
+        "Analysis": {"Labels": [], "CelebrityFaces": [], "UnrecognizedFaces": []},
     }
 
 
@@ -228,7 +273,12 @@ def test_analyse_throttling_is_retried_with_back_off() -> None:
     [
         ("ComprehendDownForGood", "DetectLanguage", 6, "Comprehend.InternalServerException"),
         ("TextTooLargeFailsAtOnce", "DetectLanguage", 1, "Comprehend.TextSizeLimitExceededException"),
-        ("RekognitionAccessDeniedFailsTheAnalysis", "DetectText", 1, "Rekognition.AccessDeniedException"),
+        (
+            "RekognitionAccessDeniedFailsTheAnalysis",
+            "RecognizeCelebrities",
+            1,
+            "Rekognition.AccessDeniedException",
+        ),
     ],
 )
 def test_analyse_a_permanent_failure_is_published(case: str, state: str, attempts: int, error: str) -> None:

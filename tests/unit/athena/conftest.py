@@ -70,6 +70,7 @@ def analysed(
                 ],
                 "KeyPhrases": [],
                 "Language": "en",
+                "AnalysedInEnglish": [],
                 "Images": images,
             },
         },

@@ -49,8 +49,8 @@ def test_mermaid_nests_clusters_and_dashes_catch_edges() -> None:
     assert 's_PostReply[["PostReply<br/>λ PostTweet"]]:::k_lambda' in text
     analyse = to_mermaid(machine_graph(TOPOLOGY.state_machine("Analyse")))
     outer = analyse.index('subgraph c_s_AnalyseTextAndImages["AnalyseTextAndImages (Parallel)"]')
-    inner = analyse.index('subgraph c_s_DetectInsights["DetectInsights (Parallel)"]')
-    assert outer < inner < analyse.index("s_DetectSentiment[")
+    inner = analyse.index('subgraph c_s_AnalyseEachImage["AnalyseEachImage (Map)"]')
+    assert outer < inner < analyse.index("s_RecognizeCelebrities[")
 
 
 def test_svg_keeps_state_ids_and_draws_catch_edges_dashed() -> None:

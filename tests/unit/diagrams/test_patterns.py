@@ -9,7 +9,11 @@ from infra.topology import TOPOLOGY
 def test_the_topology_rules_in_words() -> None:
     words = {rule.name: describe_pattern(rule.pattern) for rule in TOPOLOGY.rules}
     assert words["AlertOnNegativeMessages"] == (
-        "detail-type is MESSAGE_ANALYSED and detail.Analysis.TextSentiment is NEGATIVE"
+        "detail-type is MESSAGE_ANALYSED and detail.Analysis.TextSentiment is NEGATIVE and"
+        " (detail.Analysis.Toxicity.Toxicity is < 0.5 or detail.Analysis.Toxicity.Toxicity does not exist)"
+    )
+    assert words["AlertOnAbusiveMessages"] == (
+        "detail-type is MESSAGE_ANALYSED and detail.Analysis.Toxicity.Toxicity is >= 0.5"
     )
     assert (
         words["RespondToText"]
