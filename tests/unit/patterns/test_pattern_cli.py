@@ -79,4 +79,4 @@ def test_an_invalid_event_exits_2_and_says_what_an_event_needs() -> None:
             "(ValidationException) when calling the TestEventPattern operation: Parameter Event is not valid."
             in (result.stderr)
         )
-        assert "id, account, source, time, region, resources, detail-type" in result.stderr
+        assert "id, account, source, time, region, detail-type" in result.stderr
