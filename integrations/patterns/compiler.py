@@ -168,7 +168,9 @@ def compile_object(
                 wildcards.setdefault(where, []).extend(leaf.wildcards)
             fields.append((name, leaf))
         else:
-            raise PatternSyntaxError(f'"{where}" must be an object or an array')
+            # Event Ruler names the key itself, not its path (`{"key": {"suffix": "x"}}` gives
+            # "suffix" in AWS's recorded answers).
+            raise PatternSyntaxError(f'"{name}" must be an object or an array')
     return ObjectCondition(fields, or_groups)
 
 

@@ -19,7 +19,7 @@ from integrations.patterns import compile_pattern, test_event_pattern
         ({}, "Empty objects are not allowed"),
         ({"detail": {}}, "Empty objects are not allowed"),
         ({"source": "aws.ec2"}, '"source" must be an object or an array'),
-        ({"detail": {"n": 5}}, '"detail.n" must be an object or an array'),
+        ({"detail": {"n": 5}}, '"n" must be an object or an array'),
         ({"source": []}, "Empty arrays are not allowed"),
         ({"source": [["a"]]}, "Match value must be String, number, true, false, or null"),
         ({"source": [{"regex": "a.*"}]}, "Unrecognized match type regex"),
