@@ -82,7 +82,9 @@ class Target:
         return cls(
             id=target_id,
             arn=arn,
-            input=TargetInput(member.get("Input"), member.get("InputPath"), member.get("InputTransformer")),
+            input=TargetInput(
+                member.get("Input"), member.get("InputPath"), member.get("InputTransformer"), target_id
+            ),
             retry_policy=RetryPolicy.from_api(member.get("RetryPolicy")),
             dead_letter_arn=dead_letter,
             definition=definition,
