@@ -27,7 +27,7 @@ from typing import Any
 from integrations.bus.archive import Archives, Progress
 from integrations.bus.clock import Clock, SystemClock
 from integrations.bus.delivery import Dispatcher
-from integrations.bus.envelope import BusIdentity, EntryError, build_event, validate_request
+from integrations.bus.envelope import BusIdentity, EntryError, addressed_here, build_event, validate_request
 from integrations.bus.rules import MAX_TARGETS_PER_RULE, Deliver, Rule, Target, validation
 from integrations.bus.store import Store
 from integrations.errors import ServiceError
@@ -231,6 +231,14 @@ class EventBus:
             except EntryError as error:
                 results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
                 continue
+            if not addressed_here(entry, self.identity):
+                LOG.warning(
+                    "bus %s: entry for event bus %s dropped, as AWS drops it",
+                    self.name,
+                    entry["EventBusName"],
+                )
+                results.append({"EventId": event["id"]})
+                continue
             text = json.dumps(event)
             accepted.append((event, text, self.archives.holding(event), self._deliveries_for(event)))
             results.append({"EventId": event["id"]})
@@ -250,7 +258,8 @@ class EventBus:
                         [(rule, target, text, now, now) for rule, target in deliveries],
                     )
             self._dispatcher.notify()
-        return {"FailedEntryCount": len(entries) - len(accepted), "Entries": results}
+        failed = sum(1 for result in results if "ErrorCode" in result)
+        return {"FailedEntryCount": failed, "Entries": results}
 
     def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any]) -> str:
         """Convenience for one event; returns its id or raises the entry's error as a ServiceError."""

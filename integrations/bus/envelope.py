@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.sizes import PAYLOAD_LIMIT, utf8_size
 
 MAX_ENTRIES = 10
-MAX_REQUEST_BYTES = 256 * 1024
+MAX_REQUEST_BYTES = PAYLOAD_LIMIT
 TIME_BYTES = 14  # AWS counts a given Time as 14 bytes
 
 
@@ -56,15 +57,27 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(value: Any) -> datetime:
-    """A PutEvents `Time` or a replay bound: a datetime, epoch seconds or ISO 8601 text."""
+    """A PutEvents `Time` or a replay bound: a datetime, epoch seconds or a date and time in any form
+    the AWS SDK takes ("2022-01-01", "2022-01-01 00:00:00Z", "01-01-2022T00:00:00Z" all reach AWS)."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC)
     if isinstance(value, str):
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            from botocore.utils import parse_timestamp  # the SDK's own reading, for the other forms
+
+            moment = parse_timestamp(value)
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     raise ValueError(f"not a time: {value!r}")
+
+
+def addressed_here(entry: Mapping[str, Any], bus: BusIdentity) -> bool:
+    """Whether an entry names this bus (or none). AWS accepts an entry for a bus that does not exist,
+    gives it an EventId and delivers it nowhere (its recorded PutEvents answers)."""
+    return entry.get("EventBusName") in (None, "", bus.name, bus.arn)
 
 
 def entry_size(entry: Mapping[str, Any]) -> int:
@@ -74,10 +87,11 @@ def entry_size(entry: Mapping[str, Any]) -> int:
     for key in ("Source", "DetailType", "Detail"):
         value = entry.get(key)
         if isinstance(value, str):
-            size += len(value.encode("utf-8"))
-    for resource in entry.get("Resources") or []:
+            size += utf8_size(value)
+    resources = entry.get("Resources")
+    for resource in resources if isinstance(resources, list) else ():
         if isinstance(resource, str):
-            size += len(resource.encode("utf-8"))
+            size += utf8_size(resource)
     return size
 
 
@@ -133,9 +147,6 @@ def build_event(entry: Mapping[str, Any], bus: BusIdentity, now: datetime) -> di
         raise EntryError(
             "InvalidArgument", "Parameter Resources is not valid. Reason: must be a list of strings."
         )
-    target_bus = entry.get("EventBusName")
-    if target_bus not in (None, "", bus.name, bus.arn):
-        raise EntryError("InvalidArgument", f"Event bus {target_bus} does not exist.")
     moment = now
     if entry.get("Time") is not None:
         try:

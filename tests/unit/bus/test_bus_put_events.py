@@ -64,7 +64,6 @@ def test_account_and_time_are_configurable(sma_home, clock) -> None:
         ({"Source": 5}, "InvalidArgument", "Source must be a string"),
         ({"Resources": "arn"}, "InvalidArgument", "Parameter Resources is not valid."),
         ({"Time": "yesterday"}, "InvalidArgument", "Parameter Time is not valid."),
-        ({"EventBusName": "nope"}, "InvalidArgument", "Event bus nope does not exist."),
     ],
 )
 def test_bad_entries_fail_alone(bus: EventBus, bad: dict, code: str, message: str) -> None:
@@ -76,6 +75,35 @@ def test_bad_entries_fail_alone(bus: EventBus, bad: dict, code: str, message: st
     assert message in failed["ErrorMessage"]
     assert "EventId" not in failed
     assert [e["id"] for e in bus.journal()] == [good1["EventId"], good2["EventId"]]
+
+
+def test_an_entry_for_another_bus_is_accepted_and_dropped(bus: EventBus) -> None:
+    # AWS's recorded answer (localstack tests/aws/services/events/test_events.snapshot.json,
+    # test_put_events_nonexistent_event_bus): the entry gets an EventId and reaches no rule.
+    response = bus.put_events(Entries=[entry(), entry(EventBusName="elsewhere"), entry(Source="")])
+    assert response["FailedEntryCount"] == 1
+    first, elsewhere, failed = response["Entries"]
+    assert "EventId" in elsewhere and failed["ErrorCode"] == "InvalidArgument"
+    assert [e["id"] for e in bus.journal()] == [first["EventId"]]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("2022-01-01", "2022-01-01T00:00:00Z"), ("2022-01-01 10:00:00Z", "2022-01-01T10:00:00Z"),
+     ("01-02-2022T03:04:05Z", "2022-01-02T03:04:05Z")],
+)  # fmt: skip
+def test_time_in_the_forms_aws_accepts(bus: EventBus, given: str, expected: str) -> None:
+    # AWS delivered entries with each of these Time forms (recorded: test_put_events_time, same file);
+    # the SDK reads them as botocore does.
+    assert bus.put_events(Entries=[entry(Time=given)])["FailedEntryCount"] == 0
+    assert bus.journal()[-1]["time"] == expected
+
+
+def test_an_entry_without_resources_is_accepted(bus: EventBus) -> None:
+    # Resources is optional in PutEventsRequestEntry (EventBridge API reference); the envelope then
+    # holds an empty list, as AWS's recorded deliveries show ("resources": []).
+    assert bus.put_events(Entries=[entry()])["FailedEntryCount"] == 0
+    assert bus.journal()[0]["resources"] == []
 
 
 def test_bus_name_or_arn_is_accepted(bus: EventBus) -> None:
