@@ -172,7 +172,7 @@ class EventBus:
         """Add or replace targets. A member may carry `Deliver` (a callable) to register its ARN at once."""
         self._check_bus(EventBusName)
         rule = self._rule(Rule)
-        parsed = [Target.from_api(member) for member in Targets]
+        parsed = [Target.from_api(member, position) for position, member in enumerate(Targets, 1)]
         if len({target.id for target in parsed} | set(rule.targets)) > MAX_TARGETS_PER_RULE:
             raise ServiceError(
                 "events",

@@ -105,10 +105,11 @@ def validate_request(entries: Any) -> list[Mapping[str, Any]]:
             "Member must have length greater than or equal to 1",
         )
     if len(entries) > MAX_ENTRIES:
+        listed = ", ".join(_java_text(entry) for entry in entries)
         raise ServiceError(
             "events",
             "ValidationException",
-            f"1 validation error detected: Value '{len(entries)} entries' at 'entries' failed to satisfy "
+            f"1 validation error detected: Value '[{listed}]' at 'entries' failed to satisfy "
             f"constraint: Member must have length less than or equal to {MAX_ENTRIES}",
         )
     if not all(isinstance(entry, Mapping) for entry in entries):
@@ -118,6 +119,33 @@ def validate_request(entries: Any) -> list[Mapping[str, Any]]:
             "events", "ValidationException", "Total size of the entries in the request is over the limit."
         )
     return entries
+
+
+def _java_text(entry: Any) -> str:
+    """An entry as AWS's (Java) service prints it in a validation message (its recorded answers)."""
+    if not isinstance(entry, Mapping):
+        return str(entry)
+
+    def text(key: str) -> str:
+        value = entry.get(key)
+        if value is None:
+            return "null"
+        if isinstance(value, list):
+            return "[" + ", ".join(str(item) for item in value) + "]"
+        return str(value)
+
+    members = [
+        ("time", "Time"),
+        ("source", "Source"),
+        ("resources", "Resources"),
+        ("detailType", "DetailType"),
+        ("detail", "Detail"),
+        ("eventBusName", "EventBusName"),
+        ("traceHeader", "TraceHeader"),
+        ("kmsKeyIdentifier", "KmsKeyIdentifier"),
+        ("internalMetadata", "InternalMetadata"),
+    ]
+    return "PutEventsRequestEntry(" + ", ".join(f"{name}={text(key)}" for name, key in members) + ")"
 
 
 def _required(entry: Mapping[str, Any], key: str) -> str:

@@ -149,3 +149,40 @@ def test_put_event_convenience_raises_the_entry_error(bus: EventBus) -> None:
     with pytest.raises(ServiceError) as raised:
         bus.put_event("", "SEND_TWEET", {})
     assert raised.value.code == "InvalidArgument"
+
+
+def test_more_than_ten_entries_are_refused_in_aws_words(bus: EventBus) -> None:
+    # AWS's recorded answer (localstack tests/aws/services/events/test_events.snapshot.json,
+    # test_put_events_exceed_limit_ten_entries) lists the entries as its Java service prints them.
+    with pytest.raises(ServiceError) as raised:
+        bus.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": '{"n": 1}'}] * 11)
+    message = raised.value.message
+    assert message.startswith(
+        "1 validation error detected: Value '[PutEventsRequestEntry(time=null, source=s, resources=null, "
+        'detailType=t, detail={"n": 1}, eventBusName=null, traceHeader=null, kmsKeyIdentifier=null, '
+        "internalMetadata=null), PutEventsRequestEntry("
+    )
+    assert message.endswith(
+        "internalMetadata=null)]' at 'entries' failed to satisfy constraint: "
+        "Member must have length less than or equal to 10"
+    )
+    assert message.count("PutEventsRequestEntry(") == 11
+
+
+@pytest.mark.parametrize(
+    ("target_id", "constraint"),
+    [
+        ("!@#$@!#$", "Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"),
+        ("t" * 65, "Member must have length less than or equal to 64"),
+    ],
+)
+def test_bad_target_ids_are_refused_in_aws_words(bus: EventBus, target_id: str, constraint: str) -> None:
+    # Recorded PutTargets answers (same snapshot file, test_put_target_id_validation).
+    bus.put_rule(Name="r", EventPattern={"source": ["s"]})
+    with pytest.raises(ServiceError) as raised:
+        bus.put_targets(Rule="r", Targets=[{"Id": target_id, "Arn": "arn:aws:sqs:eu-west-2:123456789012:q"}])
+    assert (raised.value.code, raised.value.message) == (
+        "ValidationException",
+        f"1 validation error detected: Value '{target_id}' at 'targets.1.member.id' failed to satisfy "
+        f"constraint: {constraint}",
+    )
