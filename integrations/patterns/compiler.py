@@ -17,7 +17,7 @@ from typing import Any
 from integrations.errors import ServiceError
 from integrations.patterns.conditions import ABSENT, LeafCondition, compile_leaf
 from integrations.patterns.dialect import EVENTBRIDGE, Dialect
-from integrations.patterns.errors import PatternSyntaxError
+from integrations.patterns.errors import PatternSyntaxError, json_syntax_reason
 from integrations.patterns.wildcard import MAX_COMPLEXITY, TOO_COMPLEX, complexity
 
 OR = "$or"
@@ -177,10 +177,13 @@ def compile_object(
 def parse_document(document: dict[str, Any] | str, dialect: Dialect) -> dict[str, Any]:
     """The pattern as a JSON object, from a dict or its JSON text."""
     if isinstance(document, str):
+        text = document
         try:
-            document = json.loads(document)
-        except (json.JSONDecodeError, RecursionError) as error:
-            raise dialect.error(f"Filter is not valid JSON: {error}") from None
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise dialect.error(json_syntax_reason(text, error)) from None
+        except RecursionError:
+            raise dialect.error("Filter is nested too deeply") from None
     if not isinstance(document, dict):
         raise dialect.error("Filter is not an object")
     return document

@@ -280,3 +280,20 @@ def test_sns_scope_errors_are_worded_as_recorded() -> None:
         sns_refusal({"a": {"suffix": "x"}})
         == 'Invalid parameter: FilterPolicy: "suffix" must be an object or an array'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("these words are no JSON", "Unrecognized token 'these': was expecting (JSON String, Number, Array, "
+         "Object or token 'null', 'true' or 'false')"),
+        ("{'single': 'quotes'}", "Unexpected character (''' (code 39)): was expecting double-quote to start "
+         "field name"),
+        ('{"a": unquoted text"', "Unrecognized token 'unquoted': was expecting (JSON String, Number, Array, "
+         "Object or token 'null', 'true' or 'false')"),
+        ('[{"a": ["b"]}]', "Filter is not an object"),
+    ],
+)  # fmt: skip
+def test_text_that_is_not_a_json_object_is_refused_in_jacksons_words(text: str, reason: str) -> None:
+    # AWS's recorded answers to TestEventPattern with such patterns (test_invalid_json_event_pattern).
+    assert refusal(text) == reason

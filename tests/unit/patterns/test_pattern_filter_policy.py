@@ -80,7 +80,7 @@ def test_body_scope_ignores_attributes_and_attribute_scope_ignores_body() -> Non
         ({"a": [str(i) for i in range(13)], "b": [str(i) for i in range(12)]}, "MessageBody", "too complex"),
         ({"n": [{"numeric": [">", 2e9]}]}, "MessageAttributes", "between -1.0E9 and 1.0E9"),
         ({"n": "x"}, "MessageAttributes", '"n" must be an object or an array'),
-        ("{nope", "MessageAttributes", "not valid JSON"),
+        ("{nope", "MessageAttributes", "was expecting double-quote to start field name"),
     ],
 )
 def test_malformed_policies_are_invalid_parameters(policy: Any, scope: str, reason: str) -> None:
