@@ -74,7 +74,6 @@ def complexity(values: list[str], cap: int = MAX_COMPLEXITY + 1) -> int:
     literal character or a `*` each) that one input string can match at once, found by running the
     values' automaton over every distinguishable input (stopping once `cap` is reached)."""
     patterns = [_tokens(value) for value in values]
-    alphabet = {t for tokens in patterns for t in tokens if t is not None} | {"\0"}
 
     def closed(states: set[tuple[int, int]]) -> frozenset[tuple[int, int]]:
         todo = list(states)
@@ -90,7 +89,10 @@ def complexity(values: list[str], cap: int = MAX_COMPLEXITY + 1) -> int:
     seen, todo, worst = {start}, [start], 0
     while todo:
         current = todo.pop()
-        for char in alphabet:
+        # Only the characters some state can step over lead anywhere new; any other ("\0") keeps the
+        # `*` states alone.
+        steps = {patterns[which][length] for which, length in current if length < len(patterns[which])}
+        for char in (steps - {_STAR}) | {"\0"}:
             following: set[tuple[int, int]] = set()
             for which, length in current:
                 tokens = patterns[which]
