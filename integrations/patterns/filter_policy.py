@@ -5,8 +5,8 @@
   elements are matched one by one, and `Binary` attributes are never matched (SNS ignores them).
 * Scope `MessageBody` matches the message itself as a JSON object, with nesting as in EventBridge; a
   body that is not a JSON object matches nothing.
-* No `wildcard`; numbers only in [-1e9, 1e9]; at most 5 keys and 150 value combinations per policy
-  (`combinations`: `$or` expands, nested keys weigh by their depth).
+* No `wildcard`; numbers only in [-1e9, 1e9]; at most 5 keys (`key_count`) and 150 value
+  combinations per policy (`combinations`: `$or` expands, nested keys weigh by their depth).
 """
 
 from __future__ import annotations
@@ -67,12 +67,16 @@ def attribute_values(attributes: Mapping[str, Mapping[str, Any]]) -> dict[str, A
     return values
 
 
-def _leaf_field_count(root: ObjectCondition) -> int:
+def key_count(root: ObjectCondition, scope: str) -> int:
+    """The keys SNS counts against its limit of five ("Filter policy constraints in Amazon SNS", Key
+    counting): every key of an attribute policy, only the top-level keys of a payload policy; of `$or`
+    alternatives, the largest."""
     count = 0
     for _, condition in root.fields:
-        count += _leaf_field_count(condition) if isinstance(condition, ObjectCondition) else 1
+        nested = isinstance(condition, ObjectCondition) and scope == "MessageAttributes"
+        count += key_count(condition, scope) if nested else 1
     for group in root.or_groups:
-        count += max(_leaf_field_count(option) for option in group)
+        count += max(key_count(option, scope) for option in group)
     return count
 
 
@@ -116,6 +120,6 @@ def compile_filter_policy(policy: dict[str, Any] | str, scope: str = "MessageAtt
         )
     if SNS.max_combinations is not None and combinations(source) > SNS.max_combinations:
         raise SNS.error("Filter policy is too complex")
-    if SNS.max_keys is not None and _leaf_field_count(root) > SNS.max_keys:
+    if SNS.max_keys is not None and key_count(root, scope) > SNS.max_keys:
         raise SNS.error(f"Filter policy can not have more than {SNS.max_keys} keys")
     return FilterPolicy(source, root, scope)

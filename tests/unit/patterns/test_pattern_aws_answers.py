@@ -297,3 +297,17 @@ def test_sns_scope_errors_are_worded_as_recorded() -> None:
 def test_text_that_is_not_a_json_object_is_refused_in_jacksons_words(text: str, reason: str) -> None:
     # AWS's recorded answers to TestEventPattern with such patterns (test_invalid_json_event_pattern).
     assert refusal(text) == reason
+
+
+def test_sns_counts_only_top_level_keys_of_a_payload_policy() -> None:
+    # "Filter policy constraints in Amazon SNS", Key counting: in payload-based filtering only the
+    # top-level keys count towards the five; in attribute-based filtering every key does (AWS's
+    # recorded answer to six flat keys: "Filter policy can not have more than 5 keys").
+    payload = {"a": ["x"], "b": ["x"], "c": ["x"], "finding": {"d": ["x"], "e": ["x"], "f": ["x"]}}
+    assert compile_filter_policy(payload, "MessageBody")
+    flat = {key: ["x"] for key in "abcdef"}
+    for scope in ("MessageBody", "MessageAttributes"):
+        assert (
+            sns_refusal(flat, scope)
+            == "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys"
+        )
