@@ -15,8 +15,9 @@ deliveries, localstack tests/aws/services/events/test_events_inputs.snapshot.jso
   `<aws.events.event.json>` (the whole event) are written as JSON wherever they stand: "its contents are
   not escaped", so they belong outside quotes.
 * A placeholder that InputPathsMap does not define is refused at PutTargets.
-* The target gets the rendered text parsed as JSON; a template of several lines, each a JSON value,
-  gets its text. Anything else is not delivered: `TransformationFailed` (the delivery goes to the
+* The target gets the rendered text parsed as JSON, or, from a template that is not a JSON object or
+  array (`<instance> is in state <status>`, the API reference's example), the text itself. A JSON
+  template whose result is not JSON is not delivered: `TransformationFailed` (the delivery goes to the
   dead-letter queue instead of being retried).
 """
 
@@ -156,26 +157,17 @@ class InputTransformer:
         return "".join(out)
 
     def render(self, event: dict[str, Any], context: DeliveryContext) -> Any:
-        """The payload: the rendered JSON, or the text of a template of JSON lines; else not delivered."""
+        """The payload: the rendered JSON, or a text template's text; a JSON template's broken JSON is
+        not delivered."""
         text = self.render_text(event, context)
         try:
             return json.loads(text)
         except json.JSONDecodeError:
-            pass
-        lines = [line for line in text.splitlines() if line.strip()]
-        if not self.json_template and len(lines) > 1 and all(_is_json(line) for line in lines):
-            return text
+            if not self.json_template:
+                return text
         raise ServiceError(
             "events", "TransformationFailed", f"The InputTransformer's output is not valid JSON: {text[:200]}"
         )
-
-
-def _is_json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return True
 
 
 class TargetInput:

@@ -86,12 +86,12 @@ def test_a_string_template_yields_a_string() -> None:
     )
 
 
-def test_a_plain_text_template_is_not_delivered() -> None:
-    # AWS delivered nothing for '<listsingle> single list item' (recorded deliveries, localstack
-    # tests/aws/services/events/test_events_inputs.snapshot.json): the result is not JSON.
-    with pytest.raises(ServiceError) as raised:
-        transformer("Alert: <who> is <s>", {"who": "$.detail.Author", "s": "$.detail.Analysis.TextSentiment"})
-    assert raised.value.code == "TransformationFailed"
+def test_a_plain_text_template_yields_the_text() -> None:
+    # The InputTransformer API reference's own example is such a template ("<instance> is in state
+    # <status>"); values outside quotes are written as JSON.
+    assert transformer(
+        "Alert: <who> is <s>", {"who": "$.detail.Author", "s": "$.detail.Analysis.TextSentiment"}
+    ) == ('Alert: "ana" is "NEGATIVE"')
 
 
 def test_predefined_placeholders() -> None:
@@ -243,7 +243,6 @@ def test_templates_render_as_aws_renders_them(template: str, expected: Any) -> N
         '{"body": "<order>"}',  # an object inside quotes of a JSON template
         '{"states": "<states>"}',  # a list likewise
         '{"meta": "<aws.events.event>"}',  # "its contents are not escaped"
-        "<one> single item",  # not JSON at all
     ],
 )
 def test_results_that_are_not_json_are_not_delivered(template: str) -> None:
@@ -252,7 +251,7 @@ def test_results_that_are_not_json_are_not_delivered(template: str) -> None:
     assert raised.value.code == "TransformationFailed"
 
 
-def test_a_template_of_json_lines_is_delivered_as_its_text() -> None:
+def test_a_text_template_of_several_lines_is_delivered_as_its_text() -> None:
     assert order_transform('"<ref> first"\n"<states> second"') == '"o-19 first"\n"[OPEN,HELD] second"'
 
 
