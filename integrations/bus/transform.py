@@ -97,7 +97,7 @@ def unquoted(value: Any) -> str:
 class InputTransformer:
     """A compiled InputTransformer."""
 
-    def __init__(self, paths_map: Mapping[str, str] | None, template: str, target_id: str = "") -> None:
+    def __init__(self, paths_map: Mapping[str, str] | None, template: Any, target_id: str = "") -> None:
         paths_map = dict(paths_map or {})
         if not isinstance(template, str) or not template:
             raise _invalid("InputTransformer.InputTemplate is a required argument.")

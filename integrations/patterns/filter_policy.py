@@ -73,8 +73,10 @@ def key_count(root: ObjectCondition, scope: str) -> int:
     alternatives, the largest."""
     count = 0
     for _, condition in root.fields:
-        nested = isinstance(condition, ObjectCondition) and scope == "MessageAttributes"
-        count += key_count(condition, scope) if nested else 1
+        if isinstance(condition, ObjectCondition) and scope == "MessageAttributes":
+            count += key_count(condition, scope)
+        else:
+            count += 1
     for group in root.or_groups:
         count += max(key_count(option, scope) for option in group)
     return count

@@ -63,7 +63,9 @@ def engine_handlers(topics: Topics) -> dict[str, Handler]:
 
         def call() -> dict[str, Any]:
             request = _arguments(arguments)
-            entries = [_arguments(entry) for entry in request.get("PublishBatchRequestEntries") or []]
+            entries: list[Mapping[str, Any]] = [
+                _arguments(entry) for entry in request.get("PublishBatchRequestEntries") or []
+            ]
             return topics.publish_batch(
                 TopicArn=request.get("TopicArn", ""), PublishBatchRequestEntries=entries
             )
