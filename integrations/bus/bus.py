@@ -26,7 +26,7 @@ from typing import Any
 from integrations.bus.archive import Archives, Progress
 from integrations.bus.clock import Clock, SystemClock
 from integrations.bus.delivery import Dispatcher
-from integrations.bus.envelope import BusIdentity, EntryError, build_event, validate_request
+from integrations.bus.envelope import BusIdentity, EntryError, addressed_here, build_event, validate_request
 from integrations.bus.rules import MAX_TARGETS_PER_RULE, Deliver, Rule, Target, TargetResolver, validation
 from integrations.bus.store import Store
 from integrations.errors import ServiceError
@@ -175,7 +175,7 @@ class EventBus:
         """Add or replace targets (PutTargets); what each ARN means is the bus's resolver's business."""
         self._check_bus(EventBusName)
         rule = self._rule(Rule)
-        parsed = [Target.from_api(member) for member in Targets]
+        parsed = [Target.from_api(member, position) for position, member in enumerate(Targets, 1)]
         if len({target.id for target in parsed} | set(rule.targets)) > MAX_TARGETS_PER_RULE:
             raise ServiceError(
                 "events",
@@ -240,6 +240,14 @@ class EventBus:
             except EntryError as error:
                 results.append({"ErrorCode": error.code, "ErrorMessage": error.message})
                 continue
+            if not addressed_here(entry, self.identity):
+                LOG.warning(
+                    "bus %s: entry for event bus %s dropped, as AWS drops it",
+                    self.name,
+                    entry["EventBusName"],
+                )
+                results.append({"EventId": event["id"]})
+                continue
             text = json.dumps(event)
             accepted.append((event, text, self.archives.holding(event), self._deliveries_for(event)))
             results.append({"EventId": event["id"]})
@@ -259,7 +267,8 @@ class EventBus:
                         [(rule, target, text, now, now) for rule, target in deliveries],
                     )
             self._dispatcher.notify()
-        return {"FailedEntryCount": len(entries) - len(accepted), "Entries": results}
+        failed = sum(1 for result in results if "ErrorCode" in result)
+        return {"FailedEntryCount": failed, "Entries": results}
 
     def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any]) -> str:
         """Convenience for one event; returns its id or raises the entry's error as a ServiceError."""

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.sizes import PAYLOAD_LIMIT, utf8_size
 
 MAX_ENTRIES = 10
-MAX_REQUEST_BYTES = 256 * 1024
+MAX_REQUEST_BYTES = PAYLOAD_LIMIT
 TIME_BYTES = 14  # AWS counts a given Time as 14 bytes
 
 
@@ -56,15 +57,27 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_time(value: Any) -> datetime:
-    """A PutEvents `Time` or a replay bound: a datetime, epoch seconds or ISO 8601 text."""
+    """A PutEvents `Time` or a replay bound: a datetime, epoch seconds or a date and time in any form
+    the AWS SDK takes ("2022-01-01", "2022-01-01 00:00:00Z", "01-01-2022T00:00:00Z" all reach AWS)."""
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, UTC)
     if isinstance(value, str):
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            from botocore.utils import parse_timestamp  # the SDK's own reading, for the other forms
+
+            moment = parse_timestamp(value)
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     raise ValueError(f"not a time: {value!r}")
+
+
+def addressed_here(entry: Mapping[str, Any], bus: BusIdentity) -> bool:
+    """Whether an entry names this bus (or none). AWS accepts an entry for a bus that does not exist,
+    gives it an EventId and delivers it nowhere (its recorded PutEvents answers)."""
+    return entry.get("EventBusName") in (None, "", bus.name, bus.arn)
 
 
 def entry_size(entry: Mapping[str, Any]) -> int:
@@ -74,10 +87,11 @@ def entry_size(entry: Mapping[str, Any]) -> int:
     for key in ("Source", "DetailType", "Detail"):
         value = entry.get(key)
         if isinstance(value, str):
-            size += len(value.encode("utf-8"))
-    for resource in entry.get("Resources") or []:
+            size += utf8_size(value)
+    resources = entry.get("Resources")
+    for resource in resources if isinstance(resources, list) else ():
         if isinstance(resource, str):
-            size += len(resource.encode("utf-8"))
+            size += utf8_size(resource)
     return size
 
 
@@ -91,10 +105,11 @@ def validate_request(entries: Any) -> list[Mapping[str, Any]]:
             "Member must have length greater than or equal to 1",
         )
     if len(entries) > MAX_ENTRIES:
+        listed = ", ".join(_java_text(entry) for entry in entries)
         raise ServiceError(
             "events",
             "ValidationException",
-            f"1 validation error detected: Value '{len(entries)} entries' at 'entries' failed to satisfy "
+            f"1 validation error detected: Value '[{listed}]' at 'entries' failed to satisfy "
             f"constraint: Member must have length less than or equal to {MAX_ENTRIES}",
         )
     if not all(isinstance(entry, Mapping) for entry in entries):
@@ -104,6 +119,33 @@ def validate_request(entries: Any) -> list[Mapping[str, Any]]:
             "events", "ValidationException", "Total size of the entries in the request is over the limit."
         )
     return entries
+
+
+def _java_text(entry: Any) -> str:
+    """An entry as AWS's (Java) service prints it in a validation message (its recorded answers)."""
+    if not isinstance(entry, Mapping):
+        return str(entry)
+
+    def text(key: str) -> str:
+        value = entry.get(key)
+        if value is None:
+            return "null"
+        if isinstance(value, list):
+            return "[" + ", ".join(str(item) for item in value) + "]"
+        return str(value)
+
+    members = [
+        ("time", "Time"),
+        ("source", "Source"),
+        ("resources", "Resources"),
+        ("detailType", "DetailType"),
+        ("detail", "Detail"),
+        ("eventBusName", "EventBusName"),
+        ("traceHeader", "TraceHeader"),
+        ("kmsKeyIdentifier", "KmsKeyIdentifier"),
+        ("internalMetadata", "InternalMetadata"),
+    ]
+    return "PutEventsRequestEntry(" + ", ".join(f"{name}={text(key)}" for name, key in members) + ")"
 
 
 def _required(entry: Mapping[str, Any], key: str) -> str:
@@ -133,9 +175,6 @@ def build_event(entry: Mapping[str, Any], bus: BusIdentity, now: datetime) -> di
         raise EntryError(
             "InvalidArgument", "Parameter Resources is not valid. Reason: must be a list of strings."
         )
-    target_bus = entry.get("EventBusName")
-    if target_bus not in (None, "", bus.name, bus.arn):
-        raise EntryError("InvalidArgument", f"Event bus {target_bus} does not exist.")
     moment = now
     if entry.get("Time") is not None:
         try:

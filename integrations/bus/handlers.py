@@ -15,6 +15,7 @@ from typing import Any
 
 from integrations.bus.bus import EventBus
 from integrations.errors import ServiceError
+from integrations.sizes import json_text
 
 Handler = Callable[[Any, Any], Any]
 
@@ -29,7 +30,7 @@ def _entries(arguments: Any) -> list[Any]:
 
 def _serialised(entry: Any) -> Any:
     if isinstance(entry, Mapping) and isinstance(entry.get("Detail"), dict | list):
-        return {**entry, "Detail": json.dumps(entry["Detail"], separators=(",", ":"))}
+        return {**entry, "Detail": json_text(entry["Detail"])}  # UTF-8 as AWS writes it, not \u escapes
     return entry
 
 

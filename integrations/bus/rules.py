@@ -72,10 +72,10 @@ class Target:
     definition: dict[str, Any]  # the PutTargets member, as stored and described
 
     @classmethod
-    def from_api(cls, member: Mapping[str, Any]) -> Target:
+    def from_api(cls, member: Mapping[str, Any], position: int = 1) -> Target:
         target_id, arn = member.get("Id"), member.get("Arn")
         if not isinstance(target_id, str) or not _TARGET_ID.match(target_id):
-            raise validation(f"Parameter Id is not valid: {target_id!r} (1-64 of . - _ A-Z a-z 0-9).")
+            raise validation(_target_id_problems(target_id, position))
         if not isinstance(arn, str) or not arn:
             raise validation(f"Parameter Arn of target {target_id} is required.")
         dead_letter = (member.get("DeadLetterConfig") or {}).get("Arn")
@@ -84,11 +84,28 @@ class Target:
         return cls(
             id=target_id,
             arn=arn,
-            input=TargetInput(member.get("Input"), member.get("InputPath"), member.get("InputTransformer")),
+            input=TargetInput(
+                member.get("Input"), member.get("InputPath"), member.get("InputTransformer"), target_id
+            ),
             retry_policy=RetryPolicy.from_api(member.get("RetryPolicy")),
             dead_letter_arn=dead_letter,
             definition=definition,
         )
+
+
+def _target_id_problems(target_id: Any, position: int) -> str:
+    """PutTargets' words for a bad target Id (AWS's recorded answers), every broken constraint listed."""
+    where = f"Value '{target_id}' at 'targets.{position}.member.id' failed to satisfy constraint: "
+    text = target_id if isinstance(target_id, str) else ""
+    problems = []
+    if not re.fullmatch(r"[\.\-_A-Za-z0-9]+", text):
+        problems.append(where + "Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+")
+    if len(text) > 64:
+        problems.append(where + "Member must have length less than or equal to 64")
+    if not text:
+        problems.append(where + "Member must have length greater than or equal to 1")
+    count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected: "
+    return count + "; ".join(problems)
 
 
 @dataclass

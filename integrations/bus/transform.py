@@ -1,13 +1,24 @@
 """What a target receives: the event, a constant `Input`, an `InputPath` selection, or an
 `InputTransformer` (InputPathsMap + InputTemplate), compiled once per target.
 
-AWS's quoting rule for InputTemplate: a placeholder inside a JSON string (`"name": "<name>"`) gets the
-value's text (strings without their quotes, escaped so the result stays valid JSON); a placeholder
-outside quotes gets the value as JSON (`"detail": <detail>`). Predefined placeholders:
-`<aws.events.rule-arn>`, `<aws.events.rule-name>`, `<aws.events.event.ingestion-time>`,
-`<aws.events.event>` (the event without `detail`) and `<aws.events.event.json>` (the whole event).
-A path the event does not have becomes `null` outside quotes and an empty string inside them.
-The target gets the rendered text parsed as JSON, or the text itself when it is not JSON.
+InputTemplate as AWS renders it (AWS's "Amazon EventBridge input transformation" and its recorded
+deliveries, localstack tests/aws/services/events/test_events_inputs.snapshot.json):
+
+* Outside quotes a placeholder becomes its value as JSON (`"id": <id>` gives `"id": "a-1"`); a path the
+  event does not have becomes an empty string (`""`).
+* Inside a JSON string it becomes the value's text: a string without its quotes (escaped here so the
+  string stays valid), a number or boolean as written, a missing path as nothing. In a string template
+  (one that is not a JSON object or array) objects and lists are written in AWS's unquoted form,
+  `{acc_id:0a787ecb-4015,sf_id:baz}` and `[ACTIVE,INACTIVE]`; in a JSON template they are written as
+  JSON, which breaks the string, so AWS does not deliver the result.
+* `<aws.events.event>` (the envelope without `detail`, `detail-type` named `detailType`) and
+  `<aws.events.event.json>` (the whole event) are written as JSON wherever they stand: "its contents are
+  not escaped", so they belong outside quotes.
+* A placeholder that InputPathsMap does not define is refused at PutTargets.
+* The target gets the rendered text parsed as JSON, or, from a template that is not a JSON object or
+  array (`<instance> is in state <status>`, the API reference's example), the text itself. A JSON
+  template whose result is not JSON is not delivered: `TransformationFailed` (the delivery goes to the
+  dead-letter queue instead of being retried).
 """
 
 from __future__ import annotations
@@ -30,8 +41,20 @@ PREDEFINED = (
     "aws.events.event",
     "aws.events.event.json",
 )
+_RAW_JSON = ("aws.events.event", "aws.events.event.json")  # written as JSON wherever they stand
 _PLACEHOLDER = re.compile(r"<([A-Za-z0-9_.\-]+)>")
 _KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
+# `<aws.events.event>` names its members as AWS's recorded deliveries show, in their order.
+_EVENT_MEMBERS = (
+    ("id", "id"),
+    ("account", "account"),
+    ("detailType", "detail-type"),
+    ("time", "time"),
+    ("source", "source"),
+    ("region", "region"),
+    ("resources", "resources"),
+    ("version", "version"),
+)
 
 
 @dataclass(frozen=True)
@@ -62,10 +85,19 @@ def _in_json_string(template: str, end: int, state: list[Any]) -> bool:
     return inside
 
 
+def unquoted(value: Any) -> str:
+    """AWS's text of an object or list placed in a string template: JSON without quotes around strings."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key}:{unquoted(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(unquoted(item) for item in value) + "]"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 class InputTransformer:
     """A compiled InputTransformer."""
 
-    def __init__(self, paths_map: Mapping[str, str] | None, template: str) -> None:
+    def __init__(self, paths_map: Mapping[str, str] | None, template: Any, target_id: str = "") -> None:
         paths_map = dict(paths_map or {})
         if not isinstance(template, str) or not template:
             raise _invalid("InputTransformer.InputTemplate is a required argument.")
@@ -78,6 +110,8 @@ class InputTransformer:
             if not _KEY.match(key) or key.lower().startswith("aws."):
                 raise _invalid(f"InputPathsMap contains an invalid key: {key!r}.")
             self.paths[key] = parse_path(path)
+        # A JSON object or array template must render to JSON; any other is a string template.
+        self.json_template = template.lstrip()[:1] in ("{", "[")
         # (literal, placeholder name or None, inside quotes) pieces, computed once.
         self.pieces: list[tuple[str, str | None, bool]] = []
         state: list[Any] = [0, False]
@@ -85,7 +119,7 @@ class InputTransformer:
         for match in _PLACEHOLDER.finditer(template):
             name = match.group(1)
             if name not in self.paths and name not in PREDEFINED:
-                continue  # not a placeholder: angle brackets stay as they are
+                raise _invalid(f"InputTemplate for target {target_id} contains invalid placeholder {name}.")
             quoted = _in_json_string(template, match.start(), state)
             self.pieces.append((template[last : match.start()], name, quoted))
             last = match.end()
@@ -101,22 +135,39 @@ class InputTransformer:
         if name == "aws.events.event.ingestion-time":
             return context.ingestion_time
         if name == "aws.events.event":
-            return {key: value for key, value in event.items() if key != "detail"}
+            return {key: event[member] for key, member in _EVENT_MEMBERS if member in event}
         return event  # aws.events.event.json
+
+    def _text(self, name: str, value: Any, quoted: bool) -> str:
+        if value is MISSING:
+            return "" if quoted else '""'
+        if not quoted or name in _RAW_JSON:
+            return json.dumps(value, ensure_ascii=False)
+        if isinstance(value, dict | list):
+            return unquoted(value) if not self.json_template else json.dumps(value, ensure_ascii=False)
+        text = value if isinstance(value, str) else json.dumps(value)
+        return json.dumps(text, ensure_ascii=False)[1:-1]
 
     def render_text(self, event: dict[str, Any], context: DeliveryContext) -> str:
         out: list[str] = []
         for literal, name, quoted in self.pieces:
             out.append(literal)
-            if name is None:
-                continue
-            value = self._value(name, event, context)
-            if quoted:
-                text = "" if value is MISSING else value if isinstance(value, str) else json.dumps(value)
-                out.append(json.dumps(text)[1:-1])
-            else:
-                out.append("null" if value is MISSING else json.dumps(value))
+            if name is not None:
+                out.append(self._text(name, self._value(name, event, context), quoted))
         return "".join(out)
+
+    def render(self, event: dict[str, Any], context: DeliveryContext) -> Any:
+        """The payload: the rendered JSON, or a text template's text; a JSON template's broken JSON is
+        not delivered."""
+        text = self.render_text(event, context)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            if not self.json_template:
+                return text
+        raise ServiceError(
+            "events", "TransformationFailed", f"The InputTransformer's output is not valid JSON: {text[:200]}"
+        )
 
 
 class TargetInput:
@@ -127,10 +178,13 @@ class TargetInput:
         input_json: str | None = None,
         input_path: str | None = None,
         input_transformer: Mapping[str, Any] | None = None,
+        target_id: str = "",
     ) -> None:
         given = [x for x in (input_json, input_path, input_transformer) if x is not None]
         if len(given) > 1:
-            raise _invalid("Only one of Input, InputPath, or InputTransformer must be provided.")
+            raise _invalid(
+                f"Only one of Input, InputPath, or InputTransformer must be provided for target {target_id}."
+            )
         self.constant: Any = MISSING
         self.path: tuple[str | int, ...] | None = None
         self.transformer: InputTransformer | None = None
@@ -143,7 +197,7 @@ class TargetInput:
             self.path = parse_path(input_path)
         elif input_transformer is not None:
             self.transformer = InputTransformer(
-                input_transformer.get("InputPathsMap"), input_transformer.get("InputTemplate")
+                input_transformer.get("InputPathsMap"), input_transformer.get("InputTemplate"), target_id
             )
 
     def render(self, event: dict[str, Any], context: DeliveryContext) -> Any:
@@ -154,9 +208,5 @@ class TargetInput:
             value = select(event, self.path)
             return None if value is MISSING else value
         if self.transformer is not None:
-            text = self.transformer.render_text(event, context)
-            try:
-                return json.loads(text)
-            except json.JSONDecodeError:
-                return text
+            return self.transformer.render(event, context)
         return event

@@ -4,6 +4,9 @@ Matching walks the pattern, not the event: each field of the pattern looks up it
 When the event holds an array of objects where the pattern expects an object, the fields to match must
 hold in one element (so fields matched together come from the same element), while a field required
 absent must be absent from every element: as in Event Ruler, which sees the event as flattened paths.
+Flattening joins nested keys with dots, on both sides: a pattern key `"state.status"` finds the event's
+`{"state": {"status": ...}}`, and a pattern `{"state": {"status": ...}}` finds an event key
+`"state.status"` (AWS's "Considerations when creating event patterns"; `dotted_lookup`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import Any
 from integrations.errors import ServiceError
 from integrations.patterns.conditions import ABSENT, LeafCondition, compile_leaf
 from integrations.patterns.dialect import EVENTBRIDGE, Dialect
-from integrations.patterns.errors import PatternSyntaxError
+from integrations.patterns.errors import PatternSyntaxError, json_syntax_reason
+from integrations.patterns.wildcard import MAX_COMPLEXITY, TOO_COMPLEX, complexity
 
 OR = "$or"
 # Far deeper than any real event; keeps matching (which recurses along the pattern) off the stack limit.
@@ -56,8 +60,14 @@ class ObjectCondition:
     @staticmethod
     def _holds(fields: list[tuple[str, LeafCondition | ObjectCondition]], value: dict[str, Any]) -> bool:
         get = value.get
-        for name, condition in fields:  # noqa: SIM110 - the hot path: a loop beats all() over a generator
-            if not condition.matches(get(name, ABSENT)):
+        for name, condition in fields:
+            found = get(name, ABSENT)
+            # A field the event does not hold as named may still be there under another split of its
+            # path; a leaf condition judges an object as it judges ABSENT, so only dotted names and
+            # nested pattern objects need the look.
+            if found is ABSENT and (type(condition) is ObjectCondition or "." in name):
+                found = dotted_lookup(value, name)
+            if not condition.matches(found):
                 return False
         return True
 
@@ -78,6 +88,22 @@ class ObjectCondition:
         for group in self.or_groups:
             total *= sum(option.combinations() for option in group)
         return total
+
+
+def dotted_lookup(value: dict[str, Any], name: str) -> Any:
+    """The value at `name` where the event and the pattern split a path differently: `name` may hold dots
+    that the event nests (`"a.b"` → `{"a": {"b": ...}}`), and the event may hold dotted keys below `name`
+    (`{"a.b": ...}` seen from the pattern key `"a"` as `{"b": ...}`). ABSENT when neither is there."""
+    if "." in name:
+        for key, inner in value.items():
+            if name.startswith(key) and name[len(key) : len(key) + 1] == "." and isinstance(inner, dict):
+                found = inner.get(name[len(key) + 1 :], ABSENT)
+                if found is ABSENT:
+                    found = dotted_lookup(inner, name[len(key) + 1 :])
+                if found is not ABSENT:
+                    return found
+    below = {key[len(name) + 1 :]: inner for key, inner in value.items() if key.startswith(name + ".")}
+    return below or ABSENT
 
 
 def _objects_in(items: list[Any], out: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -110,8 +136,14 @@ def _value_count(condition: LeafCondition) -> int:
 
 
 def compile_object(
-    pattern: dict[str, Any], dialect: Dialect, path: str = "", depth: int = 1
+    pattern: dict[str, Any],
+    dialect: Dialect,
+    path: str = "",
+    depth: int = 1,
+    wildcards: dict[str, list[str]] | None = None,
 ) -> ObjectCondition:
+    """Compile one pattern object; `wildcards` collects each flattened path's wildcard values."""
+    wildcards = {} if wildcards is None else wildcards
     if not pattern:
         raise PatternSyntaxError("Empty objects are not allowed")
     if depth > MAX_DEPTH:
@@ -125,23 +157,33 @@ def compile_object(
         if name == OR and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             if len(value) < 2:
                 raise PatternSyntaxError("There must have at least 2 Objects in $or relationship")
-            or_groups.append([compile_object(option, dialect, path, depth + 1) for option in value])
+            or_groups.append(
+                [compile_object(option, dialect, path, depth + 1, wildcards) for option in value]
+            )
         elif isinstance(value, dict):
-            fields.append((name, compile_object(value, dialect, where, depth + 1)))
+            fields.append((name, compile_object(value, dialect, where, depth + 1, wildcards)))
         elif isinstance(value, list):
-            fields.append((name, compile_leaf(where, value, dialect)))
+            leaf = compile_leaf(where, value, dialect)
+            if leaf.wildcards:
+                wildcards.setdefault(where, []).extend(leaf.wildcards)
+            fields.append((name, leaf))
         else:
-            raise PatternSyntaxError(f'"{where}" must be an object or an array')
+            # Event Ruler names the key itself, not its path (`{"key": {"suffix": "x"}}` gives
+            # "suffix" in AWS's recorded answers).
+            raise PatternSyntaxError(f'"{name}" must be an object or an array')
     return ObjectCondition(fields, or_groups)
 
 
 def parse_document(document: dict[str, Any] | str, dialect: Dialect) -> dict[str, Any]:
     """The pattern as a JSON object, from a dict or its JSON text."""
     if isinstance(document, str):
+        text = document
         try:
-            document = json.loads(document)
-        except (json.JSONDecodeError, RecursionError) as error:
-            raise dialect.error(f"Filter is not valid JSON: {error}") from None
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise dialect.error(json_syntax_reason(text, error)) from None
+        except RecursionError:
+            raise dialect.error("Filter is nested too deeply") from None
     if not isinstance(document, dict):
         raise dialect.error("Filter is not an object")
     return document
@@ -169,8 +211,14 @@ class EventPattern:
 def compile_with(document: dict[str, Any] | str, dialect: Dialect) -> tuple[dict[str, Any], ObjectCondition]:
     """Parse and compile a pattern in `dialect`, raising that dialect's `ServiceError` when malformed."""
     pattern = parse_document(document, dialect)
+    wildcards: dict[str, list[str]] = {}
     try:
-        return pattern, compile_object(pattern, dialect)
+        root = compile_object(pattern, dialect, wildcards=wildcards)
+        # Event Ruler keeps one automaton per flattened path: the wildcard values of a path (in any `$or`
+        # branch) are weighed together.
+        if any(complexity(values) > MAX_COMPLEXITY for values in wildcards.values()):
+            raise PatternSyntaxError(TOO_COMPLEX)
+        return pattern, root
     except PatternSyntaxError as error:
         raise dialect.error(str(error)) from None
     except RecursionError:
@@ -187,7 +235,7 @@ def compile_pattern(pattern: dict[str, Any] | str) -> EventPattern:
 
 
 # TestEventPattern insists on an event shaped like a real one: these envelope fields are mandatory.
-MANDATORY_EVENT_FIELDS = ("id", "account", "source", "time", "region", "resources", "detail-type")
+MANDATORY_EVENT_FIELDS = ("id", "account", "source", "time", "region", "detail-type")
 
 
 def test_event_pattern(pattern: dict[str, Any] | str, event: dict[str, Any] | str) -> bool:

@@ -1,9 +1,10 @@
 """The two pattern languages built on one matcher: EventBridge event patterns and SNS filter policies.
 
 They share the grammar (exact values, prefix, suffix, anything-but, numeric, exists, cidr,
-equals-ignore-case, `$or`) and differ in a few honest ways: SNS has no `wildcard`, bounds the numbers it
-compares (±1e9) and the size of a policy (5 top-level keys, 150 combinations), and words its errors
-differently. A `Dialect` says which language a pattern is written in.
+equals-ignore-case, `$or`) and differ in a few honest ways: SNS has no `wildcard`, takes `anything-but`
+with a single `prefix` only (no `suffix`, no lists: "Unsupported anything-but pattern: suffix" in AWS's
+recorded answers), bounds the numbers it compares (±1e9) and the size of a policy (5 keys, 150
+combinations), and words its errors differently. A `Dialect` says which language a pattern is written in.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ class Dialect:
     max_keys: int | None  # SNS allows at most 5 attribute names in a policy.
     max_combinations: int | None  # SNS: the product of values across keys must stay <= 150.
     error: Callable[[str], ServiceError]
+    anything_but_operators: tuple[str, ...]  # what `{"anything-but": {OP: ...}}` accepts
+    anything_but_affix_lists: bool  # `{"anything-but": {"prefix": [..]}}`
+    anything_but_affix_message: str  # the reason given for a prefix that is not a string
 
 
 EVENTBRIDGE = Dialect(
@@ -32,6 +36,9 @@ EVENTBRIDGE = Dialect(
     max_keys=None,
     max_combinations=None,
     error=invalid_event_pattern,
+    anything_but_operators=("prefix", "suffix", "equals-ignore-case", "wildcard"),
+    anything_but_affix_lists=True,
+    anything_but_affix_message="prefix/suffix match pattern must be a string",
 )
 SNS = Dialect(
     name="sns",
@@ -40,4 +47,7 @@ SNS = Dialect(
     max_keys=5,
     max_combinations=150,
     error=invalid_filter_policy,
+    anything_but_operators=("prefix", "equals-ignore-case"),
+    anything_but_affix_lists=False,
+    anything_but_affix_message="prefix match pattern must be a string",
 )

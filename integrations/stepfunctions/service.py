@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from integrations.errors import ServiceError
+from integrations.sizes import PAYLOAD_LIMIT, utf8_size
 from integrations.state import state_dir
 from integrations.stepfunctions.store import ExecutionStore
 
 # Step Functions' rule for execution names: 1-80 characters, none of whitespace, brackets, wildcards,
 # special characters or control characters.
 _INVALID_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
-_MAX_INPUT_BYTES = 256 * 1024
 
 Listener = Callable[[dict[str, Any]], None]
 
@@ -190,7 +190,7 @@ class StepFunctionsService:
         machine = self._machines.get(arn)
         if machine is None:
             raise _error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
-        if len(text.encode()) > _MAX_INPUT_BYTES:
+        if utf8_size(text) > PAYLOAD_LIMIT:
             raise _error("InvalidExecutionInput", "Execution input exceeds the 262144 byte limit")
         try:
             document = json.loads(text)

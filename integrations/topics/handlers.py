@@ -10,11 +10,11 @@ A failure is named as Step Functions names it: after the SDK's exception class (
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.sizes import json_text
 from integrations.topics.service import Topics
 
 Handler = Callable[[Any, Any], Any]
@@ -47,7 +47,7 @@ def _arguments(arguments: Any) -> dict[str, Any]:
     request = dict(arguments)
     message = request.get("Message")
     if message is not None and not isinstance(message, str):
-        request["Message"] = json.dumps(message, separators=(",", ":"))
+        request["Message"] = json_text(message)  # UTF-8 as AWS writes it, not \u escapes
     return request
 
 
@@ -63,7 +63,9 @@ def engine_handlers(topics: Topics) -> dict[str, Handler]:
 
         def call() -> dict[str, Any]:
             request = _arguments(arguments)
-            entries = [_arguments(entry) for entry in request.get("PublishBatchRequestEntries") or []]
+            entries: list[Mapping[str, Any]] = [
+                _arguments(entry) for entry in request.get("PublishBatchRequestEntries") or []
+            ]
             return topics.publish_batch(
                 TopicArn=request.get("TopicArn", ""), PublishBatchRequestEntries=entries
             )

@@ -190,7 +190,7 @@ class Topics:
         del ReturnSubscriptionArn  # subscriptions are confirmed at once, so the ARN is always known
         topic = self._topic(TopicArn)
         endpoint = check_endpoint(Protocol, Endpoint)
-        attributes = check_subscription_attributes(Protocol, Attributes or {})
+        attributes = check_subscription_attributes(Protocol, Attributes or {}, subscribing=True)
         for existing in self._subscriptions.values():
             if (existing.topic, existing.protocol, existing.endpoint) == (topic, Protocol, endpoint):
                 if existing.attributes != attributes:

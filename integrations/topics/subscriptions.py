@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from integrations.errors import ServiceError
 from integrations.patterns import FilterPolicy, compile_filter_policy
 from integrations.topics.validation import invalid
 
@@ -58,8 +59,14 @@ def check_endpoint(protocol: str, endpoint: Any) -> str:
     return endpoint
 
 
-def check_subscription_attributes(protocol: str, attributes: Mapping[str, Any]) -> dict[str, str]:
-    """The attributes as strings (a FilterPolicy may be given as an object), or InvalidParameter."""
+def check_subscription_attributes(
+    protocol: str, attributes: Mapping[str, Any], *, subscribing: bool = False
+) -> dict[str, str]:
+    """The attributes as strings (a FilterPolicy may be given as an object), or InvalidParameter.
+
+    Subscribe reports a bad policy inside its Attributes ("Invalid parameter: Attributes Reason:
+    FilterPolicy: ..."), SetSubscriptionAttributes without that part ("Invalid parameter: FilterPolicy:
+    ..."), as AWS's recorded answers to both show."""
     checked: dict[str, str] = {}
     for name, value in attributes.items():
         if name not in SUBSCRIPTION_ATTRIBUTES:
@@ -72,8 +79,16 @@ def check_subscription_attributes(protocol: str, attributes: Mapping[str, Any]) 
         raise invalid(
             f"Attributes Reason: Delivery protocol [{protocol}] does not support raw message delivery."
         )
-    if checked.get("FilterPolicy"):
-        compile_filter_policy(checked["FilterPolicy"], checked.get("FilterPolicyScope", "MessageAttributes"))
-    elif "FilterPolicyScope" in checked:
-        compile_filter_policy('{"x": ["y"]}', checked["FilterPolicyScope"])  # validates the scope alone
+    try:
+        if checked.get("FilterPolicy"):
+            compile_filter_policy(
+                checked["FilterPolicy"], checked.get("FilterPolicyScope", "MessageAttributes")
+            )
+        elif "FilterPolicyScope" in checked:
+            compile_filter_policy('{"x": ["y"]}', checked["FilterPolicyScope"])  # validates the scope alone
+    except ServiceError as error:
+        if not subscribing:
+            raise
+        reason = error.message.removeprefix("Invalid parameter: ")
+        raise invalid(f"Attributes Reason: {reason}") from None
     return checked

@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.sizes import PAYLOAD_LIMIT, utf8_size
 
-MAX_MESSAGE_BYTES = 256 * 1024
+MAX_MESSAGE_BYTES = PAYLOAD_LIMIT
 MAX_SUBJECT_CHARS = 100
 MAX_ATTRIBUTES = 10
 _ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_\-.]{1,256}$")
@@ -62,7 +63,7 @@ def check_structure(message: str, structure: Any) -> dict[str, str] | None:
 
 def message_bytes(message: Any, attributes: Any) -> int:
     """A message's size as SNS counts it: the message and each attribute's name, type and value."""
-    size = len(message.encode("utf-8")) if isinstance(message, str) else 0
+    size = utf8_size(message) if isinstance(message, str) else 0
     if isinstance(attributes, Mapping):
         size += sum(_attribute_bytes(str(n), a) for n, a in attributes.items() if isinstance(a, Mapping))
     return size
@@ -72,8 +73,8 @@ def _attribute_bytes(name: str, attribute: Mapping[str, Any]) -> int:
     value = attribute.get("StringValue")
     if value is None:
         value = attribute.get("BinaryValue") or b""
-    body = value if isinstance(value, bytes) else str(value).encode("utf-8")
-    return len(name.encode("utf-8")) + len(str(attribute.get("DataType", "")).encode("utf-8")) + len(body)
+    body = len(value) if isinstance(value, bytes) else utf8_size(str(value))
+    return utf8_size(name) + utf8_size(str(attribute.get("DataType", ""))) + body
 
 
 def _check_number(name: str, text: str) -> None:

@@ -49,7 +49,8 @@ def test_pattern(
 ) -> None:
     """Print whether EVENT matches PATTERN (`true` / `false`), like `aws events test-event-pattern`.
 
-    As there, the event is a whole envelope: id, account, source, time, region, resources, detail-type.
+    As there, the event is an envelope with id, account, source, time, region and detail-type
+    (`resources` and `detail` may be left out, as AWS allows).
     """
     from integrations.patterns.compiler import MANDATORY_EVENT_FIELDS, test_event_pattern
 

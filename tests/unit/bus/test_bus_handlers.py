@@ -72,8 +72,22 @@ def test_bad_arguments_are_validation_errors(bus: EventBus, arguments: object) -
     assert raised.value.code == "ValidationException"
 
 
-def test_unknown_bus_fails_the_entry(bus: EventBus) -> None:
+def test_an_entry_for_an_unknown_bus_is_dropped_as_aws_drops_it(bus: EventBus) -> None:
+    # AWS answers with an EventId and delivers the entry nowhere (recorded PutEvents answer:
+    # localstack tests/aws/services/events/test_events.snapshot.json, test_put_events_nonexistent_event_bus).
     response = engine_handlers(bus)[SDK](
         {"Entries": [{"EventBusName": "Other", "Source": "a", "DetailType": "b", "Detail": {}}]}, None
     )
-    assert response["Entries"][0]["ErrorCode"] == "InvalidArgument"
+    assert response["FailedEntryCount"] == 0 and "EventId" in response["Entries"][0]
+    assert bus.journal() == []
+
+
+def test_a_detail_object_is_sent_as_utf8_json(bus: EventBus) -> None:
+    # Step Functions sends the Detail as JSON text; its size counts in UTF-8 bytes ("Calculating Amazon
+    # EventBridge PutEvents event entry size"), so 60,000 emoji (240,000 bytes) fit in one entry.
+    detail = {"Text": "\U0001f600" * 60_000}
+    response = engine_handlers(bus)[OPTIMISED](
+        {"Entries": [{"Source": "a", "DetailType": "b", "Detail": detail}]}, None
+    )
+    assert response["FailedEntryCount"] == 0
+    assert bus.journal()[0]["detail"] == detail

@@ -64,7 +64,6 @@ def test_account_and_time_are_configurable(sma_home, clock) -> None:
         ({"Source": 5}, "InvalidArgument", "Source must be a string"),
         ({"Resources": "arn"}, "InvalidArgument", "Parameter Resources is not valid."),
         ({"Time": "yesterday"}, "InvalidArgument", "Parameter Time is not valid."),
-        ({"EventBusName": "nope"}, "InvalidArgument", "Event bus nope does not exist."),
     ],
 )
 def test_bad_entries_fail_alone(bus: EventBus, bad: dict, code: str, message: str) -> None:
@@ -76,6 +75,35 @@ def test_bad_entries_fail_alone(bus: EventBus, bad: dict, code: str, message: st
     assert message in failed["ErrorMessage"]
     assert "EventId" not in failed
     assert [e["id"] for e in bus.journal()] == [good1["EventId"], good2["EventId"]]
+
+
+def test_an_entry_for_another_bus_is_accepted_and_dropped(bus: EventBus) -> None:
+    # AWS's recorded answer (localstack tests/aws/services/events/test_events.snapshot.json,
+    # test_put_events_nonexistent_event_bus): the entry gets an EventId and reaches no rule.
+    response = bus.put_events(Entries=[entry(), entry(EventBusName="elsewhere"), entry(Source="")])
+    assert response["FailedEntryCount"] == 1
+    first, elsewhere, failed = response["Entries"]
+    assert "EventId" in elsewhere and failed["ErrorCode"] == "InvalidArgument"
+    assert [e["id"] for e in bus.journal()] == [first["EventId"]]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("2022-01-01", "2022-01-01T00:00:00Z"), ("2022-01-01 10:00:00Z", "2022-01-01T10:00:00Z"),
+     ("01-02-2022T03:04:05Z", "2022-01-02T03:04:05Z")],
+)  # fmt: skip
+def test_time_in_the_forms_aws_accepts(bus: EventBus, given: str, expected: str) -> None:
+    # AWS delivered entries with each of these Time forms (recorded: test_put_events_time, same file);
+    # the SDK reads them as botocore does.
+    assert bus.put_events(Entries=[entry(Time=given)])["FailedEntryCount"] == 0
+    assert bus.journal()[-1]["time"] == expected
+
+
+def test_an_entry_without_resources_is_accepted(bus: EventBus) -> None:
+    # Resources is optional in PutEventsRequestEntry (EventBridge API reference); the envelope then
+    # holds an empty list, as AWS's recorded deliveries show ("resources": []).
+    assert bus.put_events(Entries=[entry()])["FailedEntryCount"] == 0
+    assert bus.journal()[0]["resources"] == []
 
 
 def test_bus_name_or_arn_is_accepted(bus: EventBus) -> None:
@@ -121,3 +149,40 @@ def test_put_event_convenience_raises_the_entry_error(bus: EventBus) -> None:
     with pytest.raises(ServiceError) as raised:
         bus.put_event("", "SEND_TWEET", {})
     assert raised.value.code == "InvalidArgument"
+
+
+def test_more_than_ten_entries_are_refused_in_aws_words(bus: EventBus) -> None:
+    # AWS's recorded answer (localstack tests/aws/services/events/test_events.snapshot.json,
+    # test_put_events_exceed_limit_ten_entries) lists the entries as its Java service prints them.
+    with pytest.raises(ServiceError) as raised:
+        bus.put_events(Entries=[{"Source": "s", "DetailType": "t", "Detail": '{"n": 1}'}] * 11)
+    message = raised.value.message
+    assert message.startswith(
+        "1 validation error detected: Value '[PutEventsRequestEntry(time=null, source=s, resources=null, "
+        'detailType=t, detail={"n": 1}, eventBusName=null, traceHeader=null, kmsKeyIdentifier=null, '
+        "internalMetadata=null), PutEventsRequestEntry("
+    )
+    assert message.endswith(
+        "internalMetadata=null)]' at 'entries' failed to satisfy constraint: "
+        "Member must have length less than or equal to 10"
+    )
+    assert message.count("PutEventsRequestEntry(") == 11
+
+
+@pytest.mark.parametrize(
+    ("target_id", "constraint"),
+    [
+        ("!@#$@!#$", "Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"),
+        ("t" * 65, "Member must have length less than or equal to 64"),
+    ],
+)
+def test_bad_target_ids_are_refused_in_aws_words(bus: EventBus, target_id: str, constraint: str) -> None:
+    # Recorded PutTargets answers (same snapshot file, test_put_target_id_validation).
+    bus.put_rule(Name="r", EventPattern={"source": ["s"]})
+    with pytest.raises(ServiceError) as raised:
+        bus.put_targets(Rule="r", Targets=[{"Id": target_id, "Arn": "arn:aws:sqs:eu-west-2:123456789012:q"}])
+    assert (raised.value.code, raised.value.message) == (
+        "ValidationException",
+        f"1 validation error detected: Value '{target_id}' at 'targets.1.member.id' failed to satisfy "
+        f"constraint: {constraint}",
+    )

@@ -87,6 +87,8 @@ def test_a_string_template_yields_a_string() -> None:
 
 
 def test_a_plain_text_template_yields_the_text() -> None:
+    # The InputTransformer API reference's own example is such a template ("<instance> is in state
+    # <status>"); values outside quotes are written as JSON.
     assert transformer(
         "Alert: <who> is <s>", {"who": "$.detail.Author", "s": "$.detail.Analysis.TextSentiment"}
     ) == ('Alert: "ana" is "NEGATIVE"')
@@ -105,12 +107,27 @@ def test_predefined_placeholders() -> None:
     assert result["all"] == EVENT
 
 
-def test_missing_paths_are_null_outside_and_empty_inside_quotes() -> None:
-    assert transformer('{"a": <x>, "b": "[<x>]"}', {"x": "$.detail.absent"}) == {"a": None, "b": "[]"}
+def test_missing_paths_are_empty_strings_inside_and_outside_quotes() -> None:
+    # Recorded: '{"command": <command>}' with $.detail.notinmessage gave {"command": ""}, and a string
+    # template gave "... info extracted from detail " (localstack test_events_inputs.snapshot.json).
+    assert transformer('{"a": <x>, "b": "[<x>]"}', {"x": "$.detail.absent"}) == {"a": "", "b": "[]"}
+    assert transformer('"from <x>."', {"x": "$.detail.absent"}) == "from ."
 
 
-def test_unknown_angle_brackets_are_left_alone() -> None:
-    assert transformer('"<b>bold</b> <who>"', {"who": "$.detail.Author"}) == "<b>bold</b> ana"
+def test_a_placeholder_not_in_the_paths_map_is_refused() -> None:
+    # Recorded PutTargets answer: "InputTemplate for target <id> contains invalid placeholder <name>."
+    with pytest.raises(ServiceError) as raised:
+        TargetInput(
+            input_transformer={
+                "InputPathsMap": {"who": "$.detail.Author"},
+                "InputTemplate": '"<b>bold</b> <who>"',
+            },
+            target_id="alerts-topic",
+        )
+    assert (raised.value.code, raised.value.message) == (
+        "ValidationException",
+        "InputTemplate for target alerts-topic contains invalid placeholder b.",
+    )
 
 
 def test_escaped_quotes_do_not_toggle_the_quoting_state() -> None:
@@ -170,3 +187,142 @@ def test_transformer_end_to_end_through_a_rule(bus: EventBus, recorder) -> None:
     )
     assert bus.drain() == 1
     assert recorder.received == [{"Subject": "Negative", "Message": "From ana via alerts"}]
+
+
+# -- AWS's renderings, as its recorded deliveries show them (localstack
+#    tests/aws/services/events/test_events_inputs.snapshot.json) and AWS's "Amazon EventBridge input
+#    transformation" page describes them. The event below is written for these tests. -------------------
+ORDER: dict[str, Any] = {
+    **EVENT,
+    "detail": {
+        "order": {"ref": "o-19", "desk": "north"},
+        "states": ["OPEN", "HELD"],
+        "one": ["X"],
+        "ok": False,
+    },
+}
+PATHS = {
+    "order": "$.detail.order",
+    "ref": "$.detail.order.ref",
+    "states": "$.detail.states",
+    "one": "$.detail.one",
+}
+
+
+def order_transform(template: str) -> Any:
+    config = {
+        "InputPathsMap": {**PATHS, "ok": "$.detail.ok", "gone": "$.detail.gone"},
+        "InputTemplate": template,
+    }
+    return TargetInput(input_transformer=config).render(ORDER, CONTEXT)
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ('"Order <order> at <ref>"', "Order {ref:o-19,desk:north} at o-19"),
+        ('"<states> and <one>"', "[OPEN,HELD] and [X]"),
+        ('"ok is <ok>, gone is <gone>."', "ok is false, gone is ."),
+        (
+            '{"path": "orders/<ref>", "body": <order>, "list": [<ref>, "fixed"]}',
+            {"path": "orders/o-19", "body": {"ref": "o-19", "desk": "north"}, "list": ["o-19", "fixed"]},
+        ),
+        (
+            '{"ids": "<ref>/<ref>", "one": <one>, "ref": <ref>}',
+            {"ids": "o-19/o-19", "one": ["X"], "ref": "o-19"},
+        ),
+    ],
+)
+def test_templates_render_as_aws_renders_them(template: str, expected: Any) -> None:
+    assert order_transform(template) == expected
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{"body": "<order>"}',  # an object inside quotes of a JSON template
+        '{"states": "<states>"}',  # a list likewise
+        '{"meta": "<aws.events.event>"}',  # "its contents are not escaped"
+    ],
+)
+def test_results_that_are_not_json_are_not_delivered(template: str) -> None:
+    with pytest.raises(ServiceError) as raised:
+        order_transform(template)
+    assert raised.value.code == "TransformationFailed"
+
+
+def test_a_text_template_of_several_lines_is_delivered_as_its_text() -> None:
+    assert order_transform('"<ref> first"\n"<states> second"') == '"o-19 first"\n"[OPEN,HELD] second"'
+
+
+def test_the_event_placeholders_are_the_envelope_as_aws_presents_it() -> None:
+    rendered = order_transform('{"meta": <aws.events.event>, "all": <aws.events.event.json>}')
+    assert list(rendered["meta"]) == [
+        "id",
+        "account",
+        "detailType",
+        "time",
+        "source",
+        "region",
+        "resources",
+        "version",
+    ]
+    assert rendered["meta"]["detailType"] == ORDER["detail-type"]
+    assert rendered["all"] == ORDER
+
+
+def test_put_targets_refuses_what_aws_refuses(bus: EventBus) -> None:
+    bus.put_rule(Name="orders", EventPattern={"source": ["BOT"]})
+    cases = [
+        (
+            {
+                "Id": "t1",
+                "Arn": "arn:aws:sqs:eu-west-2:123456789012:q",
+                "InputTransformer": {
+                    "InputPathsMap": {"ref": "$.detail.ref"},
+                    "InputTemplate": '"<ref> <undefined>"',
+                },
+            },
+            "InputTemplate for target t1 contains invalid placeholder undefined.",
+        ),
+        (
+            {
+                "Id": "t2",
+                "Arn": "arn:aws:sqs:eu-west-2:123456789012:q",
+                "Input": "{}",
+                "InputPath": "$.detail",
+            },
+            "Only one of Input, InputPath, or InputTransformer must be provided for target t2.",
+        ),
+    ]
+    for member, message in cases:
+        with pytest.raises(ServiceError) as raised:
+            bus.put_targets(Rule="orders", Targets=[member])
+        assert (raised.value.code, raised.value.message) == ("ValidationException", message)
+    assert bus.list_targets_by_rule(Rule="orders") == {"Targets": []}
+
+
+def test_an_undeliverable_rendering_becomes_a_dead_letter(bus: EventBus, recorder) -> None:
+    bus.put_rule(Name="orders", EventPattern={"source": ["BOT"]})
+    bus.register_target("arn:aws:sqs:eu-west-2:123456789012:q", recorder)
+    bus.put_targets(
+        Rule="orders",
+        Targets=[
+            {
+                "Id": "t",
+                "Arn": "arn:aws:sqs:eu-west-2:123456789012:q",
+                "DeadLetterConfig": {"Arn": "arn:aws:sqs:eu-west-2:123456789012:dlq"},
+                "InputTransformer": {
+                    "InputPathsMap": {"order": "$.detail.order"},
+                    "InputTemplate": '{"o": "<order>"}',
+                },
+            }
+        ],
+    )
+    bus.put_events(Entries=[{"Source": "BOT", "DetailType": "X", "Detail": json.dumps(ORDER["detail"])}])
+    bus.drain()
+    assert recorder.received == []  # not delivered, and not retried
+    (letter,) = bus.dead_letters()
+    assert letter["Body"]["detail"] == ORDER["detail"]
+    assert letter["Attributes"]["EXHAUSTED_RETRY_CONDITION"] == "NonRetryableError"
+    assert bus.pending() == 0

@@ -79,4 +79,21 @@ def test_an_invalid_event_exits_2_and_says_what_an_event_needs() -> None:
             "(ValidationException) when calling the TestEventPattern operation: Parameter Event is not valid."
             in (result.stderr)
         )
-        assert "id, account, source, time, region, resources, detail-type" in result.stderr
+        assert "id, account, source, time, region, detail-type" in result.stderr
+
+
+def test_an_event_without_resources_is_tested_with_dotted_keys() -> None:
+    # AWS's TestEventPattern matches events without `resources` and joins nested keys with dots (its
+    # recorded answers: localstack tests/aws/services/events/test_events_patterns.snapshot.json).
+    envelope = {key: value for key, value in ENVELOPE.items() if key != "resources"}
+    document = json.dumps({**envelope, "detail": {"Analysis": {"Score": 0.9}}})
+    pattern = json.dumps({"detail": {"Analysis.Score": [{"numeric": [">", 0.5]}]}})
+    result = run("--pattern", pattern, "--event", document)
+    assert (result.exit_code, result.stdout.strip()) == (0, "true")
+    result = run(
+        "--pattern",
+        json.dumps({"detail": {"Analysis.Score": [{"numeric": [">", 0.95]}]}}),
+        "--event",
+        document,
+    )
+    assert (result.exit_code, result.stdout.strip()) == (0, "false")

@@ -69,19 +69,25 @@ def test_body_scope_ignores_attributes_and_attribute_scope_ignores_body() -> Non
     ("policy", "scope", "reason"),
     [
         ({"url": [{"wildcard": "*.com"}]}, "MessageAttributes", "Unrecognized match type wildcard"),
-        ({"a": {"b": ["c"]}}, "MessageAttributes", "does not support nested filter policy"),
+        # Recorded: "Invalid parameter: Filter policy scope MessageAttributes does not support nested
+        # filter policy" (no "FilterPolicy:" part; localstack test_sns_filter_policy.snapshot.json).
+        (
+            {"a": {"b": ["c"]}},
+            "MessageAttributes",
+            "Invalid parameter: Filter policy scope MessageAttributes",
+        ),
         ({k: ["v"] for k in "abcdef"}, "MessageAttributes", "can not have more than 5 keys"),
         ({"a": [str(i) for i in range(13)], "b": [str(i) for i in range(12)]}, "MessageBody", "too complex"),
         ({"n": [{"numeric": [">", 2e9]}]}, "MessageAttributes", "between -1.0E9 and 1.0E9"),
         ({"n": "x"}, "MessageAttributes", '"n" must be an object or an array'),
-        ("{nope", "MessageAttributes", "not valid JSON"),
+        ("{nope", "MessageAttributes", "was expecting double-quote to start field name"),
     ],
 )
 def test_malformed_policies_are_invalid_parameters(policy: Any, scope: str, reason: str) -> None:
     with pytest.raises(ServiceError) as raised:
         compile_filter_policy(policy, scope)
     assert (raised.value.service, raised.value.code) == ("sns", "InvalidParameter")
-    assert raised.value.message.startswith("Invalid parameter: FilterPolicy: ")
+    assert raised.value.message.startswith("Invalid parameter: ")
     assert reason in raised.value.message
 
 

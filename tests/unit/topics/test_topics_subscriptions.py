@@ -301,3 +301,25 @@ def test_retries_survive_a_restart_and_run_in_the_background(sma_home: Path, htt
         deadline.wait(0.01)
     second.close()
     assert [json.loads(r["body"])["Message"] for r in http_sink.requests] == ["kept", "kept"]
+
+
+def test_a_bad_policy_is_worded_as_each_call_words_it(topics: Topics, topic: str) -> None:
+    # AWS's recorded answers (localstack tests/aws/services/sns/test_sns_filter_policy.snapshot.json):
+    # Subscribe puts the reason under "Attributes Reason:", SetSubscriptionAttributes does not.
+    bad = json.dumps({"level": [{"anything-but": {"suffix": "-debug"}}]})
+    with pytest.raises(ServiceError) as raised:
+        topics.subscribe(topic, "file", "/tmp/x", Attributes={"FilterPolicy": bad})
+    assert raised.value.message == (
+        "Invalid parameter: Attributes Reason: FilterPolicy: Unsupported anything-but pattern: suffix"
+    )
+    arn = topics.subscribe(topic, "file", "/tmp/x")["SubscriptionArn"]
+    with pytest.raises(ServiceError) as raised:
+        topics.set_subscription_attributes(arn, "FilterPolicy", bad)
+    assert raised.value.message == "Invalid parameter: FilterPolicy: Unsupported anything-but pattern: suffix"
+    with pytest.raises(ServiceError) as raised:
+        topics.set_subscription_attributes(arn, "FilterPolicyScope", "Body")
+    assert raised.value.message == (
+        "Invalid parameter: FilterPolicyScope: Invalid value [Body]. "
+        "Please use either MessageBody or MessageAttributes"
+    )
+    assert "FilterPolicy" not in topics.get_subscription_attributes(arn)["Attributes"]
