@@ -136,7 +136,7 @@ def measure(rows: Iterable[Mapping[str, Any]], event_bytes: float) -> dict[str, 
             used,
             2 + published,
             event_bytes,
-            partitioned=TOPOLOGY.delivery_stream.partition_key_query is not None,
+            partitioned=TOPOLOGY.delivery_stream.table.metadata_query is not None,
         )
         profiles[kind] = used
     return profiles
