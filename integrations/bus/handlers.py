@@ -15,6 +15,7 @@ from typing import Any
 
 from integrations.bus.bus import EventBus
 from integrations.errors import ServiceError
+from integrations.json_text import compact_json
 
 Handler = Callable[[Any, Any], Any]
 
@@ -29,7 +30,8 @@ def _entries(arguments: Any) -> list[Any]:
 
 def _serialised(entry: Any) -> Any:
     if isinstance(entry, Mapping) and isinstance(entry.get("Detail"), dict | list):
-        return {**entry, "Detail": json.dumps(entry["Detail"], separators=(",", ":"))}
+        # Compact UTF-8 as Step Functions sends it: EventBridge counts the Detail's UTF-8 bytes.
+        return {**entry, "Detail": compact_json(entry["Detail"])}
     return entry
 
 
