@@ -9,6 +9,7 @@ parameters, as GetExecutionHistory shows them).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,30 @@ def test_respond_text_lex_sees_the_text_without_mentions_and_links(
 ) -> None:
     execution = run("respond-text", case)
     assert calls(execution, "AskBot") == [{**LEX, "SessionId": session, "Text": text}]
+
+
+def lex_text_limit() -> int:
+    """RecognizeText's `text` maximum length, from botocore's Lex V2 runtime service model."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("lexv2-runtime")
+    return model.operation_model("RecognizeText").input_shape.members["text"].metadata["max"]
+
+
+def test_respond_text_a_long_text_is_cut_to_what_lex_takes_and_still_answered() -> None:
+    limit = lex_text_limit()
+    assert limit == 1024
+    execution = run("respond-text", "LongTextCutForLex")
+    text = case_input("respond-text", "LongTextCutForLex")["detail"]["Text"]
+    stripped = re.sub(r"@\w+", "", re.sub(r"https?://\S+", "", text))
+    cleaned = re.sub(r"[ \t\n\r]+", " ", stripped).strip()  # JSONata's $trim also collapses whitespace
+    assert len(cleaned) > limit
+    [asked] = calls(execution, "AskBot")
+    # Characters, as Lex counts them (an emoji is one, not two UTF-16 units).
+    assert asked["Text"] == cleaned[:limit]
+    assert len(asked["Text"]) == limit
+    assert "\U0001f600" in asked["Text"]
+    assert send_tweet(execution)["Text"].removeprefix("@alice_codes ") in JOKES
 
 
 def send_tweet(execution: Execution) -> dict[str, Any]:
