@@ -15,7 +15,7 @@ from typing import Any
 
 from integrations.bus.bus import EventBus
 from integrations.errors import ServiceError
-from integrations.json_text import compact_json
+from integrations.unicode_text import compact_json
 
 Handler = Callable[[Any, Any], Any]
 

@@ -21,13 +21,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.errors import ServiceError
-from integrations.json_text import compact_json
 from integrations.pipes.checkpoints import Checkpoints
 from integrations.pipes.config import SERVICE, PipeConfig
 from integrations.pipes.records import parsed_view, pipes_record
 from integrations.pipes.target import Target, invoke
 from integrations.stream import KinesisClient, StoredRecord
 from integrations.stream.hashing import shard_id
+from integrations.unicode_text import compact_json
 
 MAX_STATE_MACHINE_INPUT = 256 * 1024  # StartExecution's input limit
 MAX_BACKOFF_SECONDS = 60.0

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from integrations.errors import ServiceError
-from integrations.json_text import compact_json
+from integrations.unicode_text import compact_json
 
 _PLACEHOLDER = re.compile(r"<(\$[^<>]*|aws\.pipes\.[a-z.-]+)>")
 _STEP = re.compile(r"""\.([A-Za-z0-9_$@-]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]""")

@@ -176,7 +176,12 @@ class StepFunctionsService:
         machine = self._machines.get(arn)
         if machine is None:
             raise _error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
-        if len(text.encode()) > _MAX_INPUT_BYTES:
+        try:
+            size = len(text.encode())
+        except UnicodeEncodeError:
+            # A lone surrogate: the input is no UTF-8 text, which the API's JSON must be.
+            raise _error("InvalidExecutionInput", "Invalid execution input: not valid UTF-8 text") from None
+        if size > _MAX_INPUT_BYTES:
             raise _error("InvalidExecutionInput", "Execution input exceeds the 262144 byte limit")
         try:
             document = json.loads(text)

@@ -13,8 +13,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from integrations.errors import ServiceError
 
@@ -273,10 +275,11 @@ def logs(
         if raw:
             typer.echo(json.dumps(event))
             return
-        replay_name = f" [magenta](replay {event['replay-name']})[/]" if "replay-name" in event else ""
+        replay = event.get("replay-name")
+        replay_name = f" [magenta](replay {escape(str(replay))})[/]" if replay is not None else ""
         console.print(
-            f"[dim]{event.get('time')}[/] [bold cyan]{event.get('detail-type')}[/] "
-            f"[green]{event.get('source')}[/] {event.get('id')}{replay_name}"
+            f"[dim]{escape(str(event.get('time')))}[/] [bold cyan]{escape(str(event.get('detail-type')))}[/] "
+            f"[green]{escape(str(event.get('source')))}[/] {escape(str(event.get('id')))}{replay_name}"
         )
         console.print(f"  {json.dumps(event.get('detail'))}", markup=False)
 
@@ -309,7 +312,7 @@ def metrics(
     table.add_column("Per minute", no_wrap=True)
     for metric, total in totals.items():
         values = series.get(metric, [0] * minutes)
-        table.add_row(metric, str(sum(values)), str(total), sparkline(values))
+        table.add_row(Text(metric), str(sum(values)), str(total), sparkline(values))  # a name, not markup
     if not totals:
         table.caption = "No events logged yet."
     Console().print(table)

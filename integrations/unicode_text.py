@@ -1,4 +1,7 @@
-"""JSON text as AWS services put it on the wire: compact, UTF-8, non-ASCII characters as they are.
+"""Text that any Unicode, valid or not, passes through: JSON as AWS services put it on the wire, and
+strings made safe for UTF-8 files, databases and terminals.
+
+JSON: compact, UTF-8, non-ASCII characters as they are.
 
 Python's `json.dumps` escapes every non-ASCII character (`\\ud83d\\ude00`, 12 bytes for one emoji of 4),
 which makes a payload look three times its size to a limit counted in UTF-8 bytes. A lone surrogate (a
@@ -21,4 +24,16 @@ def compact_json(value: Any) -> str:
             text.encode("utf-8")
         except UnicodeEncodeError:
             return json.dumps(value, separators=(",", ":"))
+    return text
+
+
+def utf8_safe(text: str) -> str:
+    """`text` unchanged when UTF-8 can carry it; otherwise each lone surrogate written as its `\\udXXX`
+    escape, so a name or a line can be stored and printed (SQLite, files and terminals take UTF-8 only)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
     return text
