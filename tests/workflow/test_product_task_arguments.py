@@ -415,15 +415,35 @@ def test_egress_claims_then_posts_then_reports() -> None:
     execution = run("egress", "FirstPostWithPhoto")
     event = case_input("egress", "FirstPostWithPhoto")
     (claim,) = calls(execution, "ClaimReply")
+    start = int(execution.start_date.timestamp())
+    # A claim with a lease (Powertools' idempotency model): taken if absent, or if IN_PROGRESS and its
+    # lease (the claiming Express execution's 5-minute life) has run out.
     assert claim == {
         "TableName": "EgressGuard",
         "Item": {
             "ReplyToTweetId": {"S": "1991000000000000202"},
             "EventId": {"S": event["id"]},
-            "ExpiresAt": {"N": str(int(execution.start_date.timestamp()) + THIRTY_DAYS)},
+            "Status": {"S": "IN_PROGRESS"},
+            "LeaseExpiresAt": {"N": str(start + 300)},
+            "ExpiresAt": {"N": str(start + THIRTY_DAYS)},
         },
-        "ConditionExpression": "attribute_not_exists(ReplyToTweetId)",
+        "ConditionExpression": (
+            "attribute_not_exists(ReplyToTweetId) OR (#Status = :InProgress AND LeaseExpiresAt < :Now)"
+        ),
+        "ExpressionAttributeNames": {"#Status": "Status"},
+        "ExpressionAttributeValues": {":InProgress": {"S": "IN_PROGRESS"}, ":Now": {"N": str(start)}},
     }
+    assert calls(execution, "MarkCompleted") == [
+        {
+            "TableName": "EgressGuard",
+            "Item": {
+                "ReplyToTweetId": {"S": "1991000000000000202"},
+                "EventId": {"S": event["id"]},
+                "Status": {"S": "COMPLETED"},
+                "ExpiresAt": {"N": str(start + THIRTY_DAYS)},
+            },
+        }
+    ]
     assert calls(execution, "PostReply") == [
         {
             "FunctionName": "arn:aws:lambda:eu-west-2:123456789012:function:PostTweet",
