@@ -138,3 +138,52 @@ def test_start_execution_refuses_input_that_is_not_utf8_text(sma_home: Path) -> 
         service.start_sync_execution(stateMachineArn=arn, input=f'{{"Text": "{LONE}"}}')
     service.close()
     assert refused.value.code == "InvalidExecutionInput"
+
+
+def test_a_message_story_prints_any_text_literally() -> None:
+    # `sma demo` / `sma send` print each message's story as a Rich table: text from the tweet (and what
+    # the models read in it) must come out as written, "[/]" and lone surrogates included.
+    import io
+
+    from rich.console import Console
+
+    from infra.local.session import Recorder
+    from sma.commands.report import print_message
+
+    twitter = {"TweetId": "91", "UserId": "42"}
+    recorder = Recorder()
+    text = f"[/] [bold]not bold[/bold] {LONE} caf\u00e9"
+    recorder.hear(
+        "event",
+        {"detail-type": "MESSAGE_RECEIVED", "detail": {"Text": text, "Author": "a[/]", "Twitter": twitter}},
+    )
+    analysis = {
+        "TextSentiment": "NEGATIVE",
+        "TextSentimentScore": {"Negative": 0.9},
+        "TextEntities": [{"Text": "[red]", "Type": "OTHER"}],
+        "KeyPhrases": [{"Text": "[/x]"}],
+        "Language": "en",
+        "Images": [{"Key": "m/0.jpg", "Analysis": {"Labels": [{"Name": "[b]", "Confidence": 99}]}}],
+    }
+    recorder.hear(
+        "event", {"detail-type": "MESSAGE_ANALYSED", "detail": {"Twitter": twitter, "Analysis": analysis}}
+    )
+    recorder.hear(
+        "event", {"detail-type": "SEND_TWEET", "detail": {"Text": "@a[/] [i]", "ReplyToTweetId": "91"}}
+    )
+    recorder.alert({"Message": f"negative from @a[/]: {text}"})
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", errors="backslashreplace")  # as tolerate_any_text()
+    console = Console(file=stream, width=300, color_system=None)
+    print_message(console, recorder, "sample", ["91"], ["[/]"])
+    stream.flush()
+    printed = buffer.getvalue().decode("utf-8")
+    for literal in (
+        "[/] [bold]not bold[/bold] \\ud800 caf\u00e9",
+        "@a[/]",
+        "[red] (OTHER)",
+        "[/x]",
+        "[b] 99%",
+        "@a[/] [i]",
+    ):
+        assert literal in printed, literal
