@@ -93,6 +93,10 @@ def _json_body(document: Mapping[str, Any]) -> bytes:
 class _BoundedServer(HTTPServer):
     """An HTTP server whose requests run on a fixed pool of threads, with a bounded wait list."""
 
+    # socketserver's listen backlog is 5: a burst of connections beyond it waits for SYN retransmits
+    # (1 s, 3 s, ...) before it is even accepted. Accept them, and answer 503 if there is no room.
+    request_queue_size = 128
+
     def __init__(
         self,
         address: tuple[str, int],
