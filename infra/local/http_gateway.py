@@ -314,7 +314,8 @@ class HttpGateway:
                 if self.close_connection:
                     lines.append("Connection: close")
                 head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
-                self.wfile.write(head + data)
+                # A HEAD answer has the headers of the GET answer and no body (RFC 9110 9.3.2).
+                self.wfile.write(head if getattr(self, "command", None) == "HEAD" else head + data)
 
             def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
                 # http.server's own refusals (a malformed request line, headers too long, an unsupported

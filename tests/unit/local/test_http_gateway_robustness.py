@@ -214,3 +214,13 @@ def test_stop_does_not_wait_for_idle_keep_alive_connections() -> None:
     assert time.monotonic() - started < 5  # serve_forever's 0.5 s poll, not the 30 s read timeout
     assert sock.recv(1) == b""  # the server closed its side
     sock.close()
+
+
+def test_a_head_request_gets_headers_only_and_the_connection_stays_usable(gateway) -> None:
+    with connect(gateway) as sock:
+        sock.sendall(b"HEAD /twitter HTTP/1.1\r\nHost: x\r\n\r\nGET /twitter HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.3)
+        data = sock.recv(65536)
+    first, _, rest = data.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 403")  # no HEAD route: API Gateway's answer, without its body
+    assert rest.startswith(b"HTTP/1.1 200")  # the next answer follows at once: no body was sent
