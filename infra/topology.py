@@ -121,7 +121,13 @@ class Stream:
 
 @dataclass(frozen=True)
 class Pipe:
-    """An EventBridge Pipe from a stream to a state machine."""
+    """An EventBridge Pipe from a stream to a state machine.
+
+    A failing batch is split in halves (`AUTOMATIC_BISECT`) until the failing record is alone; it is
+    retried `maximum_retry_attempts` times (or until it is `maximum_record_age_seconds` old) and then
+    sent to the dead-letter queue, so one bad record holds its shard up for seconds, not for the
+    stream's retention, and is never dropped silently.
+    """
 
     name: str
     source: str
@@ -130,9 +136,26 @@ class Pipe:
     maximum_batching_window_seconds: int
     input_template: str
     invocation_type: Literal["REQUEST_RESPONSE", "FIRE_AND_FORGET"]
+    dead_letter_queue: str
     filters: tuple[dict[str, Any], ...] = ()
-    maximum_retry_attempts: int = 10
+    maximum_retry_attempts: int = 3
+    maximum_record_age_seconds: int = 24 * 3600
+    on_partial_batch_item_failure: Literal["AUTOMATIC_BISECT"] | None = "AUTOMATIC_BISECT"
     starting_position: Literal["TRIM_HORIZON", "LATEST"] = "TRIM_HORIZON"
+
+    def kinesis_stream_parameters(self, dead_letter_arn: str) -> dict[str, Any]:
+        """The pipe's `SourceParameters.KinesisStreamParameters` as the Pipes API (CreatePipe) takes them."""
+        parameters: dict[str, Any] = {
+            "StartingPosition": self.starting_position,
+            "BatchSize": self.batch_size,
+            "MaximumBatchingWindowInSeconds": self.maximum_batching_window_seconds,
+            "MaximumRetryAttempts": self.maximum_retry_attempts,
+            "MaximumRecordAgeInSeconds": self.maximum_record_age_seconds,
+            "DeadLetterConfig": {"Arn": dead_letter_arn},
+        }
+        if self.on_partial_batch_item_failure:
+            parameters["OnPartialBatchItemFailure"] = self.on_partial_batch_item_failure
+        return parameters
 
 
 @dataclass(frozen=True)
@@ -649,6 +672,7 @@ TOPOLOGY = Topology(
         # Pipes decodes a JSON `data` field itself; wrapping it keeps the target's input valid JSON.
         input_template='{"Payload": <$.data>, "SequenceNumber": "<$.sequenceNumber>"}',
         invocation_type="REQUEST_RESPONSE",
+        dead_letter_queue="IngestDeadLetters",
     ),
     rules=(
         Rule(

@@ -7,6 +7,7 @@ import importlib
 import typer
 
 from sma import __version__
+from sma.terminal import tolerate_any_text
 
 # Each module exposes `register(app)`, adding its commands or sub-groups; the order is the help order.
 COMMAND_MODULES = ("demo", "cloud", "workflow", "ai", "events", "query", "diagrams", "cost")
@@ -33,6 +34,7 @@ def _root(
     ),
 ) -> None:
     """Serverless Message Analyser."""
+    tolerate_any_text()
 
 
 for _name in COMMAND_MODULES:

@@ -74,6 +74,7 @@ def build(app: App | None = None) -> System:
         },
         queues={
             **plumbing.queues,
+            **ingest.queues,
             **analysis.queues,
             **alerting.queues,
             **responding.queues,

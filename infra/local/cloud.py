@@ -282,13 +282,9 @@ class LocalCloud:
             spec.name,
             spec.source,
             source_parameters={
-                "KinesisStreamParameters": {
-                    "BatchSize": spec.batch_size,
-                    "MaximumBatchingWindowInSeconds": spec.maximum_batching_window_seconds,
-                    "StartingPosition": spec.starting_position,
-                    "MaximumRetryAttempts": spec.maximum_retry_attempts,
-                    "OnPartialBatchItemFailure": "AUTOMATIC_BISECT",
-                },
+                "KinesisStreamParameters": spec.kinesis_stream_parameters(
+                    self.names.queue_arn(spec.dead_letter_queue)
+                ),
                 **(
                     {"FilterCriteria": {"Filters": [{"Pattern": json.dumps(f)} for f in spec.filters]}}
                     if spec.filters

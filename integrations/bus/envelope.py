@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.errors import ServiceError
-from integrations.sizes import PAYLOAD_LIMIT, utf8_size
+from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
 MAX_ENTRIES = 10
 MAX_REQUEST_BYTES = PAYLOAD_LIMIT

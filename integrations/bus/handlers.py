@@ -15,7 +15,7 @@ from typing import Any
 
 from integrations.bus.bus import EventBus
 from integrations.errors import ServiceError
-from integrations.sizes import json_text
+from integrations.unicode_text import json_text
 
 Handler = Callable[[Any, Any], Any]
 
@@ -30,7 +30,8 @@ def _entries(arguments: Any) -> list[Any]:
 
 def _serialised(entry: Any) -> Any:
     if isinstance(entry, Mapping) and isinstance(entry.get("Detail"), dict | list):
-        return {**entry, "Detail": json_text(entry["Detail"])}  # UTF-8 as AWS writes it, not \u escapes
+        # Compact UTF-8 as Step Functions sends it: EventBridge counts the Detail's UTF-8 bytes.
+        return {**entry, "Detail": json_text(entry["Detail"])}
     return entry
 
 

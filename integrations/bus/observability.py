@@ -5,6 +5,10 @@
 * The metric filters count events per detail-type per minute (namespace `ServerlessMessageAnalyser`,
   metric name = detail-type), kept in SQLite beside the log, stamped with the event's `time` as
   CloudWatch stamps a log event with it.
+
+Any text passes: a line is JSON with ASCII escapes (a lone surrogate stays `\\ud800`), and a metric
+name that UTF-8 cannot carry is counted under its escaped form, so one odd event never fails the log
+target (a failed target is retried, and each retry would log the event again).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from integrations.database import open_database
 from integrations.state import state_dir
+from integrations.unicode_text import utf8_safe
 
 NAMESPACE = "ServerlessMessageAnalyser"
 CATCH_ALL_RULE = "catch-all"
@@ -48,6 +53,7 @@ class EventLog:
         self._lock = threading.Lock()
 
     def write(self, event: dict[str, Any]) -> None:
+        # ensure_ascii (json's default): every line is ASCII, whatever the event's strings hold.
         line = json.dumps(event, separators=(",", ":")) + "\n"
         with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(line)
@@ -67,7 +73,7 @@ class EventLog:
         """The logged events (the last `limit` of them), oldest first."""
         if not self.path.exists():
             return []
-        with self.path.open(encoding="utf-8") as handle:
+        with self.path.open(encoding="utf-8", errors="replace") as handle:
             events = list(self._parse(iter(handle), detail_type))
         return events[-limit:] if limit else events
 
@@ -83,7 +89,7 @@ class EventLog:
         offset = self.path.stat().st_size if self.path.exists() else 0
         while not stop():
             if self.path.exists():
-                with self.path.open(encoding="utf-8") as handle:
+                with self.path.open(encoding="utf-8", errors="replace") as handle:
                     handle.seek(offset)
                     for line in handle:
                         if not line.endswith("\n"):
@@ -111,7 +117,7 @@ class Metrics:
             self._db.execute(
                 "INSERT INTO counts VALUES (?, ?, ?, ?) ON CONFLICT (namespace, metric, minute) "
                 "DO UPDATE SET count = count + excluded.count",
-                (self.namespace, metric, minute, by),
+                (self.namespace, utf8_safe(metric), minute, by),
             )
 
     def series(self, minutes: int, now: float | None = None) -> dict[str, list[int]]:

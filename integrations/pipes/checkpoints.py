@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,25 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 """
 
 
+def default_path() -> Path:
+    """Where the local cloud's pipes keep their checkpoints and dead letters."""
+    return state_dir("pipes") / "checkpoints.sqlite"
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """Records a pipe gave up on: the Pipes DLQ message (`batch_info`) and the records themselves."""
+
+    pipe: str
+    created: float
+    batch_info: dict[str, Any]
+    records: list[dict[str, Any]]
+
+
 class Checkpoints:
     def __init__(self, path: Path | None = None) -> None:
         self._lock = threading.Lock()
-        target = path if path is not None else state_dir("pipes") / "checkpoints.sqlite"
+        target = path if path is not None else default_path()
         target.parent.mkdir(parents=True, exist_ok=True)
         self._db = open_database(target)
         self._db.executescript(_SCHEMA)
@@ -56,8 +72,17 @@ class Checkpoints:
             )
 
     def dead_letters(self, pipe: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        return [
+            (letter.batch_info, letter.records) for letter in self.all_dead_letters() if letter.pipe == pipe
+        ]
+
+    def all_dead_letters(self) -> list[DeadLetter]:
+        """Every pipe's dead letters, oldest first (for `sma events dead-letters`)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT batch_info, records FROM dead_letters WHERE pipe = ? ORDER BY id", (pipe,)
+                "SELECT pipe, created, batch_info, records FROM dead_letters ORDER BY id"
             ).fetchall()
-        return [(json.loads(info), json.loads(records)) for info, records in rows]
+        return [
+            DeadLetter(pipe, created, json.loads(info), json.loads(records))
+            for pipe, created, info, records in rows
+        ]

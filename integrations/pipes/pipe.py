@@ -12,7 +12,6 @@ only once the whole batch is settled, so a crash replays at most the batch in fl
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import uuid
@@ -28,6 +27,7 @@ from integrations.pipes.records import parsed_view, pipes_record
 from integrations.pipes.target import Target, invoke
 from integrations.stream import KinesisClient, StoredRecord
 from integrations.stream.hashing import shard_id
+from integrations.unicode_text import json_text
 
 MAX_STATE_MACHINE_INPUT = 256 * 1024  # StartExecution's input limit
 MAX_BACKOFF_SECONDS = 60.0
@@ -140,7 +140,7 @@ class Pipe:
         ]
         kept = [item for item in items if self._passes(item.event)]
         self.stats.filtered_out += len(items) - len(kept)
-        for chunk in _chunks_by_size(kept, MAX_STATE_MACHINE_INPUT):
+        for chunk in self._chunks_by_size(kept):
             self._deliver(chunk, attempts=0)
         self.checkpoints.set(self.config.name, shard, records[-1].seq)
         return len(records)
@@ -156,7 +156,7 @@ class Pipe:
     def _payload(self, batch: Sequence[_Item]) -> str:
         template = self.config.input_template
         if template is None:
-            return json.dumps([item.event for item in batch])
+            return json_text([item.event for item in batch])
         variables = {
             "aws.pipes.pipe-arn": self.arn,
             "aws.pipes.pipe-name": self.config.name,
@@ -165,7 +165,21 @@ class Pipe:
             "aws.pipes.event.ingestion-time": _iso(self.clock()),
         }
         rendered = [template.render(parsed_view(item.event), variables) for item in batch]
-        return "[" + ",".join(text if template.is_json else json.dumps(text) for text in rendered) + "]"
+        return "[" + ",".join(text if template.is_json else json_text(text) for text in rendered) + "]"
+
+    def _chunks_by_size(self, items: Sequence[_Item]) -> list[list[_Item]]:
+        """Cut a batch so each invocation's input, as rendered, stays within the state machine's input
+        limit (UTF-8 bytes); a record too large on its own gets a chunk of its own, and fails there."""
+        chunks: list[list[_Item]] = []
+        size = 0
+        for item in items:
+            length = len(self._payload([item]).encode("utf-8"))
+            if not chunks or size + length > MAX_STATE_MACHINE_INPUT:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(item)
+            size += length
+        return chunks
 
     def _deliver(self, batch: Sequence[_Item], attempts: int) -> None:
         while batch:
@@ -277,17 +291,3 @@ class Pipe:
 
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _chunks_by_size(items: Sequence[_Item], limit: int) -> list[list[_Item]]:
-    """Cut a batch so each invocation's input stays within the state machine's input limit."""
-    chunks: list[list[_Item]] = []
-    size = 0
-    for item in items:
-        length = len(json.dumps(item.event))
-        if not chunks or size + length > limit:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(item)
-        size += length
-    return chunks

@@ -7,12 +7,12 @@ finds nothing inserts `null` (or an empty string inside quotes).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.unicode_text import json_text
 
 _PLACEHOLDER = re.compile(r"<(\$[^<>]*|aws\.pipes\.[a-z.-]+)>")
 _STEP = re.compile(r"""\.([A-Za-z0-9_$@-]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]""")
@@ -95,9 +95,9 @@ class InputTemplate:
         if value is _MISSING or value is None:
             return "" if as_text else "null"
         if not as_text:
-            return json.dumps(value)
-        text = value if isinstance(value, str) else json.dumps(value)
-        return json.dumps(text)[1:-1] if self.is_json else text
+            return json_text(value)
+        text = value if isinstance(value, str) else json_text(value)
+        return json_text(text)[1:-1] if self.is_json else text
 
 
 def _toggle(in_string: bool, literal: str) -> bool:

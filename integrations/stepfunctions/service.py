@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from integrations.errors import ServiceError
-from integrations.sizes import PAYLOAD_LIMIT, utf8_size
 from integrations.state import state_dir
 from integrations.stepfunctions.store import ExecutionStore
+from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
 # Step Functions' rule for execution names: 1-80 characters, none of whitespace, brackets, wildcards,
 # special characters or control characters.
@@ -190,6 +190,11 @@ class StepFunctionsService:
         machine = self._machines.get(arn)
         if machine is None:
             raise _error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate: the input is no UTF-8 text, which the API's JSON must be.
+            raise _error("InvalidExecutionInput", "Invalid execution input: not valid UTF-8 text") from None
         if utf8_size(text) > PAYLOAD_LIMIT:
             raise _error("InvalidExecutionInput", "Execution input exceeds the 262144 byte limit")
         try:

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from integrations.errors import ServiceError
-from integrations.sizes import json_text
 from integrations.topics.service import Topics
+from integrations.unicode_text import json_text
 
 Handler = Callable[[Any, Any], Any]
 

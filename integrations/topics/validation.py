@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from integrations.errors import ServiceError
-from integrations.sizes import PAYLOAD_LIMIT, utf8_size
+from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
 MAX_MESSAGE_BYTES = PAYLOAD_LIMIT
 MAX_SUBJECT_CHARS = 100

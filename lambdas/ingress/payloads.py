@@ -26,11 +26,13 @@ class UnsupportedPayload(Exception):
 
 @dataclass(frozen=True)
 class WebhookPayload:
-    """The family of a payload, the activity kinds it holds, and the stream partition key."""
+    """The family of a payload, the activity kinds it holds, the stream partition key, and the
+    activities themselves (what the ingest workflow makes one event of each)."""
 
     api: Literal["AAA", "XAA"]
     activities: tuple[str, ...]
     partition_key: str
+    items: tuple[Any, ...] = ()
 
 
 def classify(document: Any) -> WebhookPayload:
@@ -63,7 +65,12 @@ def _account_activity(document: dict[str, Any]) -> WebhookPayload:
     )
     if not activities:
         raise UnsupportedPayload("the Account Activity payload holds no *_events list and no user_event")
-    return WebhookPayload("AAA", activities, user_id)
+    items = tuple(
+        item
+        for name in activities
+        for item in (document[name] if name.endswith("_events") else [document[name]])
+    )
+    return WebhookPayload("AAA", activities, user_id, items)
 
 
 def _x_activity(data: Any) -> WebhookPayload:
@@ -80,10 +87,10 @@ def _x_activity(data: Any) -> WebhookPayload:
     user_id = filter_.get("user_id")
     if user_id is None:
         # Keyword-filtered events (news.new) belong to no user: keep each type in order on one shard.
-        return WebhookPayload("XAA", (event_type,), event_type)
+        return WebhookPayload("XAA", (event_type,), event_type, (data,))
     if not isinstance(user_id, str) or not _USER_ID.match(user_id):
         raise UnsupportedPayload("data.filter.user_id must be a numeric string")
-    return WebhookPayload("XAA", (event_type,), user_id)
+    return WebhookPayload("XAA", (event_type,), user_id, (data,))
 
 
 def _revoking_user(user_event: Any) -> str:

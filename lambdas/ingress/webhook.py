@@ -1,8 +1,9 @@
 """The ingress as a plain function: a proxy event in, a proxy response out, the stream and secret injected.
 
 Order of checks on POST, cheapest and least revealing first: size (413, before any hashing), signature
-present and valid (401), content type (415), JSON (400), envelope (400); then `PutRecord`, and 200 only
-once the stream has the record. A stream failure answers 503 so X delivers the webhook again.
+present and valid (401), content type (415), JSON (400), envelope (400), Unicode text (400: no lone
+surrogates), the limits of the path behind (413, `limits.check_downstream`); then `PutRecord`, and 200
+only once the stream has the record. A stream failure answers 503 so X delivers the webhook again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from lambdas.ingress.limits import InvalidUnicode, PayloadTooLarge, check_downstream
 from lambdas.ingress.payloads import UnsupportedPayload, classify
 from lambdas.ingress.proxy import MalformedRequest, ProxyRequest, error_response, json_response
 from lambdas.ingress.settings import IngressSettings
@@ -116,6 +118,12 @@ def _activity(
         payload = classify(document)
     except UnsupportedPayload as error:
         raise _Refused(400, str(error), "unsupported-payload") from None
+    try:
+        check_downstream(document, payload.items)
+    except InvalidUnicode as error:
+        raise _Refused(400, str(error), "invalid-unicode") from None
+    except PayloadTooLarge as error:
+        raise _Refused(413, str(error), "too-large-downstream") from None
     try:
         record = stream.put_record(
             StreamName=settings.stream_name, Data=request.body, PartitionKey=payload.partition_key

@@ -13,8 +13,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from integrations.errors import ServiceError
 
@@ -129,13 +131,15 @@ def dead_letters(
     bus: str = typer.Option(DEFAULT_BUS, help="The event bus."),
     queue: str | None = typer.Option(None, help="Only this dead-letter queue (ARN)."),
 ) -> None:
-    """Events no target would take: the error, the rule and target, and the event."""
+    """What was given up on: events no rule target would take (the error, the rule and target, the
+    event), and stream records the ingest pipe could not deliver (the error, shard, sequence, record)."""
     from integrations.bus import EventBus
 
     with EventBus(bus) as event_bus:
         letters = event_bus.dead_letters(queue)
+    pipe_letters = _pipe_dead_letters(queue)
     console = Console(highlight=False)
-    if not letters:
+    if not letters and not pipe_letters:
         console.print("No dead letters.")
     for letter in letters:
         attributes = letter["Attributes"]
@@ -148,6 +152,54 @@ def dead_letters(
         console.print(
             f"  {event.get('detail-type')} {event.get('id')}: {json.dumps(event.get('detail'))}", markup=False
         )
+    for pipe_letter in pipe_letters:
+        context, batch = pipe_letter.batch_info["context"], pipe_letter.batch_info["KinesisBatchInfo"]
+        console.print(
+            f"[bold red]{context['condition']}[/] pipe {pipe_letter.pipe} "
+            f"([dim]{context['attempts']} attempts, {context['timestamp']}[/])"
+        )
+        console.print(f"  {context['errorMessage']}", markup=False)
+        console.print(
+            f"  {batch['shardId']} sequence {batch['startSequenceNumber']} to {batch['endSequenceNumber']}, "
+            f"{batch['batchSize']} record(s)",
+            markup=False,
+        )
+        for record in pipe_letter.records:
+            console.print(f"  record {record['sequenceNumber']}: {_record_text(record)}", markup=False)
+
+
+PREVIEW_CHARACTERS = 300
+
+
+def _pipe_dead_letters(queue: str | None) -> list[Any]:
+    """The pipes' dead letters (all of them, or none when `queue` names another queue)."""
+    from infra.topology import TOPOLOGY
+    from integrations.pipes.checkpoints import Checkpoints, default_path
+
+    if queue and not queue.endswith(f":{TOPOLOGY.pipe.dead_letter_queue}"):
+        return []
+    path = default_path()
+    if not path.exists():
+        return []
+    checkpoints = Checkpoints(path)
+    try:
+        return checkpoints.all_dead_letters()
+    finally:
+        checkpoints.close()
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    """A record's data as text: decoded UTF-8 (undecodable bytes shown as U+FFFD), cut to a preview."""
+    import base64
+    import binascii
+
+    try:
+        text = base64.b64decode(record.get("data", ""), validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return "(data is not base64)"
+    return (
+        text if len(text) <= PREVIEW_CHARACTERS else text[:PREVIEW_CHARACTERS] + f"… ({len(text)} characters)"
+    )
 
 
 def _pick_archive(event_bus: Any, archive: str | None) -> str:
@@ -224,10 +276,11 @@ def logs(
         if raw:
             typer.echo(json.dumps(event))
             return
-        replay_name = f" [magenta](replay {event['replay-name']})[/]" if "replay-name" in event else ""
+        replay = event.get("replay-name")
+        replay_name = f" [magenta](replay {escape(str(replay))})[/]" if replay is not None else ""
         console.print(
-            f"[dim]{event.get('time')}[/] [bold cyan]{event.get('detail-type')}[/] "
-            f"[green]{event.get('source')}[/] {event.get('id')}{replay_name}"
+            f"[dim]{escape(str(event.get('time')))}[/] [bold cyan]{escape(str(event.get('detail-type')))}[/] "
+            f"[green]{escape(str(event.get('source')))}[/] {escape(str(event.get('id')))}{replay_name}"
         )
         console.print(f"  {json.dumps(event.get('detail'))}", markup=False)
 
@@ -260,7 +313,7 @@ def metrics(
     table.add_column("Per minute", no_wrap=True)
     for metric, total in totals.items():
         values = series.get(metric, [0] * minutes)
-        table.add_row(metric, str(sum(values)), str(total), sparkline(values))
+        table.add_row(Text(metric), str(sum(values)), str(total), sparkline(values))  # a name, not markup
     if not totals:
         table.caption = "No events logged yet."
     Console().print(table)

@@ -98,6 +98,7 @@ def test_every_target_is_the_topology_target(synthesized) -> None:
 
 def test_dead_letter_queues_are_the_topology_queues(synthesized) -> None:
     declared = {t.dead_letter_queue for rule in TOPOLOGY.rules for t in rule.targets if t.dead_letter_queue}
+    declared.add(TOPOLOGY.pipe.dead_letter_queue)  # the ingest pipe's
     queues = {logical_id for _, logical_id, _ in synthesized.resources("AWS::SQS::Queue")}
     assert len(queues) == len(declared)
     assert all(any(q.startswith(name) for q in queues) for name in declared)

@@ -160,18 +160,49 @@ def test_pipe_from_the_stream_to_ingest_as_declared(synthesized) -> None:
     spec = TOPOLOGY.pipe
     [(_, _, pipe)] = synthesized.resources("AWS::Pipes::Pipe")
     kinesis = pipe["SourceParameters"]["KinesisStreamParameters"]
-    assert kinesis == {
-        "BatchSize": spec.batch_size,
-        "MaximumBatchingWindowInSeconds": spec.maximum_batching_window_seconds,
-        "MaximumRetryAttempts": spec.maximum_retry_attempts,
-        "StartingPosition": spec.starting_position,
-    }
+    dead_letters = kinesis["DeadLetterConfig"]["Arn"]
+    assert kinesis == spec.kinesis_stream_parameters(dead_letters)
+    # Bounded failure handling (Pipes API reference, KinesisStreamParameters): bisection isolates a bad
+    # record, retries and age are finite, and what still fails goes to an SQS dead-letter queue.
+    assert kinesis["OnPartialBatchItemFailure"] == "AUTOMATIC_BISECT"
+    assert 0 <= kinesis["MaximumRetryAttempts"] <= 10
+    assert 60 <= kinesis["MaximumRecordAgeInSeconds"] <= TOPOLOGY.stream.retention_hours * 3600
+    [queue_id] = [
+        logical_id
+        for stack, logical_id, _ in synthesized.resources("AWS::SQS::Queue")
+        if stack == "Sma-Ingest" and logical_id.startswith(spec.dead_letter_queue)
+    ]
+    assert dead_letters == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert pipe["TargetParameters"] == {
         "InputTemplate": spec.input_template,
         "StepFunctionStateMachineParameters": {"InvocationType": spec.invocation_type},
     }
     assert pipe["Target"]["Ref"].startswith(spec.target)
     assert "Fn::ImportValue" in json.dumps(pipe["Source"])  # the Ingress stack's stream
+
+
+def test_the_pipe_may_send_to_its_dead_letter_queue_and_an_alarm_watches_it(synthesized) -> None:
+    spec = TOPOLOGY.pipe
+    ingest = template(synthesized, "Sma-Ingest")
+    ingest.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [Match.object_like({"Action": Match.array_with(["sqs:SendMessage"]), "Effect": "Allow"})]
+                )
+            }
+        },
+    )
+    alarms = [
+        properties
+        for stack, logical_id, properties in synthesized.resources("AWS::CloudWatch::Alarm")
+        if logical_id.startswith(f"{spec.dead_letter_queue}Depth")
+    ]
+    [alarm] = alarms
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Threshold"] == 1
+    assert alarm["AlarmActions"]  # notifies the alerts topic
 
 
 def test_lex_bot_is_the_bot_definition(synthesized) -> None:
@@ -265,5 +296,6 @@ def test_a_metric_filter_per_detail_type_and_alarms(synthesized) -> None:
     assert {t["MetricNamespace"] for _, _, p in filters for t in p["MetricTransformations"]} == {NAMESPACE}
     alarms = synthesized.resources("AWS::CloudWatch::Alarm")
     queues = {t.dead_letter_queue for r in TOPOLOGY.rules for t in r.targets if t.dead_letter_queue}
+    queues.add(TOPOLOGY.pipe.dead_letter_queue)
     assert len(alarms) == len(TOPOLOGY.state_machines) + len(queues)
     assert synthesized.resources("AWS::CloudWatch::Dashboard")

@@ -15,10 +15,10 @@ import pytest
 from integrations.bus import EventBus
 from integrations.bus.envelope import entry_size
 from integrations.errors import ServiceError
-from integrations.sizes import PAYLOAD_LIMIT, json_text, utf8_size
 from integrations.stepfunctions import StateMachineDefinition, StepFunctionsService
 from integrations.topics import Topics
 from integrations.topics.handlers import engine_handlers as topic_handlers
+from integrations.unicode_text import PAYLOAD_LIMIT, json_text, utf8_size
 
 GRIN = "\U0001f600"  # four bytes of UTF-8; twelve characters as a \\u-escaped surrogate pair
 

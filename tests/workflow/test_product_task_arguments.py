@@ -9,6 +9,7 @@ parameters, as GetExecutionHistory shows them).
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -316,6 +317,30 @@ def test_respond_text_lex_sees_the_text_without_mentions_and_links(
     assert calls(execution, "AskBot") == [{**LEX, "SessionId": session, "Text": text}]
 
 
+def lex_text_limit() -> int:
+    """RecognizeText's `text` maximum length, from botocore's Lex V2 runtime service model."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("lexv2-runtime")
+    return model.operation_model("RecognizeText").input_shape.members["text"].metadata["max"]
+
+
+def test_respond_text_a_long_text_is_cut_to_what_lex_takes_and_still_answered() -> None:
+    limit = lex_text_limit()
+    assert limit == 1024
+    execution = run("respond-text", "LongTextCutForLex")
+    text = case_input("respond-text", "LongTextCutForLex")["detail"]["Text"]
+    stripped = re.sub(r"@\w+", "", re.sub(r"https?://\S+", "", text))
+    cleaned = re.sub(r"[ \t\n\r]+", " ", stripped).strip()  # JSONata's $trim also collapses whitespace
+    assert len(cleaned) > limit
+    [asked] = calls(execution, "AskBot")
+    # Characters, as Lex counts them (an emoji is one, not two UTF-16 units).
+    assert asked["Text"] == cleaned[:limit]
+    assert len(asked["Text"]) == limit
+    assert "\U0001f600" in asked["Text"]
+    assert send_tweet(execution)["Text"].removeprefix("@alice_codes ") in JOKES
+
+
 def send_tweet(execution: Execution) -> dict[str, Any]:
     return only_event(execution, "SendTweet", "SEND_TWEET")
 
@@ -440,15 +465,35 @@ def test_egress_claims_then_posts_then_reports() -> None:
     execution = run("egress", "FirstPostWithPhoto")
     event = case_input("egress", "FirstPostWithPhoto")
     (claim,) = calls(execution, "ClaimReply")
+    start = int(execution.start_date.timestamp())
+    # A claim with a lease (Powertools' idempotency model): taken if absent, or if IN_PROGRESS and its
+    # lease (the claiming Express execution's 5-minute life) has run out.
     assert claim == {
         "TableName": "EgressGuard",
         "Item": {
             "ReplyToTweetId": {"S": "1991000000000000202"},
             "EventId": {"S": event["id"]},
-            "ExpiresAt": {"N": str(int(execution.start_date.timestamp()) + THIRTY_DAYS)},
+            "Status": {"S": "IN_PROGRESS"},
+            "LeaseExpiresAt": {"N": str(start + 300)},
+            "ExpiresAt": {"N": str(start + THIRTY_DAYS)},
         },
-        "ConditionExpression": "attribute_not_exists(ReplyToTweetId)",
+        "ConditionExpression": (
+            "attribute_not_exists(ReplyToTweetId) OR (#Status = :InProgress AND LeaseExpiresAt < :Now)"
+        ),
+        "ExpressionAttributeNames": {"#Status": "Status"},
+        "ExpressionAttributeValues": {":InProgress": {"S": "IN_PROGRESS"}, ":Now": {"N": str(start)}},
     }
+    assert calls(execution, "MarkCompleted") == [
+        {
+            "TableName": "EgressGuard",
+            "Item": {
+                "ReplyToTweetId": {"S": "1991000000000000202"},
+                "EventId": {"S": event["id"]},
+                "Status": {"S": "COMPLETED"},
+                "ExpiresAt": {"N": str(start + THIRTY_DAYS)},
+            },
+        }
+    ]
     assert calls(execution, "PostReply") == [
         {
             "FunctionName": "arn:aws:lambda:eu-west-2:123456789012:function:PostTweet",

@@ -1,5 +1,7 @@
 """Ingest: the EventBridge Pipe from the stream to the Express `Ingest` workflow (the anti-corruption
-layer), with the topology's batching, input template and invocation type."""
+layer), with the topology's batching, input template and invocation type, and its failure handling:
+batch bisection, bounded retries and record age, and a dead-letter queue (SQS) for what still fails
+(the Observability stack alarms on its depth, as on every dead-letter queue)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_pipes as pipes
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.aws.references import References
+from infra.aws.rules import dead_letter_queue
 from infra.aws.state_machines import build_state_machine
 from infra.topology import TOPOLOGY
 
@@ -41,6 +45,10 @@ class IngestStack(Stack):
             else "states:StartExecution"
         )
         role.add_to_policy(iam.PolicyStatement(actions=[start], resources=[self.machine.state_machine_arn]))
+        # Records that fail for good go here (their shard, sequence range and the error), not to nowhere.
+        dead_letters = dead_letter_queue(self, spec.dead_letter_queue)
+        dead_letters.grant_send_messages(role)
+        self.queues: dict[str, sqs.Queue] = {spec.dead_letter_queue: dead_letters}
         self.pipe = pipes.CfnPipe(
             self,
             spec.name,
@@ -53,6 +61,9 @@ class IngestStack(Stack):
                     batch_size=spec.batch_size,
                     maximum_batching_window_in_seconds=spec.maximum_batching_window_seconds,
                     maximum_retry_attempts=spec.maximum_retry_attempts,
+                    maximum_record_age_in_seconds=spec.maximum_record_age_seconds,
+                    on_partial_batch_item_failure=spec.on_partial_batch_item_failure,
+                    dead_letter_config=pipes.CfnPipe.DeadLetterConfigProperty(arn=dead_letters.queue_arn),
                 ),
                 filter_criteria=pipes.CfnPipe.FilterCriteriaProperty(
                     filters=[pipes.CfnPipe.FilterProperty(pattern=json.dumps(f)) for f in spec.filters]
