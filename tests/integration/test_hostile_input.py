@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from infra.local.layout import StateLayout
 from infra.local.session import Session, local_session
 from infra.local.webhooks import deliver, mention
 
@@ -23,11 +24,10 @@ EMOJI = "\U0001f600"
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    home = tmp_path_factory.mktemp("sma")
+    layout = StateLayout(tmp_path_factory.mktemp("sma"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMA_HOME", str(home))
         patch.delenv("SMA_SECRET_SMA_X_CREDENTIALS", raising=False)
-        with local_session(home, gallery=None) as running:
+        with local_session(layout, gallery=None) as running:
             yield running
 
 
