@@ -76,6 +76,8 @@ class Pipe:
         self.role_arn = f"arn:aws:iam::{kinesis.account}:role/pipe-{config.name}"
         self._stream_arn = kinesis.stream_arn(config.stream_name)
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set when records arrive or the pipe stops
+        self._listening = False
         self._sleep = sleep if sleep is not None else self._interruptible_sleep
         self._lock = threading.Lock()
         self._pending_since: dict[int, float] = {}
@@ -255,19 +257,28 @@ class Pipe:
         if self._stop.wait(seconds):
             raise Stopped
 
-    def start(self, every_seconds: float = 0.2) -> None:
-        """Poll from a background thread until `stop()`."""
+    def start(self, every_seconds: float = 1.0) -> None:
+        """Poll from a background thread until `stop()`: at once when records are appended in this
+        process (the stream says so), and every `every_seconds` otherwise (other writers, windows)."""
         if self._runner is not None:
             return
         self._stop.clear()
+        if not self._listening:
+            self.kinesis.store.on_append(self._records_arrived)
+            self._listening = True
         self._runner = threading.Thread(
             target=self._run, args=(every_seconds,), name=f"pipe-{self.config.name}"
         )
         self._runner.daemon = True
         self._runner.start()
 
+    def _records_arrived(self, stream: str) -> None:
+        if stream == self.config.stream_name:
+            self._wake.set()
+
     def _run(self, every_seconds: float) -> None:
         while not self._stop.is_set():
+            self._wake.clear()
             try:
                 settled = self.poll_once()
             except Stopped:
@@ -275,12 +286,13 @@ class Pipe:
             except (ServiceError, OSError, sqlite3.Error) as error:  # keep polling: the next poll retries
                 self.last_error = error
                 settled = 0
-            if not settled and self._stop.wait(every_seconds):
-                return
+            if not settled:
+                self._wake.wait(every_seconds)
 
     def stop(self, timeout: float | None = 30.0) -> None:
         """Stop polling; a batch in flight stops between attempts and is replayed on the next start."""
         self._stop.set()
+        self._wake.set()
         if self._runner is not None:
             self._runner.join(timeout)
             self._runner = None

@@ -78,6 +78,7 @@ class StreamStore:
         self.clock = clock
         self._lock = threading.RLock()
         self._last_trim: dict[str, float] = {}
+        self._appended: list[Callable[[str], None]] = []
         self._db = open_database(self.path)
         self._db.executescript(_SCHEMA)
 
@@ -138,7 +139,14 @@ class StreamStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+        for listener in list(self._appended):
+            listener(name)
         return stored
+
+    def on_append(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(stream name)` after each committed append: a reader in this process (the pipe)
+        wakes at once instead of finding the records at its next poll."""
+        self._appended.append(listener)
 
     def read(self, name: str, shard: int, after: int, limit: int) -> list[StoredRecord]:
         """Up to `limit` records of a shard with a sequence counter greater than `after`, oldest first;
