@@ -16,6 +16,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,7 +28,9 @@ REGION = "eu-west-2"
 
 
 def pass_chain(length: int) -> dict:
-    states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(length - 1)}
+    states: dict[str, dict[str, Any]] = {
+        f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(length - 1)
+    }
     states[f"S{length - 1}"] = {"Type": "Pass", "End": True}
     return {"StartAt": "S0", "States": states}
 
@@ -47,7 +50,7 @@ def inline_map() -> dict:
 
 
 def task_chain(length: int) -> dict:
-    states = {
+    states: dict[str, dict[str, Any]] = {
         f"S{i}": {
             "Type": "Task",
             "Resource": SENTIMENT,
@@ -62,7 +65,7 @@ def task_chain(length: int) -> dict:
 
 
 def jsonata_chain(length: int) -> dict:
-    states = {
+    states: dict[str, dict[str, Any]] = {
         f"S{i}": {"Type": "Pass", "Output": {"n": "{% $states.input.n + 1 %}"}, "Next": f"S{i + 1}"}
         for i in range(length - 1)
     }
@@ -73,11 +76,11 @@ def jsonata_chain(length: int) -> dict:
 SENTIMENT = "arn:aws:states:::aws-sdk:comprehend:detectSentiment"
 HANDLERS = {SENTIMENT: lambda arguments, invocation: {"Sentiment": "POSITIVE"}}
 # Engine-only cases: moto cannot run these without the services behind them.
-ENGINE_ONLY = {
+ENGINE_ONLY: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     f"aws-sdk Task chain ({CHAIN_LENGTH})": (task_chain(CHAIN_LENGTH), {"text": "good"}),
     f"JSONata Pass chain ({CHAIN_LENGTH})": (jsonata_chain(CHAIN_LENGTH), {"n": 0}),
 }
-CASES = {
+CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     f"Pass chain ({CHAIN_LENGTH} states)": (pass_chain(CHAIN_LENGTH), {"n": 1}),
     f"inline Map ({MAP_ITEMS} items)": (inline_map(), {"items": list(range(MAP_ITEMS))}),
 }

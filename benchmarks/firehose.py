@@ -66,7 +66,7 @@ def event(number: int) -> bytes:
     return json.dumps(envelope).encode()
 
 
-def measure(label: str, records: list[bytes], run: Callable[[], None]) -> None:
+def measure(label: str, records: list[bytes], run: Callable[[], object]) -> None:
     started = time.perf_counter()
     run()
     seconds = time.perf_counter() - started

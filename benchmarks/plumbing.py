@@ -21,8 +21,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -40,7 +41,7 @@ LANGUAGES = ["en", "fr", "de", "es", "pt"]
 
 def make_rules(count: int, rng: random.Random) -> list[dict[str, Any]]:
     """Rules like the topology's: routing by detail-type, plus filters on the analysis."""
-    templates = [
+    templates: list[Callable[[], dict[str, Any]]] = [
         lambda: {"detail-type": [rng.choice(DETAIL_TYPES)]},
         lambda: {"source": [rng.choice(SOURCES)], "detail-type": rng.sample(DETAIL_TYPES, 3)},
         lambda: {
@@ -119,7 +120,7 @@ def bench_matching(rule_count: int, event_count: int) -> None:
 
     theirs = [MotoPattern.load(text) for text in texts]
     started = time.perf_counter()
-    their_results = [[pattern.matches_event(event) for pattern in theirs] for event in events]
+    their_results = [[pattern.matches_event(cast(Any, event)) for pattern in theirs] for event in events]
     their_seconds = time.perf_counter() - started
 
     pairs = rule_count * event_count

@@ -23,7 +23,7 @@ def query_error(category: str, message: str) -> ServiceError:
     return ServiceError(SERVICE, "InvalidRequestException", f"{category}: {message}")
 
 
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str) -> exp.Expr:
     try:
         statements = [s for s in sqlglot.parse(sql, read="athena") if s is not None]
     except ParseError as error:

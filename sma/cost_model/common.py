@@ -4,13 +4,18 @@ bytes, Lambda time, and the assumptions behind the figures nobody can measure of
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 EVENT_BYTES = 3_000  # one event on the bus, when the local cloud's event log has none to measure
 FIREHOSE_RECORD_BYTES = 5_120  # Firehose bills each record rounded up to 5 KB
 LAMBDA_LOG_BYTES = 400  # the START, END and REPORT lines Lambda writes per invocation
 XRAY_SAMPLED = 0.05  # X-Ray's default sampling rule records 1 request a second and 5% of the rest
-Usage = Counter[str]
+
+
+class Usage(dict[str, float]):
+    """Metered quantities by meter name (fractions of requests, GB, …); a meter not used yet reads 0."""
+
+    def __missing__(self, meter: str) -> float:
+        return 0.0
 
 
 def comprehend_units(characters: int) -> int:

@@ -142,14 +142,14 @@ def measure(rows: Iterable[Mapping[str, Any]], event_bytes: float) -> dict[str, 
     return profiles
 
 
+def _records(batch: Any) -> list[Any]:
+    """The records of one ingest execution's input (a pipe batch is a list; anything else one record)."""
+    return batch if isinstance(batch, list) else [batch]
+
+
 def _webhook_bytes(ingests: list[Mapping[str, Any]]) -> float:
     """Mean bytes of one webhook record, from the ingest workflow's batches (the pipe's input)."""
-    sizes = [
-        len(json.dumps(record))
-        for row in ingests
-        for record in (row.get("input") if isinstance(row.get("input"), list) else [row.get("input")])
-        if record
-    ]
+    sizes = [len(json.dumps(record)) for row in ingests for record in _records(row.get("input")) if record]
     return sum(sizes) / len(sizes) if sizes else 5_000.0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -18,7 +18,7 @@ SHARES = (0.1, 0.5, 0.9)  # the photo shares the target is checked at
 def by_service(kinds: Mapping[str, Mapping[str, float]], mix: Mix, messages: int) -> dict[str, float]:
     """US dollars by service for `messages` messages of `mix`."""
     weights = {"text": 1 - mix.photo_share, "photo": mix.photo_share}
-    dollars: Counter[str] = Counter()
+    dollars: dict[str, float] = defaultdict(float)
     for kind, weight in weights.items():
         for meter, quantity in kinds[kind].items():
             price = PRICES[meter]

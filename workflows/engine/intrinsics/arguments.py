@@ -40,16 +40,16 @@ class Arguments:
         return value
 
     def string(self, index: int) -> str:
-        return self._typed(index, (str,), "a string")  # type: ignore[no-any-return]
+        return self._typed(index, (str,), "a string")
 
     def array(self, index: int) -> list[Any]:
-        return self._typed(index, (list,), "an array")  # type: ignore[no-any-return]
+        return self._typed(index, (list,), "an array")
 
     def object(self, index: int) -> dict[str, Any]:
-        return self._typed(index, (dict,), "an object")  # type: ignore[no-any-return]
+        return self._typed(index, (dict,), "an object")
 
     def boolean(self, index: int) -> bool:
-        return self._typed(index, (bool,), "a boolean")  # type: ignore[no-any-return]
+        return self._typed(index, (bool,), "a boolean")
 
     def rounded(self, index: int) -> int:
         """A number rounded to the nearest integer (halves up), as AWS treats ArrayPartition, ArrayRange
@@ -63,7 +63,7 @@ class Arguments:
             if not value.is_integer():
                 raise self.fail(f"argument {index + 1} must be an integer, got {value}")
             return int(value)
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 def json_equal(left: Any, right: Any) -> bool:

@@ -56,4 +56,4 @@ class FailStateError(WorkflowError):
     def __init__(self, error: str | None, cause: str | None) -> None:
         super().__init__(cause or "", error or "")
         self.error = error  # type: ignore[assignment]
-        self.cause = cause  # type: ignore[assignment]
+        self.cause = cause
