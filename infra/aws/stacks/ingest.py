@@ -1,5 +1,6 @@
 """Ingest: the EventBridge Pipe from the stream to the Express `Ingest` workflow (the anti-corruption
-layer), with the topology's batching, input template and invocation type."""
+layer, which claims each message's idempotency record in the shared table), with the topology's batching,
+input template and invocation type."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from constructs import Construct
 
 from infra.aws.references import References
 from infra.aws.state_machines import build_state_machine
-from infra.topology import TOPOLOGY
+from infra.topology import IDEMPOTENCY, TOPOLOGY
 
 
 class IngestStack(Stack):
@@ -30,7 +31,10 @@ class IngestStack(Stack):
         spec = TOPOLOGY.pipe
         bus_arn = references.arn("bus", TOPOLOGY.bus.name)
         self.machine = build_state_machine(
-            self, TOPOLOGY.state_machine(spec.target), references, {"events": [bus_arn]}
+            self,
+            TOPOLOGY.state_machine(spec.target),
+            references,
+            {"events": [bus_arn], "dynamodb": [references.arn("table", IDEMPOTENCY)]},
         )
         role = iam.Role(self, f"{spec.name}Role", assumed_by=iam.ServicePrincipal("pipes.amazonaws.com"))
         stream.grant_read(role)
