@@ -68,7 +68,7 @@ class Cloud:
         return {**handlers, "arn:aws:states:::events:putEvents": put_events}
 
     def ingest(self, *payloads: dict[str, Any], at: datetime = START, name: str | None = None) -> Execution:
-        batch = [{"Payload": p, "SequenceNumber": str(4965695306451621908 + i)} for i, p in enumerate(payloads)]
+        batch = [{"Payload": p, "SequenceNumber": str(49656953064516 + i)} for i, p in enumerate(payloads)]
         return execute(
             DEFINITION,
             batch,
