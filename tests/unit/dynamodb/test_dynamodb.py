@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -185,7 +186,7 @@ def test_engine_handlers_cover_optimised_and_sdk_resources(client: DynamoDBClien
 # completion as an UpdateItem (Developer Guide, "Update expressions": SET and REMOVE; UpdateItem creates
 # the item when there is none; key attributes cannot be updated).
 RECORDS = TableSchema("Idempotency", partition_key="Id", ttl_attribute="ExpiresAt")
-CLAIM = {
+CLAIM: dict[str, Any] = {
     "ConditionExpression": "attribute_not_exists(Id) OR (#Status = :inProgress AND LeaseExpiresAt < :now)",
     "ExpressionAttributeNames": {"#Status": "Status"},
 }
@@ -291,7 +292,7 @@ def test_bad_updates_fail_with_dynamodb_errors(
             TableName="Idempotency",
             Key={"Id": {"S": "message#1"}},
             UpdateExpression=update,
-            **({"ExpressionAttributeValues": values} if values else {}),
+            **({"ExpressionAttributeValues": values} if values else {}),  # type: ignore[arg-type]
         )
     assert failure.value.code == "ValidationException"
     assert fragment in failure.value.message
