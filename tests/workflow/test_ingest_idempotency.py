@@ -23,7 +23,9 @@ from infra.topology import IDEMPOTENCY, TOPOLOGY
 from integrations.dynamodb import DynamoDBClient, TableSchema
 from integrations.dynamodb.handlers import engine_handlers
 from integrations.errors import ServiceError
+from integrations.pipes.pipe import MAX_BACKOFF_SECONDS
 from workflows.engine import Execution, ManualClock, execute
+from workflows.engine.execution import EXPRESS_MAX_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = json.loads((ROOT / "workflows/ingest.asl.json").read_text())
@@ -196,3 +198,16 @@ def test_activity_without_a_message_costs_no_dynamodb_call(cloud: Cloud) -> None
 def test_one_write_to_claim_and_one_to_complete_per_message(cloud: Cloud) -> None:
     cloud.ingest(MENTION)
     assert cloud.dynamodb_calls == 2
+
+
+def test_a_lease_outlives_its_execution_and_the_pipe_outlives_a_lease() -> None:
+    # The lease must not end while the claiming execution may still run (an Express execution runs at
+    # most five minutes: "Standard vs. Express Workflows", Step Functions Developer Guide), and a batch
+    # failed by a live lease must still be retried after it ends, or the pipe dead-letters a message that
+    # was never ingested. The local pipe backs off 1 s, doubling, capped at MAX_BACKOFF_SECONDS.
+    lease = DEFINITION["States"]["KindsOfActivity"]["Assign"]["LeaseSeconds"]
+    assert TOPOLOGY.state_machine("Ingest").type == "EXPRESS"
+    assert lease >= EXPRESS_MAX_SECONDS
+    retries = TOPOLOGY.pipe.maximum_retry_attempts
+    waited = sum(min(2.0 ** (attempt - 1), MAX_BACKOFF_SECONDS) for attempt in range(1, retries + 1))
+    assert retries == -1 or waited > lease
