@@ -222,6 +222,9 @@ class Table:
     name: str
     partition_key: str
     ttl_attribute: str | None = None
+    # Shared tables serve several services, so on AWS they live with the shared plumbing (bus, media
+    # bucket); the others live with the one service that uses them.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -479,6 +482,7 @@ X_SECRET_ID = "sma/x-credentials"
 MEDIA = "Media"
 CONTENT = "Content"
 LAKE = "Lake"
+IDEMPOTENCY = "Idempotency"
 
 # Every event on the bus: EventBridge's idiom for "match anything" (every event has a source).
 ANY_EVENT: dict[str, Any] = {"source": [{"prefix": ""}]}
@@ -774,8 +778,8 @@ TOPOLOGY = Topology(
             "Ingest",
             "ingest.asl.json",
             "EXPRESS",
-            {"PlumbingBusName": _bus_name},
-            "The anti-corruption layer: X's webhook payloads become raw and domain events.",
+            {"PlumbingBusName": _bus_name, "IdempotencyTableName": Ref("table", IDEMPOTENCY)},
+            "The anti-corruption layer: X's webhooks become raw and domain events, each message once.",
         ),
         StateMachine(
             "Analyse",
@@ -865,7 +869,13 @@ TOPOLOGY = Topology(
         Bucket(CONTENT, "The curated jokes and facts the bot replies with.", seed_folder="infra/content"),
         Bucket(LAKE, "The data lake: every event, newline-delimited JSON."),
     ),
-    tables=(Table("EgressGuard", partition_key="ReplyToTweetId", ttl_attribute="ExpiresAt"),),
+    tables=(
+        Table("EgressGuard", partition_key="ReplyToTweetId", ttl_attribute="ExpiresAt"),
+        # Powertools-style idempotency records, one per "<scope>#<key>" (e.g. "message#<TweetId>"): Status
+        # IN_PROGRESS or COMPLETED, LeaseExpiresAt (epoch seconds) after which a claim left IN_PROGRESS by
+        # a dead execution may be taken over, ClaimedBy (the execution name) and ExpiresAt (the TTL).
+        Table(IDEMPOTENCY, partition_key="Id", ttl_attribute="ExpiresAt", shared=True),
+    ),
     delivery_stream=DeliveryStream(
         "LakeDelivery",
         bucket=LAKE,

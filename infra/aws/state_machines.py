@@ -27,6 +27,7 @@ _OPTIMISED: dict[str, list[str]] = {
     "dynamodb:putItem": ["dynamodb:PutItem"],
     "dynamodb:deleteItem": ["dynamodb:DeleteItem"],
     "dynamodb:getItem": ["dynamodb:GetItem"],
+    "dynamodb:updateItem": ["dynamodb:UpdateItem"],
     "sns:publish": ["sns:Publish"],
 }
 # IAM's service prefix where it differs from the SDK integration's.

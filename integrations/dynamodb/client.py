@@ -13,10 +13,12 @@ from typing import Any
 
 from integrations.database import open_database
 from integrations.dynamodb.conditions import Condition, compile_condition, invalid
+from integrations.dynamodb.updates import compile_update
 from integrations.errors import ServiceError
 from integrations.state import state_dir
 
 _SCALAR_KEY_TYPES = ("S", "N", "B")
+_RETURN_VALUES = ("NONE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW")
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class TableSchema:
 
 
 class DynamoDBClient:
-    """`put_item`, `get_item` and `delete_item` with boto3's keyword arguments and DynamoDB's errors."""
+    """`put_item`, `get_item`, `update_item` and `delete_item` with boto3's keyword arguments and
+    DynamoDB's errors."""
 
     def __init__(
         self,
@@ -68,7 +71,32 @@ class DynamoDBClient:
         for name, value in Item.items():
             _check_attribute_value(name, value)
         check = compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
-        return self._write(table, key, dict(Item), check, ReturnValues)
+        new_item = dict(Item)
+        return self._write(table, key, lambda old: new_item, check, ReturnValues)
+
+    def update_item(
+        self,
+        *,
+        TableName: str,
+        Key: Mapping[str, Any],
+        UpdateExpression: str | None = None,
+        ConditionExpression: str | None = None,
+        ExpressionAttributeNames: Mapping[str, str] | None = None,
+        ExpressionAttributeValues: Mapping[str, Any] | None = None,
+        ReturnValues: str = "NONE",
+        **_: Any,
+    ) -> dict[str, Any]:
+        """Edit an item's attributes, creating the item (its key plus the SET attributes) if there is none,
+        as DynamoDB's UpdateItem does; the condition is checked against the item as it was."""
+        table = self._table(TableName)
+        key = self._key_of(table, Key, "The provided key element does not match the schema", exact=True)
+        for name, value in (ExpressionAttributeValues or {}).items():
+            _check_attribute_value(name, value)
+        keys = (table.partition_key,) + ((table.sort_key,) if table.sort_key else ())
+        update, check = compile_update(
+            UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, keys
+        )
+        return self._write(table, key, lambda old: update(old or dict(Key)), check, ReturnValues)
 
     def delete_item(
         self,
@@ -84,7 +112,7 @@ class DynamoDBClient:
         table = self._table(TableName)
         key = self._key_of(table, Key, "The provided key element does not match the schema", exact=True)
         check = compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
-        return self._write(table, key, None, check, ReturnValues)
+        return self._write(table, key, lambda old: None, check, ReturnValues)
 
     def get_item(self, *, TableName: str, Key: Mapping[str, Any], **_: Any) -> dict[str, Any]:
         table = self._table(TableName)
@@ -116,11 +144,12 @@ class DynamoDBClient:
         self,
         table: TableSchema,
         key: str,
-        new_item: dict[str, Any] | None,
+        change: Callable[[dict[str, Any] | None], dict[str, Any] | None],
         check: Condition | None,
         return_values: str,
     ) -> dict[str, Any]:
-        if return_values not in ("NONE", "ALL_OLD"):
+        """Apply `change` (old item or None -> new item, None deletes) if `check` holds for the old item."""
+        if return_values not in _RETURN_VALUES:
             raise invalid(f"Return values set to invalid value: {return_values}")
         with self._lock:
             # The read, the condition and the write are one transaction: the guard is atomic.
@@ -131,18 +160,19 @@ class DynamoDBClient:
                     raise ServiceError(
                         "dynamodb", "ConditionalCheckFailedException", "The conditional request failed"
                     )
-                if new_item is None:
+                new = change(old)
+                if new is None:
                     self._db.execute("DELETE FROM items WHERE tbl = ? AND pk = ?", (table.name, key))
                 else:
                     self._db.execute(
                         "INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
-                        (table.name, key, json.dumps(new_item, sort_keys=True)),
+                        (table.name, key, json.dumps(new, sort_keys=True)),
                     )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        return {"Attributes": old} if return_values == "ALL_OLD" and old else {}
+        return _returned(return_values, old, new)
 
     def _read(self, table: TableSchema, key: str) -> dict[str, Any] | None:
         row = self._db.execute(
@@ -194,3 +224,17 @@ def _check_attribute_value(name: str, value: Any) -> None:
             Decimal(str(raw))
         except ArithmeticError:
             raise invalid(f"A value provided cannot be converted into a number: {name}") from None
+
+
+def _returned(return_values: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
+    """The response's Attributes as ReturnValues asks (UPDATED_*: only the attributes that changed)."""
+    if return_values in ("ALL_OLD", "UPDATED_OLD"):
+        chosen = old
+    elif return_values in ("ALL_NEW", "UPDATED_NEW"):
+        chosen = new
+    else:
+        return {}
+    if chosen and return_values.startswith("UPDATED_"):
+        before, after = old or {}, new or {}
+        chosen = {k: v for k, v in chosen.items() if before.get(k) != after.get(k)}
+    return {"Attributes": chosen} if chosen else {}

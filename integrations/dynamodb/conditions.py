@@ -3,7 +3,9 @@
 Supported: `attribute_exists(path)`, `attribute_not_exists(path)`, comparisons `= <> < <= > >=` between
 a path and a `:value` (or two of either), `AND`, `OR`, `NOT` and parentheses, with `#name` and `:value`
 placeholders. Anything else is refused with DynamoDB's `ValidationException` wording rather than
-silently mis-evaluated.
+silently mis-evaluated. `ExpressionParser` is also the base of the update-expression parser
+(`integrations.dynamodb.updates`): both share the tokens, the placeholders and the check that every
+placeholder given is used by one of the request's expressions.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ Item = Mapping[str, AttributeValue]
 Condition = Callable[[Item], bool]
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<op><>|<=|>=|=|<|>)|(?P<punct>[(),])|(?P<word>[#:]?[A-Za-z_][A-Za-z0-9_.\-]*))"
+    r"\s*(?:(?P<op><>|<=|>=|=|<|>)|(?P<punct>[(),+\-])|(?P<word>[#:]?[A-Za-z_][A-Za-z0-9_.\-]*))"
 )
 _COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
     "=": lambda a, b: a == b,
@@ -36,7 +38,7 @@ def invalid(message: str) -> ServiceError:
     return ServiceError("dynamodb", "ValidationException", message)
 
 
-def _tokenize(expression: str) -> list[str]:
+def _tokenize(expression: str, kind: str) -> list[str]:
     tokens: list[str] = []
     position = 0
     while position < len(expression):
@@ -44,7 +46,7 @@ def _tokenize(expression: str) -> list[str]:
             break
         match = _TOKEN.match(expression, position)
         if not match:
-            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{expression[position:]}"')
+            raise invalid(f'Invalid {kind}: Syntax error; token: "{expression[position:]}"')
         tokens.append(match.group(match.lastgroup or "word"))
         position = match.end()
     return tokens
@@ -64,34 +66,30 @@ def _both(a: Condition, b: Condition) -> Condition:
     return lambda item: a(item) and b(item)
 
 
-class _Parser:
-    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary (AND unary)*."""
+class ExpressionParser:
+    """Tokens, `#name`/`:value` placeholders and paths of one expression (`kind` names it in errors)."""
 
     def __init__(
-        self, expression: str, names: Mapping[str, str], values: Mapping[str, AttributeValue]
+        self,
+        expression: str,
+        names: Mapping[str, str],
+        values: Mapping[str, AttributeValue],
+        kind: str = "ConditionExpression",
+        *,
+        used_names: set[str] | None = None,
+        used_values: set[str] | None = None,
     ) -> None:
-        self.tokens = _tokenize(expression)
+        self.kind = kind
+        self.tokens = _tokenize(expression, kind)
         self.position = 0
         self.names = names
         self.values = values
-        self.used_names: set[str] = set()
-        self.used_values: set[str] = set()
+        # Shared between the expressions of one request: a placeholder is unused only if none uses it.
+        self.used_names: set[str] = used_names if used_names is not None else set()
+        self.used_values: set[str] = used_values if used_values is not None else set()
 
-    def parse(self) -> Condition:
-        if not self.tokens:
-            raise invalid("Invalid ConditionExpression: The expression can not be empty;")
-        condition = self._or()
-        if self.position != len(self.tokens):
-            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{self.tokens[self.position]}"')
-        for unused in sorted(set(self.names) - self.used_names):
-            raise invalid(
-                f"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{unused}}}"
-            )
-        for unused in sorted(set(self.values) - self.used_values):
-            raise invalid(
-                f"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{unused}}}"
-            )
-        return condition
+    def syntax_error(self, token: str | None) -> ServiceError:
+        return invalid(f'Invalid {self.kind}: Syntax error; token: "{token or "<EOF>"}"')
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -99,9 +97,56 @@ class _Parser:
     def _take(self, expected: str | None = None) -> str:
         token = self._peek()
         if token is None or (expected is not None and token.upper() != expected):
-            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{token or "<EOF>"}"')
+            raise self.syntax_error(token)
         self.position += 1
         return token
+
+    def _value(self, token: str) -> AttributeValue:
+        if token not in self.values:
+            raise invalid(
+                f"Invalid {self.kind}: An expression attribute value used in expression is not "
+                f"defined; attribute value: {token}"
+            )
+        self.used_values.add(token)
+        return self.values[token]
+
+    def _path(self) -> str:
+        token = self._take()
+        if token.startswith("#"):
+            if token not in self.names:
+                raise invalid(
+                    f"Invalid {self.kind}: An expression attribute name used in the document path is "
+                    f"not defined; attribute name: {token}"
+                )
+            self.used_names.add(token)
+            return self.names[token]
+        if token.startswith(":") or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token):
+            raise invalid(
+                f"Invalid {self.kind}: only top-level attribute names are supported locally: {token}"
+            )
+        return token
+
+
+def check_all_used(parser: ExpressionParser) -> None:
+    """DynamoDB refuses a request that defines a placeholder none of its expressions uses."""
+    unused = [("Names", name) for name in sorted(set(parser.names) - parser.used_names)]
+    unused += [("Values", value) for value in sorted(set(parser.values) - parser.used_values)]
+    for kind, placeholder in unused[:1]:
+        raise invalid(
+            f"Value provided in ExpressionAttribute{kind} unused in expressions: keys: {{{placeholder}}}"
+        )
+
+
+class ConditionParser(ExpressionParser):
+    """Recursive descent: or_expr := and_expr (OR and_expr)*; and_expr := unary (AND unary)*."""
+
+    def parse(self) -> Condition:
+        if not self.tokens:
+            raise invalid(f"Invalid {self.kind}: The expression can not be empty;")
+        condition = self._or()
+        if self.position != len(self.tokens):
+            raise self.syntax_error(self.tokens[self.position])
+        return condition
 
     def _or(self) -> Condition:
         left = self._and()
@@ -144,7 +189,7 @@ class _Parser:
         left = self._operand()
         operator = self._take()
         if operator not in _COMPARATORS:
-            raise invalid(f'Invalid ConditionExpression: Syntax error; token: "{operator}"')
+            raise self.syntax_error(operator)
         right = self._operand()
         compare = _COMPARATORS[operator]
 
@@ -161,32 +206,10 @@ class _Parser:
         token = self._peek() or ""
         if token.startswith(":"):
             self._take()
-            if token not in self.values:
-                raise invalid(
-                    "Invalid ConditionExpression: An expression attribute value used in expression is not "
-                    f"defined; attribute value: {token}"
-                )
-            self.used_values.add(token)
-            constant = _comparable(self.values[token])
+            constant = _comparable(self._value(token))
             return lambda item: constant
         path = self._path()
         return lambda item: _comparable(item[path]) if path in item else None
-
-    def _path(self) -> str:
-        token = self._take()
-        if token.startswith("#"):
-            if token not in self.names:
-                raise invalid(
-                    "Invalid ConditionExpression: An expression attribute name used in the document path is "
-                    f"not defined; attribute name: {token}"
-                )
-            self.used_names.add(token)
-            return self.names[token]
-        if token.startswith(":") or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token):
-            raise invalid(
-                f"Invalid ConditionExpression: only top-level attribute names are supported locally: {token}"
-            )
-        return token
 
 
 def compile_condition(
@@ -198,4 +221,7 @@ def compile_condition(
     request without one (None or "") has no condition."""
     if not expression:
         return None
-    return _Parser(expression, names or {}, values or {}).parse()
+    parser = ConditionParser(expression, names or {}, values or {})
+    condition = parser.parse()
+    check_all_used(parser)
+    return condition

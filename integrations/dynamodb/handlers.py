@@ -13,7 +13,12 @@ from integrations.dynamodb.client import DynamoDBClient
 
 Handler = Callable[[Any, Any], Any]
 
-_ACTIONS = {"putItem": "put_item", "getItem": "get_item", "deleteItem": "delete_item"}
+_ACTIONS = {
+    "putItem": "put_item",
+    "getItem": "get_item",
+    "updateItem": "update_item",
+    "deleteItem": "delete_item",
+}
 
 
 def engine_handlers(client: DynamoDBClient) -> dict[str, Handler]:

@@ -63,6 +63,9 @@ def _feed_line(kind: str, document: dict[str, Any]) -> str | None:
     detail = document.get("detail", {})
     summaries = {
         "MESSAGE_RECEIVED": lambda: f"from @{detail.get('Author')}: {detail.get('Text', '')[:80]}",
+        "MESSAGE_DUPLICATE": lambda: (
+            f"@{detail.get('Author')}'s {detail.get('Twitter', {}).get('TweetId')} again: already ingested"
+        ),
         "MESSAGE_ANALYSED": lambda: (
             f"{detail.get('Analysis', {}).get('TextSentiment')} "
             f"({len(detail.get('Analysis', {}).get('Images', []))} photos)"

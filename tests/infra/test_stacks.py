@@ -101,6 +101,7 @@ def test_iam_actions_follow_the_integration_names() -> None:
     assert iam_actions("arn:aws:states:::aws-sdk:lexruntimev2:recognizeText") == ["lex:RecognizeText"]
     assert iam_actions("arn:aws:states:::lambda:invoke") == ["lambda:InvokeFunction"]
     assert iam_actions("arn:aws:states:::events:putEvents") == ["events:PutEvents"]
+    assert iam_actions("arn:aws:states:::dynamodb:updateItem") == ["dynamodb:UpdateItem"]
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTION_STACKS))
@@ -219,9 +220,11 @@ def test_content_files_are_deployed(synthesized) -> None:
     assert synthesized.resources("Custom::CDKBucketDeployment")
 
 
-def test_egress_guard_table_has_its_ttl(synthesized) -> None:
-    [spec] = TOPOLOGY.tables
-    template(synthesized, "Sma-Egress").has_resource_properties(
+@pytest.mark.parametrize("spec", TOPOLOGY.tables, ids=lambda spec: spec.name)
+def test_each_table_has_its_key_and_ttl_in_its_stack(synthesized, spec) -> None:
+    # The shared idempotency records live with the shared plumbing; a service's own table with it.
+    stack = "Sma-Plumbing" if spec.shared else "Sma-Egress"
+    template(synthesized, stack).has_resource_properties(
         "AWS::DynamoDB::GlobalTable",
         {
             "KeySchema": [{"AttributeName": spec.partition_key, "KeyType": "HASH"}],

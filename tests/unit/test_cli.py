@@ -37,3 +37,16 @@ def test_console_script_is_installed() -> None:
     )
     assert sma.returncode == 0, sma.stderr
     assert __version__ in sma.stdout
+
+
+def test_the_live_feed_says_what_a_duplicate_was() -> None:
+    from sma.commands.cloud import _feed_line
+
+    event = {
+        "detail-type": "MESSAGE_DUPLICATE",
+        "detail": {"Twitter": {"TweetId": "7000000000000000002", "UserId": "1"}, "Author": "thrice"},
+    }
+    line = _feed_line("event", event)
+    assert line is not None
+    assert "MESSAGE_DUPLICATE" in line
+    assert "@thrice's 7000000000000000002 again" in line

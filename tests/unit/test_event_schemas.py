@@ -30,6 +30,7 @@ VALID: dict[str, dict[str, Any]] = {
         "Twitter": TWITTER,
         "ReceivedAt": "2026-11-22T05:40:00Z",
     },
+    "MESSAGE_DUPLICATE": {"Twitter": TWITTER, "Author": "alice"},
     "MESSAGE_ANALYSED": {
         "Text": "@SmaBot I love this!",
         "Author": "alice",
@@ -99,7 +100,7 @@ VALID: dict[str, dict[str, Any]] = {
 
 def test_every_schema_file_is_valid_draft_2020_12_with_an_id_naming_it() -> None:
     files = sorted(SCHEMA_DIR.glob("*.schema.json"))
-    assert len(files) == 8
+    assert len(files) == 9
     for path in files:
         document = json.loads(path.read_text())
         Draft202012Validator.check_schema(document)
@@ -170,6 +171,8 @@ def broken(detail_type: str, path: list[Any], value: Any = ...) -> dict[str, Any
         ("MESSAGE_ANALYSED", ["Analysis", "Toxicity", "Toxicity"], 1.5, "$.Analysis.Toxicity"),
         ("MESSAGE_ANALYSED", ["Analysis", "Toxicity", "Labels", 0, "Name"], "RUDE", "$.Analysis.Toxicity"),
         ("MESSAGE_ANALYSIS_FAILED", ["Cause"], ..., "'Cause' is a required property"),
+        ("MESSAGE_DUPLICATE", ["Twitter"], ..., "'Twitter' is a required property"),
+        ("MESSAGE_DUPLICATE", ["Twitter", "TweetId"], "", "$.Twitter.TweetId"),
         ("SEND_TWEET", ["Text"], "", "$.Text"),
         ("SEND_TWEET", ["ReplyToUserId"], "alice", "$.ReplyToUserId"),
         ("TWEET_SENT", ["Result", "TweetId"], ..., "'TweetId' is a required property"),

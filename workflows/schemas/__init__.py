@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMA_FILES: dict[str, str] = {
     "MESSAGE_RECEIVED": "message-received.schema.json",
+    "MESSAGE_DUPLICATE": "message-duplicate.schema.json",
     "MESSAGE_ANALYSED": "message-analysed.schema.json",
     "MESSAGE_ANALYSIS_FAILED": "message-analysis-failed.schema.json",
     "SEND_TWEET": "send-tweet.schema.json",

@@ -1,9 +1,9 @@
-"""Egress: the Express `Egress` workflow, its idempotency guard table (with a TTL) and the post Lambda,
+"""Egress: the Express `Egress` workflow, its own idempotency guard table (with a TTL) and the post Lambda,
 which reads the X credentials secret created out of band."""
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -13,7 +13,7 @@ from constructs import Construct
 from infra.aws.functions import build_function
 from infra.aws.references import References
 from infra.aws.rules import RuleTargets, add_rule
-from infra.aws.stacks.common import rules_targeting
+from infra.aws.stacks.common import rules_targeting, table
 from infra.aws.state_machines import build_state_machine
 from infra.topology import BUS, TOPOLOGY, X_SECRET_ID
 
@@ -29,21 +29,9 @@ class EgressStack(Stack):
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        self.tables: dict[str, dynamodb.TableV2] = {}
-        for spec in TOPOLOGY.tables:
-            table = dynamodb.TableV2(
-                self,
-                spec.name,
-                partition_key=dynamodb.Attribute(name=spec.partition_key, type=dynamodb.AttributeType.STRING),
-                billing=dynamodb.Billing.on_demand(),
-                time_to_live_attribute=spec.ttl_attribute,
-                point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                    point_in_time_recovery_enabled=True
-                ),
-                removal_policy=RemovalPolicy.DESTROY,
-            )
-            references.register("table", spec.name, name=table.table_name, arn=table.table_arn)
-            self.tables[spec.name] = table
+        self.tables: dict[str, dynamodb.TableV2] = {
+            spec.name: table(self, spec, references) for spec in TOPOLOGY.tables if not spec.shared
+        }
         post = build_function(self, TOPOLOGY.function("PostTweet"), references)
         media.grant_read(post)
         secretsmanager.Secret.from_secret_name_v2(self, "XCredentials", X_SECRET_ID).grant_read(post)

@@ -1,7 +1,8 @@
 """Ingest: the EventBridge Pipe from the stream to the Express `Ingest` workflow (the anti-corruption
-layer), with the topology's batching, input template and invocation type, and its failure handling:
-batch bisection, bounded retries and record age, and a dead-letter queue (SQS) for what still fails
-(the Observability stack alarms on its depth, as on every dead-letter queue)."""
+layer, which claims each message's idempotency record in the shared table), with the topology's batching,
+input template and invocation type, and its failure handling: batch bisection, bounded retries and record
+age, and a dead-letter queue (SQS) for what still fails (the Observability stack alarms on its depth, as on
+every dead-letter queue)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from constructs import Construct
 from infra.aws.references import References
 from infra.aws.rules import dead_letter_queue
 from infra.aws.state_machines import build_state_machine
-from infra.topology import TOPOLOGY
+from infra.topology import IDEMPOTENCY, TOPOLOGY
 
 
 class IngestStack(Stack):
@@ -34,7 +35,10 @@ class IngestStack(Stack):
         spec = TOPOLOGY.pipe
         bus_arn = references.arn("bus", TOPOLOGY.bus.name)
         self.machine = build_state_machine(
-            self, TOPOLOGY.state_machine(spec.target), references, {"events": [bus_arn]}
+            self,
+            TOPOLOGY.state_machine(spec.target),
+            references,
+            {"events": [bus_arn], "dynamodb": [references.arn("table", IDEMPOTENCY)]},
         )
         role = iam.Role(self, f"{spec.name}Role", assumed_by=iam.ServicePrincipal("pipes.amazonaws.com"))
         stream.grant_read(role)

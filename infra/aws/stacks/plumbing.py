@@ -1,11 +1,12 @@
-"""Plumbing: the custom bus and its archive, the catch-all log, and the media bucket the analysis,
-responding and egress services share."""
+"""Plumbing: the custom bus and its archive, the catch-all log, the media bucket the analysis, responding
+and egress services share, and the shared tables (the idempotency records every service may claim)."""
 
 from __future__ import annotations
 
 import json
 
 from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
@@ -17,7 +18,7 @@ from constructs import Construct
 from infra.aws.event_schemas import REGISTRY_NAME, registry_schemas
 from infra.aws.references import References
 from infra.aws.rules import EVENTS, RuleTargets, add_rule
-from infra.aws.stacks.common import bucket, rules_targeting
+from infra.aws.stacks.common import bucket, rules_targeting, table
 from infra.topology import MEDIA, TOPOLOGY
 
 
@@ -53,6 +54,9 @@ class PlumbingStack(Stack):
             )
             schema.add_resource_dependency(registry)
         self.media: s3.Bucket = bucket(self, MEDIA, references)
+        self.tables: dict[str, dynamodb.TableV2] = {
+            spec.name: table(self, spec, references) for spec in TOPOLOGY.tables if spec.shared
+        }
         self.log_groups: dict[str, logs.LogGroup] = {}
         for rule in TOPOLOGY.rules:
             for target in rule.targets:

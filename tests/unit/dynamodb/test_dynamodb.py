@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -178,3 +179,129 @@ def test_engine_handlers_cover_optimised_and_sdk_resources(client: DynamoDBClien
         {"TableName": "EgressGuard", "Key": {"ReplyToTweetId": {"S": "11"}}}, None
     )
     assert got["Item"]["ReplyToTweetId"] == {"S": "11"}
+
+
+# Idempotency records: a lease in the condition (DynamoDB Developer Guide, "Condition and filter
+# expressions, operators, and functions": comparisons, AND/OR, parentheses, attribute_not_exists) and the
+# completion as an UpdateItem (Developer Guide, "Update expressions": SET and REMOVE; UpdateItem creates
+# the item when there is none; key attributes cannot be updated).
+RECORDS = TableSchema("Idempotency", partition_key="Id", ttl_attribute="ExpiresAt")
+CLAIM: dict[str, Any] = {
+    "ConditionExpression": "attribute_not_exists(Id) OR (#Status = :inProgress AND LeaseExpiresAt < :now)",
+    "ExpressionAttributeNames": {"#Status": "Status"},
+}
+
+
+def claim(client: DynamoDBClient, by: str, now: int, lease: int = 300) -> dict:
+    item = {
+        "Id": {"S": "message#1"},
+        "Status": {"S": "IN_PROGRESS"},
+        "ClaimedBy": {"S": by},
+        "LeaseExpiresAt": {"N": str(now + lease)},
+    }
+    values = {":inProgress": {"S": "IN_PROGRESS"}, ":now": {"N": str(now)}}
+    return client.put_item(TableName="Idempotency", Item=item, ExpressionAttributeValues=values, **CLAIM)
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> DynamoDBClient:
+    return DynamoDBClient([RECORDS], path=tmp_path / "records.sqlite3")
+
+
+def test_a_live_lease_refuses_a_second_claim_and_an_ended_one_admits_it(records: DynamoDBClient) -> None:
+    claim(records, "first", now=1_000)
+    with pytest.raises(ServiceError) as refused:
+        claim(records, "second", now=1_300)  # LeaseExpiresAt (1300) is not < 1300: still live
+    assert refused.value.code == "ConditionalCheckFailedException"
+    claim(records, "third", now=1_301)
+    stored = records.get_item(TableName="Idempotency", Key={"Id": {"S": "message#1"}})["Item"]
+    assert stored["ClaimedBy"] == {"S": "third"}
+
+
+def test_a_completed_record_is_never_claimed_again(records: DynamoDBClient) -> None:
+    claim(records, "first", now=1_000)
+    records.update_item(
+        TableName="Idempotency",
+        Key={"Id": {"S": "message#1"}},
+        UpdateExpression="SET #Status = :completed",
+        ExpressionAttributeNames={"#Status": "Status"},
+        ExpressionAttributeValues={":completed": {"S": "COMPLETED"}},
+    )
+    with pytest.raises(ServiceError) as refused:
+        claim(records, "late", now=99_999)
+    assert refused.value.code == "ConditionalCheckFailedException"
+
+
+def test_update_sets_and_removes_and_returns_what_was_asked(records: DynamoDBClient) -> None:
+    claim(records, "first", now=1_000)
+    answer = records.update_item(
+        TableName="Idempotency",
+        Key={"Id": {"S": "message#1"}},
+        UpdateExpression="SET #Status = :completed, Owner = ClaimedBy REMOVE LeaseExpiresAt",
+        ConditionExpression="ClaimedBy = :me",
+        ExpressionAttributeNames={"#Status": "Status"},
+        ExpressionAttributeValues={":completed": {"S": "COMPLETED"}, ":me": {"S": "first"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    assert answer == {"Attributes": {"Status": {"S": "COMPLETED"}, "Owner": {"S": "first"}}}
+    stored = records.get_item(TableName="Idempotency", Key={"Id": {"S": "message#1"}})["Item"]
+    assert "LeaseExpiresAt" not in stored
+    with pytest.raises(ServiceError) as refused:  # the condition is checked against the stored item
+        records.update_item(
+            TableName="Idempotency",
+            Key={"Id": {"S": "message#1"}},
+            UpdateExpression="SET Owner = :me",
+            ConditionExpression="ClaimedBy = :other",
+            ExpressionAttributeValues={":me": {"S": "x"}, ":other": {"S": "someone else"}},
+        )
+    assert refused.value.code == "ConditionalCheckFailedException"
+
+
+def test_update_of_a_missing_item_creates_it(records: DynamoDBClient) -> None:
+    answer = records.update_item(
+        TableName="Idempotency",
+        Key={"Id": {"S": "message#2"}},
+        UpdateExpression="SET Note = :n",
+        ExpressionAttributeValues={":n": {"S": "hello"}},
+        ReturnValues="ALL_NEW",
+    )
+    assert answer == {"Attributes": {"Id": {"S": "message#2"}, "Note": {"S": "hello"}}}
+
+
+@pytest.mark.parametrize(
+    ("update", "values", "fragment"),
+    [
+        ("SET Id = :v", {":v": {"S": "x"}}, "Cannot update attribute Id. This attribute is part of the key"),
+        ("SET n = n + :v", {":v": {"N": "1"}}, "arithmetic (+) is not supported locally"),
+        ("SET n = if_not_exists(n, :v)", {":v": {"N": "1"}}, "function if_not_exists is not supported"),
+        ("ADD n :v", {":v": {"N": "1"}}, "ADD is not supported locally"),
+        ("SET a = :v SET b = :v", {":v": {"N": "1"}}, 'The "SET" section can only be used once'),
+        ("SET a = :v, a = :v", {":v": {"N": "1"}}, "Two document paths overlap"),
+        ("SET a = :v", {":v": {"N": "1"}, ":w": {"N": "2"}}, "unused in expressions: keys: {:w}"),
+        ("SET a = :missing", {}, "attribute value used in expression is not defined"),
+        ("SET a = b", {}, "refers to an attribute that does not exist in the item"),
+        ("SET a :v", {":v": {"N": "1"}}, "Invalid UpdateExpression: Syntax error"),
+    ],
+)
+def test_bad_updates_fail_with_dynamodb_errors(
+    records: DynamoDBClient, update: str, values: dict, fragment: str
+) -> None:
+    claim(records, "first", now=1_000)
+    with pytest.raises(ServiceError) as failure:
+        records.update_item(
+            TableName="Idempotency",
+            Key={"Id": {"S": "message#1"}},
+            UpdateExpression=update,
+            **({"ExpressionAttributeValues": values} if values else {}),  # type: ignore[arg-type]
+        )
+    assert failure.value.code == "ValidationException"
+    assert fragment in failure.value.message
+
+
+def test_update_item_is_an_engine_resource(records: DynamoDBClient) -> None:
+    handlers = engine_handlers(records)
+    assert "arn:aws:states:::dynamodb:updateItem" in handlers
+    assert "arn:aws:states:::aws-sdk:dynamodb:updateItem" in handlers
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    errors = {shape.name for shape in model.operation_model("UpdateItem").error_shapes}
+    assert {"ConditionalCheckFailedException", "ResourceNotFoundException"} <= errors
