@@ -632,6 +632,7 @@ def _raw_detail_types() -> tuple[str, ...]:
 # Every detail-type the bus carries: each is a folder of the lake that Athena's enum projection lists.
 LAKE_DETAIL_TYPES: tuple[str, ...] = (
     "MESSAGE_RECEIVED",
+    "MESSAGE_DUPLICATE",
     "MESSAGE_ANALYSED",
     "MESSAGE_ANALYSIS_FAILED",
     "SEND_TWEET",

@@ -125,6 +125,7 @@ def test_the_same_webhook_delivered_three_times_is_ingested_once(session: Sessio
     _, rows = run_query(
         f"""SELECT "detail-type", COUNT(*) FROM "analysed-messages-table"
 WHERE detail.twitter.tweetid = '{tweet_id}' GROUP BY 1""",
+        [lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))],
         store=session.cloud.objects,
     )
     assert dict(rows) == {"MESSAGE_RECEIVED": 1, "MESSAGE_ANALYSED": 1, "MESSAGE_DUPLICATE": 2}
