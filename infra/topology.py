@@ -786,13 +786,14 @@ TOPOLOGY = Topology(
             "Analyse",
             "analyse.asl.json",
             # Express: a few seconds of AI calls at a fraction of Standard's per-transition price. An
-            # asynchronous Express run is at-least-once; a repeated run publishes MESSAGE_ANALYSED again,
-            # which egress's idempotency guard keeps from replying twice.
+            # asynchronous Express run is at-least-once: the idempotency record ("analyse#<TweetId>")
+            # makes a repeated run stop at its first state, so the analysis is paid and published once.
             "EXPRESS",
             {
                 "PlumbingBusName": _bus_name,
                 "MediaBucketName": _media,
                 "DownloadImagesFunctionArn": Ref("function", "DownloadImages", "arn"),
+                "IdempotencyTableName": Ref("table", IDEMPOTENCY),
             },
             "Comprehend and Rekognition analyse a message's text and photos.",
         ),

@@ -14,7 +14,7 @@ from infra.aws.references import References
 from infra.aws.rules import RuleTargets, add_rule
 from infra.aws.stacks.common import rules_targeting
 from infra.aws.state_machines import build_state_machine
-from infra.topology import BUS, TOPOLOGY
+from infra.topology import BUS, IDEMPOTENCY, TOPOLOGY
 
 
 class AnalysisStack(Stack):
@@ -38,7 +38,12 @@ class AnalysisStack(Stack):
             self,
             TOPOLOGY.state_machine("Analyse"),
             references,
-            {"events": [references.arn("bus", BUS)], "lambda": [download.function_arn], "s3": [photos]},
+            {
+                "events": [references.arn("bus", BUS)],
+                "lambda": [download.function_arn],
+                "s3": [photos],
+                "dynamodb": [references.arn("table", IDEMPOTENCY)],
+            },
         )
         # Rekognition reads the photos from S3 with the caller's permissions, not its own.
         self.machine.add_to_role_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=[photos]))

@@ -124,10 +124,17 @@ def test_invalid_unicode_is_found_in_keys_too() -> None:
 # -- what is accepted passes the real path ---------------------------------------------------------------
 
 
-def _ingest_pipe(bus: EventBus) -> tuple[KinesisClient, Pipe, list[Any]]:
+def _ingest_pipe(bus: EventBus, tables: Path) -> tuple[KinesisClient, Pipe, list[Any]]:
     """The topology's pipe (template, batching, bisection) into the real ingest workflow on the engine,
-    publishing to a real local bus: the path an acknowledged webhook takes."""
-    from infra.topology import TOPOLOGY
+    claiming each message in a real local Idempotency table and publishing to a real local bus: the path
+    an acknowledged webhook takes."""
+    from infra.topology import IDEMPOTENCY, TOPOLOGY
+    from integrations.dynamodb import DynamoDBClient, TableSchema
+    from integrations.dynamodb.handlers import engine_handlers as dynamodb_handlers
+
+    [table] = [t for t in TOPOLOGY.tables if t.name == IDEMPOTENCY]
+    schema = TableSchema(table.name, table.partition_key, ttl_attribute=table.ttl_attribute)
+    dynamodb = DynamoDBClient([schema], path=tables)
 
     spec = TOPOLOGY.pipe
     definition = (ROOT / "workflows" / TOPOLOGY.state_machine(spec.target).definition).read_text()
@@ -157,8 +164,8 @@ def _ingest_pipe(bus: EventBus) -> tuple[KinesisClient, Pipe, list[Any]]:
             definition,
             json.loads(payload),
             state_machine_type="EXPRESS",
-            handlers=engine_handlers(bus),
-            substitutions={"PlumbingBusName": bus.name},
+            handlers={**engine_handlers(bus), **dynamodb_handlers(dynamodb)},
+            substitutions={"PlumbingBusName": bus.name, "IdempotencyTableName": IDEMPOTENCY},
         )
         executions.append(execution)
         return {"status": execution.status, "error": execution.error, "cause": execution.cause}
@@ -183,7 +190,7 @@ def test_the_largest_webhook_accepted_is_ingested_whole(sma_home, make) -> None:
     too_big = make(n + 1)
     assert call(signed(too_big)[1])["statusCode"] == 413
     with EventBus("Plumbing") as bus:
-        kinesis, pipe, executions = _ingest_pipe(bus)
+        kinesis, pipe, executions = _ingest_pipe(bus, sma_home / "tables.sqlite3")
         kinesis.put_record(StreamName="Ingress", Data=body, PartitionKey=BOT)
         # A small webhook behind it on the same shard, in the same batch.
         small = signed(long_mention("hello", "17"))[0]
