@@ -9,7 +9,17 @@ import typer
 from sma import __version__
 
 # Each module exposes `register(app)`, adding its commands or sub-groups; the order is the help order.
-COMMAND_MODULES = ("demo", "cloud", "workflow", "ai", "events", "query", "diagrams", "cost")
+COMMAND_MODULES = (
+    "demo",
+    "cloud",
+    "workflow",
+    "stepfunctions",
+    "ai",
+    "events",
+    "query",
+    "diagrams",
+    "cost",
+)
 
 app = typer.Typer(
     name="sma",

@@ -1,0 +1,86 @@
+"""The HTTP server: one thread per connection, keep-alive, every answer in the JSON 1.0 protocol.
+
+Requests are not signature-checked (any credentials work, as with Step Functions Local); the server
+listens on loopback unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from integrations.stepfunctions.api import protocol
+from integrations.stepfunctions.api.backend import Backend
+from integrations.stepfunctions.api.errors import ApiError
+from integrations.stepfunctions.api.operations import OPERATIONS
+from integrations.stepfunctions.api.requests import check_request, service_model
+
+log = logging.getLogger("sma.stepfunctions")
+MAX_BODY = 8 * 1024 * 1024  # a definition is at most 1 MiB; inputs and outputs 256 KiB
+
+
+class StepFunctionsHandler(BaseHTTPRequestHandler):
+    backend: Backend  # set on the subclass make_server creates
+    server_version = "sma-stepfunctions/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug(format, *args)
+
+    def do_POST(self) -> None:
+        try:
+            body = self._body()
+            name = protocol.operation_name(self.headers.get("X-Amz-Target"))
+            operation = OPERATIONS.get(name)
+            if operation is None:
+                raise ApiError("UnknownOperationException", f"Unknown operation: '{name}'")
+            request = protocol.parse_body(body)
+            check_request(name, request)
+            region = self.backend.region(protocol.signed_region(self.headers.get("Authorization")))
+            self._send(200, protocol.encode(operation(self.backend, request, region)))
+        except ApiError as error:
+            self._send(error.status, protocol.error_body(error), error.code)
+        except Exception as error:  # a defect here must still answer in the protocol, as AWS's 500s do
+            log.exception("internal error")
+            failure = ApiError("InternalFailure", f"{type(error).__name__}: {error}", 500)
+            self._send(500, protocol.error_body(failure), failure.code)
+
+    def do_GET(self) -> None:
+        # Health checks of wrappers that wait for the port (testcontainers, docker-compose) get an answer.
+        self._send(200, b'{"status":"ok"}')
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise ApiError("SerializationException", f"The request body exceeds {MAX_BODY} bytes", 413)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, data: bytes, error_code: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", protocol.CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if error_code:
+            self.send_header("x-amzn-ErrorType", error_code)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def make_server(backend: Backend, host: str = "127.0.0.1", port: int = 8083) -> ThreadingHTTPServer:
+    """A server bound to `host:port` (port 0: any free one); `serve_forever()` runs it."""
+    handler = type("BoundStepFunctionsHandler", (StepFunctionsHandler,), {"backend": backend})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    # botocore's model (the request shapes) takes a moment to load: do it while clients connect.
+    threading.Thread(target=service_model, name="sfn-model", daemon=True).start()
+    return server
+
+
+def start_in_background(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """Serve on a daemon thread (tests, benchmarks); stop with `shutdown()` and `server_close()`."""
+    server = make_server(backend, host, port)
+    threading.Thread(target=server.serve_forever, name="sfn-server", daemon=True).start()
+    return server
