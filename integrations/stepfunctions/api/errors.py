@@ -8,6 +8,8 @@ the code (botocore, the AWS CLI and the other SDKs read the code after the `#`).
 from __future__ import annotations
 
 NAMESPACE = "com.amazonaws.swf.service.v2.model"
+# Violations of the model's constraints come from AWS's request validation layer, under its own namespace.
+NAMESPACES = {"ValidationException": "com.amazon.coral.validate"}
 
 
 class ApiError(Exception):
@@ -21,7 +23,7 @@ class ApiError(Exception):
 
 
 def invalid_arn(arn: str, reason: str = "") -> ApiError:
-    return ApiError("InvalidArn", f"Invalid Arn: '{reason or arn}'")
+    return ApiError("InvalidArn", f"Invalid Arn: '{reason or f'Invalid ARN prefix: {arn}'}'")
 
 
 def invalid_name(name: str) -> ApiError:

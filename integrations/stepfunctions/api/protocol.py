@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from integrations.stepfunctions.api.errors import NAMESPACE, ApiError
+from integrations.stepfunctions.api.errors import NAMESPACE, NAMESPACES, ApiError
 
 TARGET_PREFIX = "AWSStepFunctions."
 CONTENT_TYPE = "application/x-amz-json-1.0"
@@ -43,7 +43,8 @@ def encode(response: dict[str, Any]) -> bytes:
 
 
 def error_body(error: ApiError) -> bytes:
-    return encode({"__type": f"{NAMESPACE}#{error.code}", "message": error.message})
+    namespace = NAMESPACES.get(error.code, NAMESPACE)
+    return encode({"__type": f"{namespace}#{error.code}", "message": error.message})
 
 
 def _default(value: Any) -> Any:

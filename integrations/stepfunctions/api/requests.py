@@ -100,15 +100,18 @@ def _value(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
 
 
 def _length(shape: Shape, value: Any, length: int, path: str, problems: list[str]) -> None:
-    shown = f"'{value}'" if isinstance(value, str) else str(value)
+    # AWS leaves the values of sensitive members (definitions, inputs, outputs) out of its messages.
+    shown = (
+        "" if shape.metadata.get("sensitive") else f" '{value}'" if isinstance(value, str) else f" {value}"
+    )
     if "min" in shape.metadata and length < shape.metadata["min"]:
         problems.append(
-            f"Value {shown} at '{path}' failed to satisfy constraint: Member must have length greater than "
+            f"Value{shown} at '{path}' failed to satisfy constraint: Member must have length greater than "
             f"or equal to {shape.metadata['min']}"
         )
     if "max" in shape.metadata and length > shape.metadata["max"]:
         problems.append(
-            f"Value {shown} at '{path}' failed to satisfy constraint: Member must have length less than or "
+            f"Value{shown} at '{path}' failed to satisfy constraint: Member must have length less than or "
             f"equal to {shape.metadata['max']}"
         )
 
