@@ -9,6 +9,7 @@ Step Functions Local differs from AWS (aws-sdk task events), issue 17 records bo
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 
@@ -124,7 +125,7 @@ def test_aws_sdk_task_events_take_step_functions_locals_form_by_default(mocked):
     task_events = [
         details(e) for e in served.history(started["executionArn"]) if e["type"].startswith("Task")
     ]
-    sdk = [(d["resourceType"], d["resource"]) for d in task_events if "resourceType" in d][0]
+    sdk = next((d["resourceType"], d["resource"]) for d in task_events if "resourceType" in d)
     assert sdk == ("aws-sdk", "comprehend:detectSentiment")
 
 
@@ -151,7 +152,7 @@ def test_repeated_responses_drive_retries_in_real_time(mocked):
     assert failures == ["Lambda.TooManyRequestsException"] * 2
     # IntervalSeconds 1 and BackoffRate 2: the retries waited 1 s and then 2 s, really.
     attempts = [e["timestamp"] for e in events if e["type"] == "TaskScheduled"][1:]
-    gaps = [(later - earlier).total_seconds() for earlier, later in zip(attempts, attempts[1:], strict=False)]
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(attempts)]
     assert gaps[0] >= 1.0
     assert gaps[1] >= 2.0
 
@@ -208,7 +209,7 @@ def test_list_executions_and_describe_state_machine_for_execution(mocked):
     listed = served.client.list_executions(stateMachineArn=arn)["executions"]
     assert [e["name"] for e in listed] == ["two", "one"]
     assert served.client.list_executions(stateMachineArn=arn, statusFilter="FAILED")["executions"] == []
-    status, for_execution = served.raw(
+    _status, for_execution = served.raw(
         "DescribeStateMachineForExecution", {"executionArn": first["executionArn"]}
     )
     assert output_problems("stepfunctions", "DescribeStateMachineForExecution", for_execution) == []
