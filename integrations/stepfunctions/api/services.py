@@ -23,7 +23,7 @@ from integrations.stepfunctions.api.config import ServerConfig, endpoint_variabl
 from integrations.stepfunctions.api.http_task import call_http_endpoint
 from workflows.engine import HANDLER_NOT_FOUND, TaskFailure, TaskInvocation
 from workflows.engine.lambda_functions import function_name, lambda_invoke_response
-from workflows.engine.resources import parse_resource
+from workflows.engine.resources import Resource, parse_resource
 
 # Resource service names (optimised and aws-sdk) whose boto3 client is named otherwise.
 BOTO3_NAMES: Mapping[str, str] = {
@@ -79,22 +79,27 @@ class RealServices:
                     f"{endpoint_variable(resource.service)} to the service's endpoint.",
                 )
         else:
-            result = self._call(resource.kind, resource.service, resource.action, arguments, endpoint)
+            result = self._call(resource, arguments, endpoint)
             if not waits:
                 return result
         limits = self.limits.get(invocation.state_name, StateLimits())
         return self.tokens.wait(invocation, limits.timeout, limits.heartbeat, self.stopped)
 
-    def _call(self, kind: str, service: str, action: str, arguments: Any, endpoint: str | None) -> Any:
+    def _call(self, resource: Resource, arguments: Any, endpoint: str | None) -> Any:
+        kind, service = resource.kind, resource.service
         if service == "http" and kind == "optimised":
             return call_http_endpoint(arguments)
         if service == "lambda" and kind in ("lambda", "optimised") and endpoint is not None:
-            return self._lambda(kind, action, arguments, endpoint)
-        return _sdk_call(service, action, _sdk_arguments(kind, service, arguments), endpoint, self.config)
+            return self._lambda(resource, arguments, endpoint)
+        return _sdk_call(
+            service, resource.action, _sdk_arguments(kind, service, arguments), endpoint, self.config
+        )
 
-    def _lambda(self, kind: str, function: str, arguments: Any, endpoint: str) -> Any:
-        if kind == "lambda":  # a plain function ARN: the payload is the state's input, the result as is
-            return lambda_http.invoke(endpoint, function, arguments).payload
+    def _lambda(self, resource: Resource, arguments: Any, endpoint: str) -> Any:
+        if (
+            resource.kind == "lambda"
+        ):  # a plain function ARN: the state's input is the payload, the result as is
+            return lambda_http.invoke(endpoint, resource.function_name or "", arguments).payload
         arguments = arguments if isinstance(arguments, dict) else {}
         name_or_arn = str(arguments.get("FunctionName", ""))
         answer = lambda_http.invoke(
