@@ -66,30 +66,24 @@ def test_state(backend: Backend, request: Request, region: str) -> dict[str, Any
 
 def _result(execution: Any, name: str, level: str) -> dict[str, Any]:
     events = execution.history
-    exited = any(
-        e["type"].endswith("StateExited") and e["stateExitedEventDetails"]["name"] == name for e in events
-    )
     entered = [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("StateEntered")]
-    following = (
-        entered[entered.index(name) + 1]
-        if name in entered and entered.index(name) + 1 < len(entered)
-        else None
-    )
+    position = entered.index(name) if name in entered else len(entered)
+    following = entered[position + 1] if position + 1 < len(entered) else None
+    # Retries are cut short (RETRIABLE), so a failure recorded in a run that succeeded was caught.
+    failures = [
+        _details(e) for e in events if e["type"].endswith(("Failed", "TimedOut")) and "error" in _details(e)
+    ]
     response: dict[str, Any] = {}
     if execution.status != "SUCCEEDED":
         response.update(status="FAILED", error=execution.error or "", cause=execution.cause or "")
+    elif failures:
+        error = failures[-1]
+        response.update(status="CAUGHT_ERROR", output=execution.output_json, error=error["error"])
+        response["cause"] = error.get("cause", "")
     else:
-        response.update(status="SUCCEEDED" if exited else "CAUGHT_ERROR", output=execution.output_json)
-        if not exited:
-            failed = [
-                e for e in events if e["type"].endswith(("Failed", "TimedOut")) and "error" in _details(e)
-            ]
-            if failed:
-                response.update(
-                    error=_details(failed[-1])["error"], cause=_details(failed[-1]).get("cause", "")
-                )
-        if following is not None:
-            response["nextState"] = following
+        response.update(status="SUCCEEDED", output=execution.output_json)
+    if following is not None and execution.status == "SUCCEEDED":
+        response["nextState"] = following
     if level in ("DEBUG", "TRACE"):
         response["inspectionData"] = _inspection(events, name, execution)
     return response
