@@ -63,7 +63,7 @@ def serve(
     LAMBDA_ENDPOINT, SQS_ENDPOINT, SNS_ENDPOINT, DYNAMODB_ENDPOINT, … for tasks that are not mocked."""
     import os
 
-    from integrations.stepfunctions.api import Backend, from_environment, make_server
+    from integrations.stepfunctions.api import Backend, from_environment, make_server, warm_up_in_background
     from workflows.harness.mock_config import MockConfigError
 
     environment = dict(os.environ)
@@ -93,6 +93,7 @@ def serve(
     typer.echo(f"Starting server on port {bound_port} with account {config.account}, region {config.region}")
     if config.mock_config is not None:
         typer.echo(f"Loaded mock configuration from {config.mock_config}")
+    warm_up_in_background()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -4,6 +4,13 @@ endpoint variables). See integrations/stepfunctions/README.md."""
 
 from integrations.stepfunctions.api.backend import Backend
 from integrations.stepfunctions.api.config import ServerConfig, from_environment
-from integrations.stepfunctions.api.server import make_server, start_in_background
+from integrations.stepfunctions.api.server import make_server, start_in_background, warm_up_in_background
 
-__all__ = ["Backend", "ServerConfig", "from_environment", "make_server", "start_in_background"]
+__all__ = [
+    "Backend",
+    "ServerConfig",
+    "from_environment",
+    "make_server",
+    "start_in_background",
+    "warm_up_in_background",
+]

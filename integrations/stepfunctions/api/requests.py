@@ -9,12 +9,12 @@ come from botocore, which ships the same model AWS publishes for the SDKs.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-import botocore.session
-from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
+from typing import TYPE_CHECKING, Any
 
 from integrations.stepfunctions.api.errors import ApiError, validation
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -30,6 +30,9 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 @cache
 def service_model() -> ServiceModel:
+    # botocore is imported here, not at start-up: it takes longer to import than the server to start.
+    import botocore.session
+
     return botocore.session.get_session().get_service_model("stepfunctions")
 
 
@@ -64,6 +67,8 @@ def _structure(shape: StructureShape, value: dict[str, Any], prefix: str, proble
 
 
 def _value(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
+    from botocore.model import ListShape, MapShape, StructureShape
+
     if isinstance(shape, StructureShape):
         if not isinstance(value, dict):
             raise ApiError(

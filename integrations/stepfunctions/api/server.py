@@ -74,13 +74,18 @@ def make_server(backend: Backend, host: str = "127.0.0.1", port: int = 8083) -> 
     handler = type("BoundStepFunctionsHandler", (StepFunctionsHandler,), {"backend": backend})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
-    # botocore's model (the request shapes) takes a moment to load: do it while clients connect.
-    threading.Thread(target=service_model, name="sfn-model", daemon=True).start()
     return server
+
+
+def warm_up_in_background() -> None:
+    """Load botocore's model (the request shapes) while the first clients connect: it takes longer than
+    the server takes to start, so it is started only once the server has said it is listening."""
+    threading.Thread(target=service_model, name="sfn-model", daemon=True).start()
 
 
 def start_in_background(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """Serve on a daemon thread (tests, benchmarks); stop with `shutdown()` and `server_close()`."""
     server = make_server(backend, host, port)
+    warm_up_in_background()
     threading.Thread(target=server.serve_forever, name="sfn-server", daemon=True).start()
     return server
