@@ -26,6 +26,9 @@ class StepFunctionsHandler(BaseHTTPRequestHandler):
     backend: Backend  # set on the subclass make_server creates
     server_version = "sma-stepfunctions/1"
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle's algorithm the body would wait for the client's
+    # delayed ACK (40 ms on Linux) on every keep-alive request.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug(format, *args)
