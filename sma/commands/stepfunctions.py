@@ -91,8 +91,14 @@ def serve(
     bound_port = server.server_address[1]
     # Step Functions Local's own start-up line: wrappers (testcontainers, scripts) wait for it.
     typer.echo(f"Starting server on port {bound_port} with account {config.account}, region {config.region}")
-    if config.mock_config is not None:
-        typer.echo(f"Loaded mock configuration from {config.mock_config}")
+    if backend.mocks is not None:
+        # Read again at every #TestCase StartExecution (as Step Functions Local does); say now if it is
+        # unusable, without refusing to start: a suite may write the file after starting the server.
+        try:
+            backend.mocks.current()
+            typer.echo(f"Loaded mock configuration from {config.mock_config}")
+        except MockConfigError as error:
+            typer.echo(f"warning: {error}", err=True)
     warm_up_in_background()
     try:
         server.serve_forever()

@@ -59,7 +59,7 @@ class ServerConfig:
         return self.environment.get(endpoint_variable(service)) or None
 
     @property
-    def aws_history(self) -> bool:
+    def like_aws(self) -> bool:
         return self.compat == "aws"
 
 

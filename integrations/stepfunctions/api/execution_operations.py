@@ -66,11 +66,11 @@ def get_execution_history(backend: Backend, request: Request, region: str) -> di
     if request.get("reverseOrder"):
         events.reverse()
     # Step Functions Local's default page holds the whole history; AWS's holds 100 events.
-    default = pages.DEFAULT_PAGE if backend.config.aws_history else None
+    default = pages.DEFAULT_PAGE if backend.config.like_aws else None
     items, token = pages.page(events, request.get("maxResults"), request.get("nextToken"), default=default)
     include = request.get("includeExecutionData")
     rendered = history_view.render(
-        items, aws_form=backend.config.aws_history, include_data=include is None or bool(include)
+        items, aws_form=backend.config.like_aws, include_data=include is None or bool(include)
     )
     response: dict[str, Any] = {"events": rendered}
     if token:

@@ -17,11 +17,12 @@ from integrations.stepfunctions.api.clock import ExecutionStopped, ServedClock
 from integrations.stepfunctions.api.config import ServerConfig
 from integrations.stepfunctions.api.errors import ApiError, execution_missing
 from integrations.stepfunctions.api.machines import StateMachine
+from integrations.stepfunctions.api.mock_source import MockConfigSource
 from integrations.stepfunctions.api.services import RealServices, StateLimits
 from workflows.engine import execute
 from workflows.engine.history import EVENT_LIMIT, EXPRESS_EVENT_LIMIT, History
 from workflows.harness.definition import iter_states
-from workflows.harness.mock_config import MockConfig, MockConfigError, MockedResponse
+from workflows.harness.mock_config import MockConfigError, MockedResponse
 from workflows.harness.mocking import MockedServices
 
 _MAX_INPUT_BYTES = 256 * 1024
@@ -71,7 +72,9 @@ class ExecutionRecord:
 
 
 class Executions:
-    def __init__(self, config: ServerConfig, tokens: TaskTokens, mock_config: MockConfig | None) -> None:
+    def __init__(
+        self, config: ServerConfig, tokens: TaskTokens, mock_config: MockConfigSource | None
+    ) -> None:
         self.config = config
         self.tokens = tokens
         self.mock_config = mock_config
@@ -152,7 +155,7 @@ class Executions:
                 "server with SFN_MOCK_CONFIG=<MockConfigFile.json>",
             )
         try:
-            return self.mock_config.mocks(machine, test_case)
+            return self.mock_config.current().mocks(machine, test_case)
         except MockConfigError as error:
             raise ApiError("ValidationException", str(error)) from None
 

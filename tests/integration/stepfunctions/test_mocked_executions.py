@@ -217,3 +217,22 @@ def test_list_executions_and_describe_state_machine_for_execution(mocked):
     with pytest.raises(ClientError) as taken:
         served.client.start_execution(stateMachineArn=arn + "#HappyPath", name="one", input='{"text": "c"}')
     assert taken.value.response["Error"]["Code"] == "ExecutionAlreadyExists"
+
+
+def test_the_mock_file_is_read_when_executions_start(serve, tmp_path):
+    # Suites copy the file into the Step Functions Local container after starting it, or rewrite it
+    # between tests: the server reads it at StartExecution, again whenever it has changed.
+    path = tmp_path / "MockConfigFile.json"
+    served = serve(SFN_MOCK_CONFIG=str(path))
+    arn = served.create("Sentiment", MACHINE)
+    with pytest.raises(ClientError) as missing:
+        served.client.start_execution(stateMachineArn=arn + "#HappyPath")
+    assert "not found" in missing.value.response["Error"]["Message"]
+    path.write_text(json.dumps(MOCKS))
+    first = served.client.start_execution(stateMachineArn=arn + "#HappyPath", input='{"text": "a"}')
+    assert json.loads(served.finish(first["executionArn"])["output"]) == {"sent": True}
+    changed = json.loads(json.dumps(MOCKS))
+    changed["MockedResponses"]["Notified"]["0"]["Return"]["Payload"] = {"sent": "changed"}
+    path.write_text(json.dumps(changed, indent=1))
+    second = served.client.start_execution(stateMachineArn=arn + "#HappyPath", input='{"text": "b"}')
+    assert json.loads(served.finish(second["executionArn"])["output"]) == {"sent": "changed"}
