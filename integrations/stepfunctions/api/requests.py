@@ -94,10 +94,11 @@ def _value(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
             f"Unexpected value type for '{path}': expected {shape.type_name}, got {type(value).__name__}",
         )
     if isinstance(value, str):
-        if shape.enum and value not in shape.enum:
+        enum: list[str] = getattr(shape, "enum", [])  # only StringShape has one
+        if enum and value not in enum:
             problems.append(
                 f"Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy enum value "
-                f"set: [{', '.join(shape.enum)}]"
+                f"set: [{', '.join(enum)}]"
             )
         _length(shape, value, len(value), path, problems)
     elif isinstance(value, int | float) and not isinstance(value, bool):

@@ -149,7 +149,8 @@ def _credentials(config: ServerConfig) -> tuple[str, str]:
 def _client(service: str, endpoint: str | None, region: str, credentials: tuple[str, str]) -> Any:
     import boto3
 
-    return boto3.session.Session().client(
+    session: Any = boto3.session.Session()  # the service name is only known at run time
+    return session.client(
         service,
         endpoint_url=endpoint,
         region_name=region,
