@@ -164,3 +164,53 @@ def test_list_state_machines_pages_with_next_token(served):
     names = [m["name"] for m in first["stateMachines"] + second["stateMachines"]]
     assert names == ["M0", "M1", "M2"]
     assert "nextToken" not in second
+
+
+def test_every_operation_answers_in_its_output_shape(served):
+    # One pass through the whole API over raw JSON 1.0, each answer checked against botocore's model.
+    machine = {
+        "StartAt": "Wait",
+        "States": {
+            "Wait": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                "End": True,
+            }
+        },
+    }
+    answers = {}
+
+    def call(operation, body):
+        status, answer = served.raw(operation, body)
+        assert status == 200, (operation, answer)
+        answers[operation] = answer
+        return answer
+
+    arn = call("CreateStateMachine", {"name": "Shapes", "definition": json.dumps(machine), "roleArn": ROLE})[
+        "stateMachineArn"
+    ]
+    call("ListStateMachines", {})
+    execution = call("StartExecution", {"stateMachineArn": arn, "input": "{}"})["executionArn"]
+    while True:
+        events = call("GetExecutionHistory", {"executionArn": execution})["events"]
+        scheduled = [e for e in events if e["type"] == "TaskScheduled"]
+        if scheduled:
+            break
+    token = json.loads(scheduled[0]["taskScheduledEventDetails"]["parameters"])["MessageBody"]["token"]
+    call("SendTaskHeartbeat", {"taskToken": token})
+    call("SendTaskSuccess", {"taskToken": token, "output": '{"done": true}'})
+    served.finish(execution)
+    call("DescribeExecution", {"executionArn": execution})
+    call("ListExecutions", {"stateMachineArn": arn})
+    second = call("StartExecution", {"stateMachineArn": arn})["executionArn"]
+    call("StopExecution", {"executionArn": second, "error": "Stopped", "cause": "by the test"})
+    express = call(
+        "CreateStateMachine",
+        {"name": "ShapesExpress", "definition": json.dumps(PASS), "roleArn": ROLE, "type": "EXPRESS"},
+    )["stateMachineArn"]
+    call("StartSyncExecution", {"stateMachineArn": express})
+    call("DeleteStateMachine", {"stateMachineArn": express})
+    for operation, answer in answers.items():
+        assert output_problems("stepfunctions", operation, answer) == [], operation
+    assert answers["DescribeExecution"]["status"] == "SUCCEEDED"
