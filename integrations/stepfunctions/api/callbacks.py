@@ -4,6 +4,7 @@ its TimeoutSeconds or HeartbeatSeconds, or StopExecution."""
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,7 @@ from integrations.stepfunctions.api.errors import ApiError
 from workflows.engine import TaskFailure, TaskInvocation
 
 # A client may read the token from TaskScheduled and answer before the task starts waiting for it.
-REGISTRATION_GRACE_SECONDS = 2.0
+REGISTRATION_GRACE_SECONDS = 1.0
 
 
 @dataclass
@@ -69,6 +70,8 @@ class TaskTokens:
                 self._finished.add(token)
 
     def _slot(self, token: str) -> _Waiting:
+        if not _issued_here(token):
+            raise ApiError("InvalidToken", "Invalid Token: 'Invalid token'")
         with self._changed:
             self._changed.wait_for(
                 lambda: token in self._waiting or token in self._finished, REGISTRATION_GRACE_SECONDS
@@ -93,3 +96,12 @@ class TaskTokens:
     def heartbeat(self, token: str) -> None:
         # What invocation.heartbeat() records, read from the wall clock: this runs on a request thread.
         self._slot(token).invocation.heartbeats.append(datetime.now(UTC))
+
+
+def _issued_here(token: str) -> bool:
+    """Whether the token has the form of those the engine issues (a UUID), so may yet be registered."""
+    try:
+        uuid.UUID(token)
+    except ValueError:
+        return False
+    return True

@@ -90,5 +90,8 @@ def start_in_background(backend: Backend, host: str = "127.0.0.1", port: int = 0
     """Serve on a daemon thread (tests, benchmarks); stop with `shutdown()` and `server_close()`."""
     server = make_server(backend, host, port)
     warm_up_in_background()
-    threading.Thread(target=server.serve_forever, name="sfn-server", daemon=True).start()
+    # A short poll interval: shutdown() waits for it, once per server a test suite starts.
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="sfn-server", daemon=True
+    ).start()
     return server
