@@ -37,10 +37,12 @@ class TaskTokens:
         timeout: float | None,
         heartbeat: float | None,
         stopped: threading.Event,
+        *,
+        token: str | None = None,
     ) -> Any:
         """The callback's output, or TaskFailure; returns None once the time is up (the engine then
         reports States.Timeout or the heartbeat timeout from the time the task took)."""
-        token = invocation.task_token or ""
+        token = token or invocation.task_token or ""
         slot = _Waiting(invocation)
         with self._changed:
             self._waiting[token] = slot

@@ -70,7 +70,10 @@ def get_execution_history(backend: Backend, request: Request, region: str) -> di
     items, token = pages.page(events, request.get("maxResults"), request.get("nextToken"), default=default)
     include = request.get("includeExecutionData")
     rendered = history_view.render(
-        items, aws_form=backend.config.like_aws, include_data=include is None or bool(include)
+        items,
+        aws_form=backend.config.like_aws,
+        account=record.arn.split(":")[4],
+        include_data=include is None or bool(include),
     )
     response: dict[str, Any] = {"events": rendered}
     if token:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.stepfunctions.api import names
+from integrations.stepfunctions.api.activities import Activities
 from integrations.stepfunctions.api.callbacks import TaskTokens
 from integrations.stepfunctions.api.clock import ExecutionStopped, ServedClock
 from integrations.stepfunctions.api.config import ServerConfig
@@ -73,10 +74,15 @@ class ExecutionRecord:
 
 class Executions:
     def __init__(
-        self, config: ServerConfig, tokens: TaskTokens, mock_config: MockConfigSource | None
+        self,
+        config: ServerConfig,
+        tokens: TaskTokens,
+        mock_config: MockConfigSource | None,
+        activities: Activities,
     ) -> None:
         self.config = config
         self.tokens = tokens
+        self.activities = activities
         self.mock_config = mock_config
         self._records: dict[str, ExecutionRecord] = {}
         self._lock = threading.Lock()
@@ -163,7 +169,9 @@ class Executions:
         self, record: ExecutionRecord, document: Any, mocks: Mapping[str, MockedResponse] | None
     ) -> None:
         machine = record.machine
-        services = RealServices(self.config, self.tokens, _limits(machine.definition), record.stopped)
+        services = RealServices(
+            self.config, self.tokens, _limits(machine.definition), record.stopped, self.activities
+        )
         try:
             execution = execute(
                 machine.definition,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from integrations.stepfunctions.api import activity_operations as activities
 from integrations.stepfunctions.api import execution_operations as executions
 from integrations.stepfunctions.api import machine_operations as machines
 from integrations.stepfunctions.api import task_operations as tasks
@@ -31,4 +32,9 @@ OPERATIONS: Mapping[str, Operation] = {
     "SendTaskFailure": tasks.send_task_failure,
     "SendTaskHeartbeat": tasks.send_task_heartbeat,
     "TestState": test_state,
+    "CreateActivity": activities.create_activity,
+    "DescribeActivity": activities.describe_activity,
+    "ListActivities": activities.list_activities,
+    "DeleteActivity": activities.delete_activity,
+    "GetActivityTask": activities.get_activity_task,
 }

@@ -18,8 +18,10 @@ from functools import cache
 from typing import Any
 
 from integrations.stepfunctions.api import lambda_http
+from integrations.stepfunctions.api.activities import Activities, ActivityTask
 from integrations.stepfunctions.api.callbacks import TaskTokens
 from integrations.stepfunctions.api.config import ServerConfig, endpoint_variable
+from integrations.stepfunctions.api.errors import ApiError
 from integrations.stepfunctions.api.http_task import call_http_endpoint
 from workflows.engine import HANDLER_NOT_FOUND, TaskFailure, TaskInvocation
 from workflows.engine.lambda_functions import function_name, lambda_invoke_response
@@ -60,14 +62,18 @@ class RealServices:
         tokens: TaskTokens,
         limits: Mapping[str, StateLimits],
         stopped: threading.Event,
+        activities: Activities,
     ) -> None:
         self.config = config
         self.tokens = tokens
         self.limits = limits
         self.stopped = stopped
+        self.activities = activities
 
     def __call__(self, arguments: Any, invocation: TaskInvocation) -> Any:
         resource = parse_resource(invocation.resource)
+        if resource.kind == "activity":
+            return self._activity(arguments, invocation)
         waits = resource.pattern == "waitForTaskToken"
         endpoint = self.config.endpoint(resource.service)
         if endpoint is None and resource.service != "http":
@@ -84,6 +90,17 @@ class RealServices:
                 return result
         limits = self.limits.get(invocation.state_name, StateLimits())
         return self.tokens.wait(invocation, limits.timeout, limits.heartbeat, self.stopped)
+
+    def _activity(self, arguments: Any, invocation: TaskInvocation) -> Any:
+        """Queue the task for the activity's workers, then wait for their SendTaskSuccess or Failure."""
+        try:
+            activity = self.activities.get(invocation.resource)
+        except ApiError as error:
+            raise TaskFailure("States.Runtime", error.message) from None
+        token = str(uuid.uuid4())
+        activity.tasks.put(ActivityTask(token, json.dumps(arguments, separators=(",", ":"))))
+        limits = self.limits.get(invocation.state_name, StateLimits())
+        return self.tokens.wait(invocation, limits.timeout, limits.heartbeat, self.stopped, token=token)
 
     def _call(self, resource: Resource, arguments: Any, endpoint: str | None) -> Any:
         kind, service = resource.kind, resource.service

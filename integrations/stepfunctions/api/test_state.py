@@ -42,7 +42,7 @@ def test_state(backend: Backend, request: Request, region: str) -> dict[str, Any
                     error = mock["errorOutput"]
                     raise TaskFailure(str(error.get("error", "")), str(error.get("cause", "")))
                 return _json(mock.get("result"), "mock.result", None)
-            return RealServices(backend.config, backend.tokens, {}, _never_stopped())(
+            return RealServices(backend.config, backend.tokens, {}, _never_stopped(), backend.activities)(
                 invocation.arguments, invocation
             )
         except TaskFailure as failure:

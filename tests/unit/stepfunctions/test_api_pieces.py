@@ -48,6 +48,7 @@ def test_the_test_case_is_the_part_after_the_hash():
     assert split_test_case(arn) == (arn, None)
 
 
+ACCOUNT = "123456789012"
 EVENT = {
     "id": 3,
     "previousEventId": 2,
@@ -62,12 +63,14 @@ EVENT = {
 
 
 def test_aws_sdk_events_in_both_forms():
-    local = history_view.render([EVENT], aws_form=False)[0]["taskScheduledEventDetails"]
-    aws = history_view.render([EVENT], aws_form=True)[0]["taskScheduledEventDetails"]
+    local = history_view.render([EVENT], aws_form=False, account=ACCOUNT)[0]["taskScheduledEventDetails"]
+    aws = history_view.render([EVENT], aws_form=True, account=ACCOUNT)[0]["taskScheduledEventDetails"]
     assert (local["resourceType"], local["resource"]) == ("aws-sdk", "comprehend:detectSentiment")
     assert (aws["resourceType"], aws["resource"]) == ("aws-sdk:comprehend", "detectSentiment")
     assert EVENT["taskScheduledEventDetails"]["resourceType"] == "aws-sdk:comprehend"  # not mutated
-    hidden = history_view.render([EVENT], aws_form=True, include_data=False)[0]["taskScheduledEventDetails"]
+    hidden = history_view.render([EVENT], aws_form=True, account=ACCOUNT, include_data=False)[0][
+        "taskScheduledEventDetails"
+    ]
     assert "parameters" not in hidden
 
 
