@@ -6,6 +6,7 @@ from typing import Any
 
 from integrations.stepfunctions.api import names, pages
 from integrations.stepfunctions.api.backend import Backend
+from integrations.stepfunctions.api.tag_operations import add_tags
 
 Request = dict[str, Any]
 
@@ -14,6 +15,7 @@ def create_activity(backend: Backend, request: Request, region: str) -> dict[str
     name = names.check_name(request["name"])
     arn = f"arn:aws:states:{region}:{backend.config.account}:activity:{name}"
     activity = backend.activities.create(arn, name)
+    add_tags(backend, activity.arn, request.get("tags") or [])
     return {"activityArn": activity.arn, "creationDate": activity.created}
 
 

@@ -18,6 +18,7 @@ class Backend:
     machines: StateMachines = field(default_factory=StateMachines)
     tokens: TaskTokens = field(default_factory=TaskTokens)
     activities: Activities = field(default_factory=Activities)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # resource ARN -> key -> value
     mocks: MockConfigSource | None = field(init=False)
     executions: Executions = field(init=False)
 

@@ -16,6 +16,7 @@ from integrations.stepfunctions.api.machines import (
     definition_problems,
     now,
 )
+from integrations.stepfunctions.api.tag_operations import add_tags
 
 Request = dict[str, Any]
 
@@ -37,6 +38,7 @@ def create_state_machine(backend: Backend, request: Request, region: str) -> dic
             tracing=request.get("tracingConfiguration") or dict(DEFAULT_TRACING),
         )
     )
+    add_tags(backend, machine.arn, request.get("tags") or [])
     return {"stateMachineArn": machine.arn, "creationDate": machine.created}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from integrations.stepfunctions.api import activity_operations as activities
 from integrations.stepfunctions.api import execution_operations as executions
 from integrations.stepfunctions.api import machine_operations as machines
+from integrations.stepfunctions.api import tag_operations as tags
 from integrations.stepfunctions.api import task_operations as tasks
 from integrations.stepfunctions.api.backend import Backend
 from integrations.stepfunctions.api.test_state import test_state
@@ -37,4 +38,7 @@ OPERATIONS: Mapping[str, Operation] = {
     "ListActivities": activities.list_activities,
     "DeleteActivity": activities.delete_activity,
     "GetActivityTask": activities.get_activity_task,
+    "TagResource": tags.tag_resource,
+    "UntagResource": tags.untag_resource,
+    "ListTagsForResource": tags.list_tags_for_resource,
 }

@@ -214,3 +214,18 @@ def test_every_operation_answers_in_its_output_shape(served):
     for operation, answer in answers.items():
         assert output_problems("stepfunctions", operation, answer) == [], operation
     assert answers["DescribeExecution"]["status"] == "SUCCEEDED"
+
+
+def test_tags_of_state_machines(served):
+    # TagResource, UntagResource, ListTagsForResource (API Reference); CreateStateMachine takes tags too.
+    arn = served.client.create_state_machine(
+        name="Tagged", definition=json.dumps(PASS), roleArn=ROLE, tags=[{"key": "team", "value": "bots"}]
+    )["stateMachineArn"]
+    served.client.tag_resource(resourceArn=arn, tags=[{"key": "stage", "value": "test"}])
+    served.client.untag_resource(resourceArn=arn, tagKeys=["team"])
+    assert served.client.list_tags_for_resource(resourceArn=arn)["tags"] == [
+        {"key": "stage", "value": "test"}
+    ]
+    with pytest.raises(ClientError) as missing:
+        served.client.list_tags_for_resource(resourceArn=arn + "Gone")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
