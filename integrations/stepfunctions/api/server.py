@@ -56,10 +56,26 @@ class StepFunctionsHandler(BaseHTTPRequestHandler):
         self._send(200, b'{"status":"ok"}')
 
     def _body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._chunked_body()
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             raise ApiError("SerializationException", f"The request body exceeds {MAX_BODY} bytes", 413)
         return self.rfile.read(length) if length else b""
+
+    def _chunked_body(self) -> bytes:
+        """A body sent in chunks (HTTP/1.1 clients may stream it so): size lines, data, a 0 chunk."""
+        body = b""
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
+            body += self.rfile.read(size)
+            self.rfile.readline()  # the CRLF after the chunk
+            if len(body) > MAX_BODY:
+                raise ApiError("SerializationException", f"The request body exceeds {MAX_BODY} bytes", 413)
 
     def _send(self, status: int, data: bytes, error_code: str | None = None) -> None:
         self.send_response(status)

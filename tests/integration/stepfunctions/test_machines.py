@@ -8,6 +8,7 @@ prefix: not-an-arn'`, model violations under `com.amazon.coral.validate#Validati
 
 from __future__ import annotations
 
+import http.client
 import json
 
 import pytest
@@ -229,3 +230,25 @@ def test_tags_of_state_machines(served):
     with pytest.raises(ClientError) as missing:
         served.client.list_tags_for_resource(resourceArn=arn + "Gone")
     assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
+
+
+def test_a_chunked_request_body_is_read(served):
+    # HTTP/1.1 (RFC 9112, 7.1): a client may stream the body in chunks instead of giving its length.
+    host, port = served.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    body = json.dumps({"name": "Chunked", "definition": json.dumps(PASS), "roleArn": ROLE}).encode()
+    connection.request(
+        "POST",
+        "/",
+        body=iter([body[:10], body[10:]]),
+        headers={
+            "X-Amz-Target": "AWSStepFunctions.CreateStateMachine",
+            "Content-Type": "application/x-amz-json-1.0",
+        },
+        encode_chunked=True,
+    )
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+    assert response.status == 200, answer
+    assert answer["stateMachineArn"].endswith(":stateMachine:Chunked")
