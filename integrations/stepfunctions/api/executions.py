@@ -83,6 +83,7 @@ class Executions:
         self.config = config
         self.tokens = tokens
         self.activities = activities
+        self.own_url: str | None = None  # set once the server listens
         self.mock_config = mock_config
         self._records: dict[str, ExecutionRecord] = {}
         self._lock = threading.Lock()
@@ -128,6 +129,12 @@ class Executions:
             ).start()
         return record
 
+    def services(self, limits: Mapping[str, StateLimits], stopped: threading.Event) -> RealServices:
+        """The handler for the Tasks of one execution that no mock answers."""
+        return RealServices(
+            self.config, self.tokens, limits, stopped, activities=self.activities, own_url=self.own_url
+        )
+
     def get(self, arn: str) -> ExecutionRecord:
         record = self._records.get(arn)
         if record is None:
@@ -169,9 +176,7 @@ class Executions:
         self, record: ExecutionRecord, document: Any, mocks: Mapping[str, MockedResponse] | None
     ) -> None:
         machine = record.machine
-        services = RealServices(
-            self.config, self.tokens, _limits(machine.definition), record.stopped, self.activities
-        )
+        services = self.services(_limits(machine.definition), record.stopped)
         try:
             execution = execute(
                 machine.definition,

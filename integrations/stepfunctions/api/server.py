@@ -93,6 +93,8 @@ def make_server(backend: Backend, host: str = "127.0.0.1", port: int = 8083) -> 
     handler = type("BoundStepFunctionsHandler", (StepFunctionsHandler,), {"backend": backend})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
+    listening = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    backend.executions.own_url = f"http://{listening}:{server.server_address[1]}"
     return server
 
 

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
 from integrations.stepfunctions.api import lambda_http
@@ -23,26 +22,10 @@ from integrations.stepfunctions.api.callbacks import TaskTokens
 from integrations.stepfunctions.api.config import ServerConfig, endpoint_variable
 from integrations.stepfunctions.api.errors import ApiError
 from integrations.stepfunctions.api.http_task import call_http_endpoint
+from integrations.stepfunctions.api.sdk_calls import child_outcome, sdk_call
 from workflows.engine import HANDLER_NOT_FOUND, TaskFailure, TaskInvocation
 from workflows.engine.lambda_functions import function_name, lambda_invoke_response
 from workflows.engine.resources import Resource, parse_resource
-
-# Resource service names (optimised and aws-sdk) whose boto3 client is named otherwise.
-BOTO3_NAMES: Mapping[str, str] = {
-    "sfn": "stepfunctions",
-    "states": "stepfunctions",
-    "eventbridge": "events",
-    "cloudwatchlogs": "logs",
-    "lexruntimev2": "lexv2-runtime",
-    "lexmodelsv2": "lexv2-models",
-    "bedrockruntime": "bedrock-runtime",
-}
-# Optimised integrations accept a JSON object where the API wants a string, and serialise it.
-_JSON_STRING_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "sqs": ("MessageBody",),
-    "sns": ("Message",),
-    "states": ("Input",),
-}
 
 
 @dataclass(frozen=True)
@@ -62,13 +45,18 @@ class RealServices:
         tokens: TaskTokens,
         limits: Mapping[str, StateLimits],
         stopped: threading.Event,
+        *,
         activities: Activities,
+        own_url: str | None = None,
     ) -> None:
         self.config = config
         self.tokens = tokens
         self.limits = limits
         self.stopped = stopped
         self.activities = activities
+        # Step Functions' own API, for states:startExecution and aws-sdk:sfn tasks with no
+        # STEP_FUNCTIONS_ENDPOINT: this server, so nested executions run here.
+        self.own_url = own_url
 
     def __call__(self, arguments: Any, invocation: TaskInvocation) -> Any:
         resource = parse_resource(invocation.resource)
@@ -76,6 +64,8 @@ class RealServices:
             return self._activity(arguments, invocation)
         waits = resource.pattern == "waitForTaskToken"
         endpoint = self.config.endpoint(resource.service)
+        if endpoint is None and resource.service in ("states", "sfn"):
+            endpoint = self.own_url
         if endpoint is None and resource.service != "http":
             if not waits:
                 raise TaskFailure(
@@ -108,9 +98,14 @@ class RealServices:
             return call_http_endpoint(arguments)
         if service == "lambda" and kind in ("lambda", "optimised") and endpoint is not None:
             return self._lambda(resource, arguments, endpoint)
-        return _sdk_call(
-            service, resource.action, _sdk_arguments(kind, service, arguments), endpoint, self.config
-        )
+        result = sdk_call(resource, arguments, endpoint, self.config)
+        if (
+            service == "states"
+            and resource.action == "startExecution"
+            and resource.pattern.startswith("sync")
+        ):
+            return child_outcome(result, resource.pattern, endpoint, self.config, self.stopped)
+        return result
 
     def _lambda(self, resource: Resource, arguments: Any, endpoint: str) -> Any:
         if (
@@ -125,62 +120,3 @@ class RealServices:
         return lambda_invoke_response(
             answer.payload, answer.request_id or str(uuid.uuid4()), datetime.now(UTC)
         )
-
-
-def _sdk_arguments(kind: str, service: str, arguments: Any) -> dict[str, Any]:
-    arguments = dict(arguments) if isinstance(arguments, dict) else {}
-    if kind == "optimised":
-        for name in _JSON_STRING_FIELDS.get(service, ()):
-            if name in arguments and not isinstance(arguments[name], str):
-                arguments[name] = json.dumps(arguments[name])
-        if service == "events":
-            arguments["Entries"] = [
-                {**entry, "Detail": json.dumps(entry["Detail"])}
-                if isinstance(entry, dict) and not isinstance(entry.get("Detail", ""), str)
-                else entry
-                for entry in arguments.get("Entries", [])
-            ]
-    return arguments
-
-
-def _sdk_call(
-    service: str, action: str, arguments: dict[str, Any], endpoint: str | None, config: ServerConfig
-) -> Any:
-    from botocore import xform_name
-
-    client = _client(BOTO3_NAMES.get(service, service), endpoint, config.region, _credentials(config))
-    method = getattr(client, xform_name(action), None)
-    if method is None:
-        raise TaskFailure("States.Runtime", f"The {service} API has no action {action!r}")
-    response = method(**arguments)
-    response.pop("ResponseMetadata", None)
-    return json.loads(json.dumps(response, default=_json_default))
-
-
-def _credentials(config: ServerConfig) -> tuple[str, str]:
-    env = config.environment
-    return env.get("AWS_ACCESS_KEY_ID") or "local", env.get("AWS_SECRET_ACCESS_KEY") or "local"
-
-
-@cache
-def _client(service: str, endpoint: str | None, region: str, credentials: tuple[str, str]) -> Any:
-    import boto3
-
-    session: Any = boto3.session.Session()  # the service name is only known at run time
-    return session.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id=credentials[0],
-        aws_secret_access_key=credentials[1],
-    )
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray):
-        return value.decode("utf-8", errors="replace")
-    if hasattr(value, "read"):  # a streaming body (Lambda's Invoke through aws-sdk, S3 GetObject)
-        return value.read().decode("utf-8", errors="replace")
-    return str(value)

@@ -10,11 +10,11 @@ AWS does, Retry is not carried out: a failure a retrier would retry ends the tes
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from integrations.stepfunctions.api.backend import Backend
 from integrations.stepfunctions.api.errors import ApiError, invalid_definition
-from integrations.stepfunctions.api.services import RealServices
 from workflows.engine import DefinitionError, ManualClock, TaskFailure, TaskInvocation, execute
 from workflows.harness.definition import iter_states
 
@@ -42,9 +42,7 @@ def test_state(backend: Backend, request: Request, region: str) -> dict[str, Any
                     error = mock["errorOutput"]
                     raise TaskFailure(str(error.get("error", "")), str(error.get("cause", "")))
                 return _json(mock.get("result"), "mock.result", None)
-            return RealServices(backend.config, backend.tokens, {}, _never_stopped(), backend.activities)(
-                invocation.arguments, invocation
-            )
+            return backend.executions.services({}, threading.Event())(invocation.arguments, invocation)
         except TaskFailure as failure:
             failures.append(failure)
             raise
@@ -145,9 +143,3 @@ def _json(text: Any, field: str, default: Any) -> Any:
         return json.loads(text)
     except (TypeError, ValueError) as error:
         raise ApiError("ValidationException", f"{field} is not valid JSON: {error}") from None
-
-
-def _never_stopped() -> Any:
-    import threading
-
-    return threading.Event()

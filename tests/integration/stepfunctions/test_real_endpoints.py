@@ -256,3 +256,66 @@ def test_http_invoke_calls_the_api_endpoint(served):
     assert (described["status"], described["error"]) == ("FAILED", "States.Http.StatusCode.503")
     scheduled = next(e for e in served.history(failing["executionArn"]) if e["type"] == "TaskScheduled")
     assert (details(scheduled)["resourceType"], details(scheduled)["resource"]) == ("http", "invoke")
+
+
+def test_nested_executions_run_on_this_server(served):
+    # "Start a new AWS Step Functions state machine from a running execution" (AWS): startExecution returns
+    # ExecutionArn and StartDate; .sync waits and returns the child's description with Output as JSON text,
+    # .sync:2 with Output as JSON; a child that fails fails the task with States.TaskFailed. With no
+    # STEP_FUNCTIONS_ENDPOINT the child runs here, where the parent runs.
+    child = served.create(
+        "Child",
+        {
+            "StartAt": "Check",
+            "States": {
+                "Check": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.ok", "BooleanEquals": True, "Next": "Double"}],
+                    "Default": "Refuse",
+                },
+                "Double": {
+                    "Type": "Pass",
+                    "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"},
+                    "End": True,
+                },
+                "Refuse": {"Type": "Fail", "Error": "Refused", "Cause": "not ok"},
+            },
+        },
+    )
+
+    def parent(pattern):
+        return {
+            "StartAt": "RunChild",
+            "States": {
+                "RunChild": {
+                    "Type": "Task",
+                    "Resource": f"arn:aws:states:::states:startExecution{pattern}",
+                    "Parameters": {"StateMachineArn": child, "Input.$": "$"},
+                    "End": True,
+                }
+            },
+        }
+
+    sync2 = served.create("ParentSync2", parent(".sync:2"))
+    done = served.client.start_execution(stateMachineArn=sync2, input='{"ok": true, "n": 21}')
+    described = served.finish(done["executionArn"])
+    assert described["status"] == "SUCCEEDED", described
+    child_run = json.loads(described["output"])
+    assert child_run["Status"] == "SUCCEEDED"
+    assert child_run["Output"] == {"doubled": 42}
+    assert child_run["StateMachineArn"] == child
+
+    sync = served.create("ParentSync", parent(".sync"))
+    done = served.client.start_execution(stateMachineArn=sync, input='{"ok": true, "n": 1}')
+    assert json.loads(json.loads(served.finish(done["executionArn"])["output"])["Output"]) == {"doubled": 2}
+
+    refused = served.client.start_execution(stateMachineArn=sync, input='{"ok": false}')
+    described = served.finish(refused["executionArn"])
+    assert (described["status"], described["error"]) == ("FAILED", "States.TaskFailed")
+    assert json.loads(described["cause"])["Error"] == "Refused"
+
+    fire_and_forget = served.create("ParentAsync", parent(""))
+    done = served.client.start_execution(stateMachineArn=fire_and_forget, input='{"ok": true, "n": 2}')
+    started = json.loads(served.finish(done["executionArn"])["output"])
+    assert set(started) == {"ExecutionArn", "StartDate"}
+    assert served.finish(started["ExecutionArn"])["status"] == "SUCCEEDED"
