@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ class Executions:
             threading.Thread(
                 target=self._run, args=(record, document, mocks), name=f"execution-{name}", daemon=True
             ).start()
+            _until_started(record)
         return record
 
     def services(self, limits: Mapping[str, StateLimits], stopped: threading.Event) -> RealServices:
@@ -209,6 +211,14 @@ class Executions:
             record.cause = f"The local engine failed: {type(crash).__name__}: {crash}"
         record.stop = datetime.now(UTC)
         record.done.set()
+
+
+def _until_started(record: ExecutionRecord, limit: float = 5.0) -> None:
+    """Return once the ExecutionStarted event is in the history (microseconds after the thread starts),
+    so that a GetExecutionHistory right after StartExecution shows it, as on AWS."""
+    deadline = time.monotonic() + limit
+    while not record.history.events and not record.done.is_set() and time.monotonic() < deadline:
+        time.sleep(0.0005)
 
 
 def _checked_input(text: str) -> Any:

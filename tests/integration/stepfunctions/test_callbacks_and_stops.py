@@ -162,3 +162,15 @@ def test_start_sync_execution_runs_express_machines_and_refuses_standard_ones(se
     with pytest.raises(ClientError) as refused:
         client.start_sync_execution(stateMachineArn=standard, input="{}")
     assert refused.value.response["Error"]["Code"] == "StateMachineTypeNotSupported"
+
+
+def test_the_history_starts_before_start_execution_answers(served):
+    # A suite may read the history right after StartExecution: AWS has recorded ExecutionStarted by then.
+    arn = served.create(
+        "Slow", {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 30, "End": True}}}
+    )
+    for index in range(20):
+        started = served.client.start_execution(stateMachineArn=arn, name=f"run-{index}", input='{"n": 1}')
+        events = served.history(started["executionArn"])
+        assert events[0]["type"] == "ExecutionStarted"
+        served.client.stop_execution(executionArn=started["executionArn"])
