@@ -25,9 +25,16 @@ class LambdaAnswer:
     payload: Any
     request_id: str
     executed_version: str
+    status: int = 200  # 202 for an asynchronous (Event) invocation, 204 for DryRun
 
 
-def invoke(endpoint: str, function_name: str, payload: Any, qualifier: str | None = None) -> LambdaAnswer:
+def invoke(
+    endpoint: str,
+    function_name: str,
+    payload: Any,
+    qualifier: str | None = None,
+    invocation_type: str = "RequestResponse",
+) -> LambdaAnswer:
     """The function's result; TaskFailure for a function error, ServiceError for a Lambda API error."""
     url = urlsplit(endpoint if "://" in endpoint else f"http://{endpoint}")
     connection_type = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
@@ -43,7 +50,7 @@ def invoke(endpoint: str, function_name: str, payload: Any, qualifier: str | Non
             body=body,
             headers={
                 "Content-Type": "application/json",
-                "X-Amz-Invocation-Type": "RequestResponse",
+                "X-Amz-Invocation-Type": invocation_type,
                 "X-Amz-Log-Type": "None",
             },
         )
@@ -66,7 +73,9 @@ def invoke(endpoint: str, function_name: str, payload: Any, qualifier: str | Non
         # the error payload on as the cause.
         error_type = result.get("errorType") if isinstance(result, dict) else None
         raise TaskFailure(str(error_type or "Lambda.Unknown"), text)
-    return LambdaAnswer(result, request_id, response.getheader("X-Amz-Executed-Version") or "$LATEST")
+    return LambdaAnswer(
+        result, request_id, response.getheader("X-Amz-Executed-Version") or "$LATEST", response.status
+    )
 
 
 def _json(text: str) -> Any:

@@ -108,15 +108,21 @@ class RealServices:
         return result
 
     def _lambda(self, resource: Resource, arguments: Any, endpoint: str) -> Any:
-        if (
-            resource.kind == "lambda"
-        ):  # a plain function ARN: the state's input is the payload, the result as is
+        if resource.kind == "lambda":
+            # A plain function ARN: the state's input is the payload, and the result is the function's.
             return lambda_http.invoke(endpoint, resource.function_name or "", arguments).payload
         arguments = arguments if isinstance(arguments, dict) else {}
-        name_or_arn = str(arguments.get("FunctionName", ""))
         answer = lambda_http.invoke(
-            endpoint, function_name(name_or_arn), arguments.get("Payload", {}), arguments.get("Qualifier")
+            endpoint,
+            function_name(str(arguments.get("FunctionName", ""))),
+            arguments.get("Payload", {}),
+            arguments.get("Qualifier"),
+            str(arguments.get("InvocationType") or "RequestResponse"),
         )
-        return lambda_invoke_response(
+        response = lambda_invoke_response(
             answer.payload, answer.request_id or str(uuid.uuid4()), datetime.now(UTC)
         )
+        # An Event (asynchronous) invocation is accepted with 202, a DryRun with 204.
+        response["StatusCode"] = response["SdkHttpMetadata"]["HttpStatusCode"] = answer.status
+        response["ExecutedVersion"] = answer.executed_version
+        return response

@@ -55,6 +55,10 @@ class MinimalLambda:
                 path = head.split(b" ")[1].decode()
                 payload = json.loads(body)
                 self.requests.append((path, payload))
+                if b"x-amz-invocation-type: event" in head.lower():
+                    # Lambda accepts an asynchronous invocation with 202 and no payload.
+                    connection.sendall(b"HTTP/1.0 202 Accepted\r\n\r\n")
+                    continue
                 result, function_error = self.answer(path, payload)
                 extra = b"X-Amz-Function-Error: Unhandled\r\n" if function_error else b""
                 connection.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n" + extra + b"\r\n")
@@ -121,6 +125,27 @@ def test_lambda_tasks_call_lambda_endpoint_as_step_functions_local_does(serve, m
     # A plain function ARN writes Lambda's own history events.
     types = [event["type"] for event in served.history(started["executionArn"])]
     assert "LambdaFunctionSucceeded" in types
+
+
+def test_an_event_invocation_is_accepted_with_202(serve, minimal_lambda):
+    # Lambda's Invoke API: InvocationType Event answers 202; Step Functions passes that StatusCode on.
+    function = minimal_lambda(lambda path, event: ({}, False))
+    served = serve(LAMBDA_ENDPOINT=function.url)
+    machine = {
+        "StartAt": "Notify",
+        "States": {
+            "Notify": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "Notify", "InvocationType": "Event", "Payload": {"n": 1}},
+                "ResultSelector": {"status.$": "$.StatusCode"},
+                "End": True,
+            }
+        },
+    }
+    started = served.client.start_execution(stateMachineArn=served.create("Async", machine))
+    assert json.loads(served.finish(started["executionArn"])["output"]) == {"status": 202}
+    assert function.requests == [("/2015-03-31/functions/Notify/invocations", {"n": 1})]
 
 
 def test_a_function_error_fails_the_task_with_the_error_type(serve, minimal_lambda):
