@@ -8,8 +8,14 @@ the code (botocore, the AWS CLI and the other SDKs read the code after the `#`).
 from __future__ import annotations
 
 NAMESPACE = "com.amazonaws.swf.service.v2.model"
-# Violations of the model's constraints come from AWS's request validation layer, under its own namespace.
-NAMESPACES = {"ValidationException": "com.amazon.coral.validate"}
+# Violations of the model's constraints come from AWS's request validation layer, and malformed requests
+# from its service framework, each under its own namespace.
+NAMESPACES = {
+    "ValidationException": "com.amazon.coral.validate",
+    "SerializationException": "com.amazon.coral.service",
+    "UnknownOperationException": "com.amazon.coral.service",
+    "InternalFailure": "com.amazon.coral.service",
+}
 
 
 class ApiError(Exception):
