@@ -21,7 +21,7 @@ from integrations.stepfunctions.api.errors import ApiError, execution_missing
 from integrations.stepfunctions.api.machines import StateMachine
 from integrations.stepfunctions.api.mock_source import MockConfigSource
 from integrations.stepfunctions.api.services import RealServices, StateLimits
-from workflows.engine import execute
+from workflows.engine import DefinitionError, execute
 from workflows.engine.history import EVENT_LIMIT, EXPRESS_EVENT_LIMIT, History
 from workflows.harness.definition import iter_states
 from workflows.harness.mock_config import MockConfigError, MockedResponse
@@ -206,6 +206,18 @@ class Executions:
                 details,
             )
             record.status, record.error, record.cause = "ABORTED", error, cause
+        except DefinitionError as limitation:  # valid ASL that the local engine cannot run
+            record.status, record.error = "FAILED", "States.Runtime"
+            record.cause = f"The local engine cannot run this definition: {limitation}"
+            now = datetime.now(UTC)
+            started = {
+                "input": record.input,
+                "inputDetails": {"truncated": False},
+                "roleArn": machine.role_arn,
+            }
+            record.history.add("ExecutionStarted", now, 0, "executionStartedEventDetails", started)
+            failed = {"error": record.error, "cause": record.cause}
+            record.history.add("ExecutionFailed", now, 1, "executionFailedEventDetails", failed)
         except Exception as crash:  # an engine defect must still end the execution, visibly
             record.status, record.error = "FAILED", "States.Runtime"
             record.cause = f"The local engine failed: {type(crash).__name__}: {crash}"

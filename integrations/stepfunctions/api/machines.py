@@ -54,13 +54,16 @@ def definition_problems(definition: str, machine_type: str = "STANDARD") -> list
     problems = [
         (problem.pointer or "/", problem.message) for problem in validate(definition) if problem.is_error
     ]
-    if problems:
+    if problems or machine_type != "EXPRESS":
         return problems
     try:
         compiled = compile_definition(definition)
-        if machine_type == "EXPRESS":
-            # The engine's own check: Express machines refuse .sync and .waitForTaskToken at creation.
-            check_express(compiled)
+    except DefinitionError:
+        # What validate() accepts but the engine cannot run (a Distributed Map's ItemReader, say) is a
+        # definition AWS accepts: it is created, and its executions fail saying why.
+        return []
+    try:
+        check_express(compiled)  # the engine's own check: Express refuses .sync and .waitForTaskToken
     except DefinitionError as error:
         return [("/", str(error))]
     return []

@@ -252,3 +252,33 @@ def test_a_chunked_request_body_is_read(served):
     connection.close()
     assert response.status == 200, answer
     assert answer["stateMachineArn"].endswith(":stateMachine:Chunked")
+
+
+def test_valid_asl_the_engine_cannot_run_is_created_and_its_executions_say_why(served):
+    # AWS accepts a Distributed Map that reads its items from S3 (ItemReader); the local engine cannot
+    # read S3, so the machine is created and each execution fails naming the reason.
+    machine = {
+        "StartAt": "EachObject",
+        "States": {
+            "EachObject": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:listObjectsV2",
+                    "Parameters": {"Bucket": "photos"},
+                },
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Noop",
+                    "States": {"Noop": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }
+    arn = served.create("S3Map", machine)
+    started = served.client.start_execution(stateMachineArn=arn)
+    described = served.finish(started["executionArn"])
+    assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
+    assert "ItemReader" in described["cause"]
+    events = served.history(started["executionArn"])
+    assert [event["type"] for event in events] == ["ExecutionStarted", "ExecutionFailed"]
