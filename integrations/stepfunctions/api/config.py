@@ -70,22 +70,23 @@ def from_environment(environment: Mapping[str, str] | None = None, **overrides: 
     scale = env.get("WAIT_TIME_SCALE")
     values: dict[str, object] = {
         "account": env.get("AWS_ACCOUNT_ID") or DEFAULT_ACCOUNT,
-        "wait_time_scale": _scale(scale) if scale else 1.0,
+        "wait_time_scale": scale or 1.0,
         "mock_config": Path(env["SFN_MOCK_CONFIG"]) if env.get("SFN_MOCK_CONFIG") else None,
         "compat": env.get("SFN_COMPAT") or "sfn-local",
         "environment": env,
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
+    values["wait_time_scale"] = _scale(values["wait_time_scale"])  # type: ignore[arg-type]
     if values["compat"] not in COMPAT_MODES:
         raise ValueError(f"compat must be one of {', '.join(COMPAT_MODES)}, got {values['compat']!r}")
     return ServerConfig(**values)  # type: ignore[arg-type]
 
 
-def _scale(text: str) -> float:
+def _scale(given: str | float) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"WAIT_TIME_SCALE must be a number such as 0.1, got {text!r}") from None
+        value = float(given)
+    except (TypeError, ValueError):
+        raise ValueError(f"WAIT_TIME_SCALE must be a number such as 0.1, got {given!r}") from None
     if value < 0:
-        raise ValueError(f"WAIT_TIME_SCALE must not be negative, got {text!r}")
+        raise ValueError(f"WAIT_TIME_SCALE must not be negative, got {given!r}")
     return value

@@ -105,3 +105,20 @@ def test_request_checks_report_every_violation_in_awss_words():
     check_request(
         "StartExecution", {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:x"}
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--wait-time-scale", "-1"], "WAIT_TIME_SCALE must not be negative"),
+        (["--compat", "gcp"], "compat must be one of sfn-local, aws"),
+    ],
+)
+def test_the_command_refuses_bad_options_in_one_line(option, message):
+    from typer.testing import CliRunner
+
+    from sma.cli import app
+
+    result = CliRunner().invoke(app, ["stepfunctions", "serve", "--port", "0", *option])
+    assert result.exit_code == 2
+    assert message in result.output
