@@ -7,6 +7,7 @@ listens on loopback unless told otherwise.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,13 +89,54 @@ class StepFunctionsHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def make_server(backend: Backend, host: str = "127.0.0.1", port: int = 8083) -> ThreadingHTTPServer:
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+    daemon_threads = True
+
+
+class StepFunctionsServer(ThreadingHTTPServer):
+    """The server; on the IPv4 loopback it also answers on ::1, the same port: clients that resolve
+    `localhost` to ::1 first (Node.js 17 and later) reach it as they reach Step Functions Local's
+    container, whose published port listens on both."""
+
+    daemon_threads = True
+    companion: ThreadingHTTPServer | None = None
+    _companion_running = False
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        if self.companion is not None:
+            self._companion_running = True
+            threading.Thread(
+                target=self.companion.serve_forever,
+                kwargs={"poll_interval": poll_interval},
+                name="sfn-server-ipv6",
+                daemon=True,
+            ).start()
+        super().serve_forever(poll_interval)
+
+    def shutdown(self) -> None:
+        if self.companion is not None and self._companion_running:
+            self.companion.shutdown()
+        super().shutdown()
+
+    def server_close(self) -> None:
+        if self.companion is not None:
+            self.companion.server_close()
+        super().server_close()
+
+
+def make_server(backend: Backend, host: str = "127.0.0.1", port: int = 8083) -> StepFunctionsServer:
     """A server bound to `host:port` (port 0: any free one); `serve_forever()` runs it."""
     handler = type("BoundStepFunctionsHandler", (StepFunctionsHandler,), {"backend": backend})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = StepFunctionsServer((host, port), handler)
+    bound = server.server_address[1]
+    if host in ("127.0.0.1", "localhost"):
+        try:
+            server.companion = _IPv6Server(("::1", bound), handler)
+        except OSError:  # no IPv6 on this machine, or ::1's port taken: IPv4 alone, as asked
+            server.companion = None
     listening = "127.0.0.1" if host in ("", "0.0.0.0") else host
-    backend.executions.own_url = f"http://{listening}:{server.server_address[1]}"
+    backend.executions.own_url = f"http://{listening}:{bound}"
     return server
 
 
@@ -104,7 +146,7 @@ def warm_up_in_background() -> None:
     threading.Thread(target=service_model, name="sfn-model", daemon=True).start()
 
 
-def start_in_background(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+def start_in_background(backend: Backend, host: str = "127.0.0.1", port: int = 0) -> StepFunctionsServer:
     """Serve on a daemon thread (tests, benchmarks); stop with `shutdown()` and `server_close()`."""
     server = make_server(backend, host, port)
     warm_up_in_background()

@@ -282,3 +282,19 @@ def test_valid_asl_the_engine_cannot_run_is_created_and_its_executions_say_why(s
     assert "ItemReader" in described["cause"]
     events = served.history(started["executionArn"])
     assert [event["type"] for event in events] == ["ExecutionStarted", "ExecutionFailed"]
+
+
+def test_the_ipv6_loopback_answers_too(serve):
+    # Node.js 17+ resolves "localhost" to ::1 first; Step Functions Local's published port answers there.
+    served = serve()
+    port = int(served.url.rsplit(":", 1)[1])
+    try:
+        connection = http.client.HTTPConnection("::1", port, timeout=10)
+        connection.request(
+            "POST", "/", body="{}", headers={"X-Amz-Target": "AWSStepFunctions.ListStateMachines"}
+        )
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback")
+    response = connection.getresponse()
+    assert (response.status, json.loads(response.read())) == (200, {"stateMachines": []})
+    connection.close()
