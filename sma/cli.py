@@ -10,7 +10,17 @@ from sma import __version__
 from sma.terminal import tolerate_any_text
 
 # Each module exposes `register(app)`, adding its commands or sub-groups; the order is the help order.
-COMMAND_MODULES = ("demo", "cloud", "workflow", "ai", "events", "query", "diagrams", "cost")
+COMMAND_MODULES = (
+    "demo",
+    "cloud",
+    "workflow",
+    "stepfunctions",
+    "ai",
+    "events",
+    "query",
+    "diagrams",
+    "cost",
+)
 
 app = typer.Typer(
     name="sma",

@@ -106,8 +106,11 @@ def execute(
     substitutions: Mapping[str, str] | None = None,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     seed: int | None = None,
+    history: History | None = None,
 ) -> Execution:
-    """Run `definition` on `input` to completion; raises DefinitionError if it cannot run at all."""
+    """Run `definition` on `input` to completion; raises DefinitionError if it cannot run at all.
+
+    `history` lets a caller that serves GetExecutionHistory read the events while the execution runs."""
     if state_machine_type not in ("STANDARD", "EXPRESS"):
         raise ValueError(f"state_machine_type must be 'STANDARD' or 'EXPRESS', got {state_machine_type!r}")
     machine = compile_definition(definition, substitutions)
@@ -140,7 +143,7 @@ def execute(
     timeout = machine.timeout_seconds
     if state_machine_type == "EXPRESS":
         timeout = min(timeout or EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS)
-    history = History(EXPRESS_EVENT_LIMIT if state_machine_type == "EXPRESS" else EVENT_LIMIT)
+    history = history or History(EXPRESS_EVENT_LIMIT if state_machine_type == "EXPRESS" else EVENT_LIMIT)
     run = Run(
         execution_arn=execution_arn,
         name=execution_name,
