@@ -23,9 +23,9 @@ from integrations.stepfunctions.api.mock_source import MockConfigSource
 from integrations.stepfunctions.api.services import RealServices, StateLimits
 from workflows.engine import DefinitionError, execute
 from workflows.engine.history import EVENT_LIMIT, EXPRESS_EVENT_LIMIT, History
-from workflows.harness.definition import iter_states
 from workflows.harness.mock_config import MockConfigError, MockedResponse
 from workflows.harness.mocking import MockedServices
+from workflows.validation.walk import walk_states
 
 _MAX_INPUT_BYTES = 256 * 1024
 
@@ -247,7 +247,8 @@ def _checked_input(text: str) -> Any:
 
 def _limits(definition: str) -> dict[str, StateLimits]:
     limits = {}
-    for name, state in iter_states(json.loads(definition)):
+    for walked in walk_states(json.loads(definition)):
+        name, state = walked.name, walked.state
         timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
         limits[name] = StateLimits(
             float(timeout) if isinstance(timeout, int | float) else None,

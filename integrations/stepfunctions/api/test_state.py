@@ -16,7 +16,7 @@ from typing import Any
 from integrations.stepfunctions.api.backend import Backend
 from integrations.stepfunctions.api.errors import ApiError, invalid_definition
 from workflows.engine import DefinitionError, ManualClock, TaskFailure, TaskInvocation, execute
-from workflows.harness.definition import iter_states
+from workflows.validation.walk import walk_states
 
 Request = dict[str, Any]
 _VARIABLES_STATE = "TestState.Variables"
@@ -112,7 +112,7 @@ def _state(request: Request) -> tuple[dict[str, Any], str, str]:
     state_name = request.get("stateName")
     if state_name is None:
         return document, document.get("QueryLanguage", "JSONPath"), _TESTED
-    found = dict(iter_states(document)).get(state_name)
+    found = {walked.name: walked.state for walked in walk_states(document)}.get(state_name)
     if found is None:
         raise ApiError("ValidationException", f"State '{state_name}' is not in the state machine definition")
     language = found.get("QueryLanguage", document.get("QueryLanguage", "JSONPath"))
