@@ -37,10 +37,15 @@ def _kinesis(account: LocalAccount) -> Any:
 
 
 def _sns(account: LocalAccount) -> Any:
-    from integrations.topics import Topics
+    from integrations.topics import SmtpSettings, Topics
 
     identity = account.identity
-    return Topics(account=identity.account_id, region=identity.region, directory=account.layout.topics)
+    return Topics(
+        account=identity.account_id,
+        region=identity.region,
+        directory=account.layout.topics,
+        smtp=SmtpSettings.from_env(),  # the user's mail server, if SMA_SMTP_HOST names one
+    )
 
 
 def _firehose(account: LocalAccount) -> Any:

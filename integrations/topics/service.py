@@ -92,7 +92,7 @@ class Topics:
         self.account = account
         self.region = region
         self.console = console or Console()
-        self.smtp = smtp if smtp is not None else SmtpSettings.from_env()
+        self.smtp = smtp  # None: email subscriptions fail (the local account reads SMA_SMTP_*)
         self.clock = clock
         self.http_timeout = http_timeout
         directory.mkdir(parents=True, exist_ok=True)
