@@ -45,9 +45,7 @@ def test_environment_wins_over_dotenv_over_json_file(client, tmp_path, monkeypat
 
 
 def test_lookup_by_arn_and_object_values(client) -> None:
-    client.store_file.write_text(
-        json.dumps({"XApi": {"ApiKey": "k", "ApiSecret": "s"}})
-    )
+    client.store_file.write_text(json.dumps({"XApi": {"ApiKey": "k", "ApiSecret": "s"}}))
     arn = client.arn("XApi")
     assert arn.startswith("arn:aws:secretsmanager:eu-west-2:123456789012:secret:XApi-")
     assert json.loads(client.get_secret_value(SecretId=arn)["SecretString"]) == {
