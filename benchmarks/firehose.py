@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -84,20 +83,21 @@ def main() -> None:
 def run(record_count: int) -> None:
     """Every measurement, over `record_count` events (`benchmarks/plumbing.py` runs this too)."""
     with tempfile.TemporaryDirectory() as home:
-        os.environ["SMA_HOME"] = home
         from infra.local.lake import lake_table
+        from infra.local.layout import StateLayout
         from infra.topology import TOPOLOGY
         from integrations.firehose import DeliveryStreams, FirehoseClient
         from integrations.objectstore import ObjectStore
-        from integrations.stream import KinesisClient
+        from integrations.stream import KinesisClient, StreamStore
 
         records = [event(n) for n in range(record_count)]
         print(f"{len(records)} events of ~{len(records[0])} bytes; state in {home}\n")
 
-        store = ObjectStore()
+        layout = StateLayout(Path(home))
+        store = ObjectStore(layout.objects)
         bucket = "sma-lake-benchmark"
         store.create_bucket(bucket)
-        firehose = FirehoseClient(DeliveryStreams(store))
+        firehose = FirehoseClient(DeliveryStreams(store, path=layout.firehose_buffer))
         destination = TOPOLOGY.delivery_stream.destination(f"arn:aws:s3:::{bucket}")
         firehose.create_delivery_stream(
             DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=destination
@@ -119,7 +119,7 @@ def run(record_count: int) -> None:
         objects = list(store.iter_keys(bucket))
         print(f"  -> {len(objects)} objects, {sum(o.size for o in objects) / 1e6:.1f} MB in the lake\n")
 
-        kinesis = KinesisClient(enforce_throughput=False)
+        kinesis = KinesisClient(StreamStore(layout.stream), enforce_throughput=False)
         kinesis.create_stream(StreamName="bench", ShardCount=2)
 
         def put_record() -> None:
@@ -137,7 +137,7 @@ def run(record_count: int) -> None:
         measure("Stream PutRecord", records, put_record)
         measure("Stream PutRecords (500)", records, put_records)
 
-        from integrations.pipes import Pipe, from_api
+        from integrations.pipes import Checkpoints, Pipe, from_api
 
         delivered: list[int] = []
         config = from_api(
@@ -146,7 +146,12 @@ def run(record_count: int) -> None:
             {"KinesisStreamParameters": {"StartingPosition": "TRIM_HORIZON", "BatchSize": 100}},
             {"StepFunctionStateMachineParameters": {"InvocationType": "FIRE_AND_FORGET"}},
         )
-        pipe = Pipe(config, kinesis, lambda payload: delivered.append(len(payload)))
+        pipe = Pipe(
+            config,
+            kinesis,
+            lambda payload: delivered.append(len(payload)),
+            checkpoints=Checkpoints(layout.pipe_checkpoints),
+        )
         both = records + records  # the stream holds the PutRecord and the PutRecords rounds
         measure("Pipe drain (BatchSize 100, no-op target)", both, pipe.drain)
         print(f"  -> {len(delivered)} invocations\n")
@@ -168,7 +173,6 @@ def run(record_count: int) -> None:
             f"Athena seed query (label counts) over {2 * len(records)} events: "
             f"best {min(timings) * 1000:.0f} ms of 3; {rows[0][0]} = {rows[0][1]}"
         )
-        os.environ.pop("SMA_HOME")
 
 
 if __name__ == "__main__":

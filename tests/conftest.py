@@ -7,8 +7,12 @@ import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from infra.local.layout import StateLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("unit", "workflow", "integration", "infra", "ai")
@@ -66,3 +70,12 @@ def sma_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / ".sma"
     monkeypatch.setenv("SMA_HOME", str(home))
     yield home
+
+
+@pytest.fixture
+def layout(sma_home: Path) -> StateLayout:
+    """The paths of each local service's files in that state directory, as the local account names them:
+    services take their paths as arguments, so a test hands them these."""
+    from infra.local.layout import StateLayout
+
+    return StateLayout(sma_home)

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from infra.aws.references import References
 from infra.topology import StateMachine
+from workflows.validation.walk import walk_states
 
 _INTEGRATION = "arn:aws:states:::"
 # Step Functions' optimised integrations name their action after the service's API, not IAM's.
@@ -37,15 +38,11 @@ _UNSCOPED = {"comprehend", "rekognition"}
 
 
 def task_resources(definition: dict[str, Any]) -> Iterator[str]:
-    """Every Task state's Resource, nested Map and Parallel states included."""
-    for state in definition.get("States", {}).values():
-        if state.get("Type") == "Task":
-            yield state["Resource"]
-        for branch in state.get("Branches", []):
-            yield from task_resources(branch)
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                yield from task_resources(state[key])
+    """Every Task state's Resource, nested Map and Parallel states included (the one walker over nested
+    states, `workflows.validation.walk`, finds them)."""
+    for walked in walk_states(definition):
+        if walked.state.get("Type") == "Task":
+            yield walked.state["Resource"]
 
 
 def iam_actions(resource: str) -> list[str]:

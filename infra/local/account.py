@@ -29,24 +29,30 @@ def _s3(account: LocalAccount) -> Any:
 
 
 def _kinesis(account: LocalAccount) -> Any:
-    from integrations.stream import KinesisClient
+    from integrations.stream import KinesisClient, StreamStore
 
     identity = account.identity
-    return KinesisClient(path=account.layout.stream, region=identity.region, account=identity.account_id)
+    store = StreamStore(account.layout.stream)
+    return KinesisClient(store, region=identity.region, account=identity.account_id)
 
 
 def _sns(account: LocalAccount) -> Any:
-    from integrations.topics import Topics
+    from integrations.topics import SmtpSettings, Topics
 
     identity = account.identity
-    return Topics(account=identity.account_id, region=identity.region, directory=account.layout.topics)
+    return Topics(
+        account=identity.account_id,
+        region=identity.region,
+        directory=account.layout.topics,
+        smtp=SmtpSettings.from_env(),  # the user's mail server, if SMA_SMTP_HOST names one
+    )
 
 
 def _firehose(account: LocalAccount) -> Any:
     from integrations.firehose import DeliveryStreams, FirehoseClient
 
     streams = DeliveryStreams(account.client("s3").store, path=account.layout.firehose_buffer)
-    return FirehoseClient(streams, region=account.identity.region)
+    return FirehoseClient(streams, region=account.identity.region, account=account.identity.account_id)
 
 
 def _dynamodb(account: LocalAccount) -> Any:
@@ -87,11 +93,7 @@ def _ai(account: LocalAccount) -> Any:
     from integrations.ai.vision.face_store import FaceStore
 
     objects = account.client("s3").store
-
-    def read_object(bucket: str, key: str, *_: Any) -> bytes:
-        return bytes(objects.get(bucket, key)[1])
-
-    return AiServices(rekognition=Rekognition(read_object, store=FaceStore(account.layout.face_collections)))
+    return AiServices(rekognition=Rekognition(objects.read, store=FaceStore(account.layout.face_collections)))
 
 
 def _lambda(account: LocalAccount) -> Any:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-DEFAULT_ACCOUNT_ID = "123456789012"
-DEFAULT_REGION = "eu-west-2"  # where the CDK app deploys by default (infra/aws)
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
 
 @dataclass(frozen=True)

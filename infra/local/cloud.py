@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from infra.local.account import LocalAccount
-from infra.local.arns import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, AccountIdentity
+from infra.local.arns import AccountIdentity
 from infra.local.http_gateway import HttpGateway
 from infra.local.layout import StateLayout
 from infra.local.memory import limit_malloc_arenas
 from infra.local.state_lock import StateLock
 from infra.topology import ROOT, TOPOLOGY, Ref, Rule, Target, Topology
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
 if TYPE_CHECKING:
     from infra.local.functions import LocalFunctions

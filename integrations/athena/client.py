@@ -69,11 +69,11 @@ class AthenaClient:
         self,
         tables: Iterable[TableDefinition],
         *,
-        store: ObjectStore | None = None,
+        store: ObjectStore,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.tables = tuple(tables)
-        self.store = store if store is not None else ObjectStore()
+        self.store = store
         self.clock = clock
         self._executions: dict[str, dict[str, Any]] = {}
         self._results: dict[str, QueryResult] = {}

@@ -100,14 +100,14 @@ def execute_query(
     sql: str,
     tables: Iterable[TableDefinition],
     *,
-    store: ObjectStore | None = None,
+    store: ObjectStore,
     database: str | None = None,
 ) -> QueryResult:
     """Run one Athena SELECT. Failures are `ServiceError`s whose message starts with Athena's error
     category (SYNTAX_ERROR, COLUMN_NOT_FOUND, TABLE_NOT_FOUND, ...)."""
     definitions = {table.name: table for table in tables}
     duck_sql = translate(sql, definitions, database)
-    objects = store if store is not None else ObjectStore()
+    objects = store
     connection = duckdb.connect(":memory:")
     # Trino divides integers as integers (5 / 2 = 2); DuckDB's `/` would give 2.5.
     connection.execute("SET integer_division = true")
@@ -136,7 +136,7 @@ def run_query(
     sql: str,
     tables: Iterable[TableDefinition],
     *,
-    store: ObjectStore | None = None,
+    store: ObjectStore,
     database: str | None = None,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one Athena SELECT over `tables`; returns (column names, rows)."""

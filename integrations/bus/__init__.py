@@ -4,7 +4,7 @@ replay, plus the catch-all log and per-detail-type metrics (`observability`)."""
 
 from __future__ import annotations
 
-from integrations.bus.bus import DEFAULT_ACCOUNT, EventBus
+from integrations.bus.bus import EventBus
 from integrations.bus.clock import ManualClock, SystemClock
 
-__all__ = ["DEFAULT_ACCOUNT", "EventBus", "ManualClock", "SystemClock"]
+__all__ = ["EventBus", "ManualClock", "SystemClock"]

@@ -1,6 +1,6 @@
 """The local EventBridge event bus: PutEvents, rules and targets, archives and replays, durable delivery.
 
-    bus = EventBus("Plumbing", targets=account.deliverer)             # what an ARN means locally
+    bus = EventBus("Plumbing", directory=folder, targets=account.deliverer)  # what an ARN means locally
     bus.put_rule(Name="alerts", EventPattern={"detail-type": ["MESSAGE_ANALYSED"]})
     bus.put_targets(Rule="alerts", Targets=[{"Id": "sns", "Arn": "arn:aws:sns:...:alerts"}])
     bus.start()                                                       # worker thread(s), or bus.drain()
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -30,38 +29,30 @@ from integrations.bus.envelope import BusIdentity, EntryError, addressed_here, b
 from integrations.bus.rules import MAX_TARGETS_PER_RULE, Deliver, Rule, Target, TargetResolver, validation
 from integrations.bus.store import Store
 from integrations.errors import ServiceError
-from integrations.state import state_dir
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
-DEFAULT_ACCOUNT = "123456789012"
 LOG = logging.getLogger(__name__)
 
 
-def _default_region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
 class EventBus:
-    """One event bus with its durable store under `directory` (default `state_dir("bus")`)."""
+    """One event bus with its durable store under `directory` (the caller's: nothing here picks a folder)."""
 
     def __init__(
         self,
         name: str = "default",
         *,
-        account: str | None = None,
-        region: str | None = None,
-        directory: Path | None = None,
+        directory: Path,
+        account: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
         clock: Clock | None = None,
         synchronous: str = "FULL",
         rng: random.Random | None = None,
         targets: TargetResolver | None = None,
     ) -> None:
-        self.identity = BusIdentity(
-            name, account or os.environ.get("SMA_ACCOUNT_ID") or DEFAULT_ACCOUNT, region or _default_region()
-        )
-        folder = directory or state_dir("bus")
-        folder.mkdir(parents=True, exist_ok=True)
+        self.identity = BusIdentity(name, account, region)
+        directory.mkdir(parents=True, exist_ok=True)
         self.clock = clock or SystemClock()
-        self.store = Store(folder / f"{name}.sqlite3", synchronous)
+        self.store = Store(directory / f"{name}.sqlite3", synchronous)
         self._rules: dict[str, Rule] = {}
         # What delivering to an ARN means in this process: the account's resolver (the local cloud's),
         # or the ARNs registered by hand. A process with neither (`sma replay`) queues but never delivers.

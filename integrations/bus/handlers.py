@@ -10,14 +10,13 @@ integration returns the response as it is, failed entries included.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from integrations.bus.bus import EventBus
 from integrations.errors import ServiceError
 from integrations.unicode_text import json_text
-
-Handler = Callable[[Any, Any], Any]
+from workflows.engine import Handler
 
 
 def _entries(arguments: Any) -> list[Any]:

@@ -1,7 +1,7 @@
 """What CloudWatch shows for the bus: the catch-all rule's log group and a metric filter per detail-type.
 
-* The log group is a JSON-lines file under `state_dir("logs")`, one event per line, written by a target
-  of a catch-all rule, so it sees exactly what rules see (replays included, with `replay-name`).
+* The log group is a JSON-lines file in the logs folder its caller names, one event per line, written
+  by a target of a catch-all rule, so it sees exactly what rules see (replays included, with `replay-name`).
 * The metric filters count events per detail-type per minute (namespace `ServerlessMessageAnalyser`,
   metric name = detail-type), kept in SQLite beside the log, stamped with the event's `time` as
   CloudWatch stamps a log event with it.
@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from integrations.database import open_database
-from integrations.state import state_dir
 from integrations.unicode_text import utf8_safe
 
 NAMESPACE = "ServerlessMessageAnalyser"
@@ -47,9 +46,9 @@ def _minute(event: dict[str, Any]) -> int:
 class EventLog:
     """A log group as a JSON-lines file: append, read the tail, follow."""
 
-    def __init__(self, group: str = "/aws/events/Plumbing", directory: Path | None = None) -> None:
+    def __init__(self, group: str, directory: Path) -> None:
         self.group = group
-        self.path = (directory or state_dir("logs")) / f"{_file_name(group)}.jsonl"
+        self.path = directory / f"{_file_name(group)}.jsonl"
         self._lock = threading.Lock()
 
     def write(self, event: dict[str, Any]) -> None:
@@ -102,9 +101,9 @@ class EventLog:
 class Metrics:
     """Per-minute counters, one metric per detail-type, in `metrics.sqlite3` beside the logs."""
 
-    def __init__(self, directory: Path | None = None, namespace: str = NAMESPACE) -> None:
+    def __init__(self, directory: Path, namespace: str = NAMESPACE) -> None:
         self.namespace = namespace
-        path = (directory or state_dir("logs")) / "metrics.sqlite3"
+        path = directory / "metrics.sqlite3"
         self._lock = threading.Lock()
         self._db = open_database(path)
         self._db.execute(
@@ -155,7 +154,7 @@ class Observer:
         self.metrics = metrics
 
     @classmethod
-    def for_group(cls, group: str, directory: Path | None = None) -> Observer:
+    def for_group(cls, group: str, directory: Path) -> Observer:
         """The target for a rule whose target is the log group `group` (the topology's catch-all)."""
         return cls(EventLog(group, directory), Metrics(directory))
 
@@ -164,9 +163,10 @@ class Observer:
         self.metrics.increment(str(event.get("detail-type")), _minute(event))
 
 
-def attach_observability(bus: Any, log: EventLog | None = None, metrics: Metrics | None = None) -> Observer:
-    """Add the catch-all rule to `bus` with the log group (and its metric filters) as target."""
-    observer = Observer(log or EventLog(f"/aws/events/{bus.name}"), metrics or Metrics())
+def attach_observability(bus: Any, directory: Path) -> Observer:
+    """Add the catch-all rule to `bus` with the log group `/aws/events/<bus>` in `directory` (and its
+    metric filters) as target."""
+    observer = Observer.for_group(f"/aws/events/{bus.name}", directory)
     identity = bus.identity
     arn = f"arn:aws:logs:{identity.region}:{identity.account}:log-group:{observer.log.group}"
     bus.put_rule(Name=CATCH_ALL_RULE, EventPattern=CATCH_ALL_PATTERN, Description="Every event, to the logs")
@@ -175,9 +175,9 @@ def attach_observability(bus: Any, log: EventLog | None = None, metrics: Metrics
     return observer
 
 
-def latest_log_group(directory: Path | None = None) -> str | None:
+def latest_log_group(directory: Path) -> str | None:
     """The file name of the most recently written log group, if any (for `sma logs` without --group)."""
-    logs = sorted((directory or state_dir("logs")).glob("*.jsonl"), key=lambda path: path.stat().st_mtime)
+    logs = sorted(directory.glob("*.jsonl"), key=lambda path: path.stat().st_mtime)
     return logs[-1].stem if logs else None
 
 

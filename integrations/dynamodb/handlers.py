@@ -10,8 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from integrations.dynamodb.client import DynamoDBClient
-
-Handler = Callable[[Any, Any], Any]
+from workflows.engine import Handler
 
 _ACTIONS = {
     "putItem": "put_item",

@@ -14,13 +14,12 @@ from typing import Any
 from integrations.errors import ServiceError
 from integrations.firehose.config import SERVICE
 from integrations.firehose.delivery import DeliveryStreams
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 
 MAX_RECORD_BYTES = 1000 * 1024
 MAX_BATCH_RECORDS = 500
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 _NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,64}$")
-DEFAULT_REGION = "eu-west-2"
-DEFAULT_ACCOUNT = "123456789012"
 
 
 def _meta() -> dict[str, Any]:
@@ -57,12 +56,12 @@ class FirehoseClient:
 
     def __init__(
         self,
-        streams: DeliveryStreams | None = None,
+        streams: DeliveryStreams,
         *,
         region: str = DEFAULT_REGION,
-        account: str = DEFAULT_ACCOUNT,
+        account: str = DEFAULT_ACCOUNT_ID,
     ) -> None:
-        self.streams = streams if streams is not None else DeliveryStreams()
+        self.streams = streams
         self.region = region
         self.account = account
 

@@ -26,7 +26,6 @@ from integrations.firehose import prefixes
 from integrations.firehose.buffer import ERROR_PARTITION, Buffer, Buffered, Incoming, PartitionState
 from integrations.firehose.config import SERVICE, DeliveryStreamConfig, from_api
 from integrations.objectstore import ObjectStore
-from integrations.state import state_dir
 
 Clock = Callable[[], float]
 _KEY_NAMESPACE = uuid.UUID("5f0c1c1e-6a0d-4e43-9a9b-2f8b8f4b7a11")
@@ -37,12 +36,10 @@ ERROR_CODE = "DynamicPartitioning.MetadataExtractionFailed"
 class DeliveryStreams:
     """Every delivery stream of the local cloud, their durable buffer and their deliveries."""
 
-    def __init__(
-        self, objects: ObjectStore | None = None, *, clock: Clock = time.time, path: Path | None = None
-    ) -> None:
-        self.objects = objects if objects is not None else ObjectStore()
+    def __init__(self, objects: ObjectStore, *, path: Path, clock: Clock = time.time) -> None:
+        self.objects = objects
         self.clock = clock
-        self.buffer = Buffer(path if path is not None else state_dir("firehose") / "buffer.sqlite")
+        self.buffer = Buffer(path)
         self._lock = threading.RLock()
         self._configs: dict[str, DeliveryStreamConfig] = {}
         self._created: dict[str, float] = {}

@@ -7,12 +7,11 @@ codes are already the Java SDK's exception names (`Firehose.ResourceNotFoundExce
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from integrations.firehose.client import FirehoseClient
-
-Handler = Callable[[Any, Any], Any]
+from workflows.engine import Handler
 
 
 def _record(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -84,8 +84,8 @@ def _copy_source(source: str | Mapping[str, str]) -> tuple[str, str]:
 class S3Client:
     """A boto3-compatible S3 client backed by the local object store."""
 
-    def __init__(self, store: ObjectStore | None = None) -> None:
-        self.store = store if store is not None else ObjectStore()
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
 
     # -- buckets ---------------------------------------------------------------------------------------
 

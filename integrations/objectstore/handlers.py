@@ -16,8 +16,8 @@ from typing import Any
 
 from integrations.errors import ServiceError
 from integrations.objectstore.client import S3Client
+from workflows.engine import Handler
 
-Handler = Callable[[Any, Any], Any]
 _MODELLED = {
     "NoSuchKey",
     "NoSuchBucket",

@@ -1,4 +1,4 @@
-"""The local object store: buckets are folders under `state_dir("s3")`, metadata lives in SQLite.
+"""The local object store: buckets are folders under the root its caller names, metadata lives in SQLite.
 
 Bytes are written to a temporary file, fsynced and renamed into place (atomic on POSIX), then the
 object's metadata row is committed; a reader resolves a key through that row only, so it never sees a
@@ -22,7 +22,6 @@ from pathlib import Path
 from integrations.database import open_database
 from integrations.errors import ServiceError
 from integrations.objectstore.keys import conflict_path, key_to_relative_path
-from integrations.state import state_dir
 
 SERVICE = "s3"
 MAX_KEY_BYTES = 1024
@@ -65,8 +64,8 @@ def no_such_key(bucket: str, key: str) -> ServiceError:
 class ObjectStore:
     """Buckets and objects on the local disk; safe to share between threads and processes."""
 
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = Path(root) if root is not None else state_dir("s3")
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / _TEMP_FOLDER).mkdir(exist_ok=True)
         self._lock = threading.RLock()
@@ -170,6 +169,11 @@ class ObjectStore:
         if row is None:
             raise no_such_key(bucket, key)
         return self._info(bucket, row)
+
+    def read(self, bucket: str, key: str) -> bytes:
+        """An object's bytes (`NoSuchBucket` / `NoSuchKey` as `ServiceError` when it is not there): the
+        `(bucket, key) -> bytes` reader other local services (Rekognition) take."""
+        return self.get(bucket, key)[1]
 
     def get(self, bucket: str, key: str) -> tuple[ObjectInfo, bytes]:
         info = self.head(bucket, key)

@@ -1,4 +1,4 @@
-"""Where each pipe is in each shard, and what it dead-lettered: SQLite under `state_dir("pipes")`.
+"""Where each pipe is in each shard, and what it dead-lettered: SQLite at the path its caller names.
 
 A shard's checkpoint moves only after its batch has been handled (delivered, filtered out or
 dead-lettered), so a restart replays at most the batch in flight: at-least-once, never a loss.
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from integrations.database import open_database
-from integrations.state import state_dir
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (
@@ -24,11 +23,6 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     batch_info TEXT NOT NULL, records TEXT NOT NULL
 );
 """
-
-
-def default_path() -> Path:
-    """Where the local cloud's pipes keep their checkpoints and dead letters."""
-    return state_dir("pipes") / "checkpoints.sqlite"
 
 
 @dataclass(frozen=True)
@@ -42,11 +36,10 @@ class DeadLetter:
 
 
 class Checkpoints:
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        target = path if path is not None else default_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._db = open_database(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = open_database(path)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:

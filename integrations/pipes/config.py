@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.patterns import EventPattern, compile_pattern
 from integrations.pipes.templates import InputTemplate
 
@@ -36,7 +37,8 @@ def _bounded(parameters: Mapping[str, Any], name: str, default: int, low: int, h
 class PipeConfig:
     name: str
     stream_name: str
-    target_arn: str = "arn:aws:states:eu-west-2:123456789012:stateMachine:target"
+    # A pipe built without a target (a test's) names one in the default account; the cloud always passes one.
+    target_arn: str = f"arn:aws:states:{DEFAULT_REGION}:{DEFAULT_ACCOUNT_ID}:stateMachine:target"
     batch_size: int = 100
     batching_window_seconds: int = 0
     starting_position: str = "LATEST"

@@ -60,7 +60,7 @@ class Pipe:
         kinesis: KinesisClient,
         target: Target,
         *,
-        checkpoints: Checkpoints | None = None,
+        checkpoints: Checkpoints,
         dead_letter: Callable[[dict[str, Any]], None] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
@@ -68,7 +68,7 @@ class Pipe:
         self.kinesis = kinesis
         self.clock = kinesis.clock
         self.target = target
-        self.checkpoints = checkpoints if checkpoints is not None else Checkpoints()
+        self.checkpoints = checkpoints
         self.dead_letter_destination = dead_letter
         self.stats = PipeStats()
         self.last_error: Exception | None = None

@@ -1,5 +1,5 @@
-"""Local Secrets Manager: GetSecretValue from the environment, a `.env` file or a JSON file under
-`state_dir("secrets")`, with Secrets Manager's response shape and error codes."""
+"""Local Secrets Manager: GetSecretValue from the environment, a `.env` file or a JSON file whose
+path the caller names, with Secrets Manager's response shape and error codes."""
 
 from __future__ import annotations
 

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.secrets.sources import Secret, find_secret, store_secret
 
 SERVICE = "secretsmanager"
-DEFAULT_REGION = "eu-west-2"
-DEFAULT_ACCOUNT = "123456789012"
 _ARN = re.compile(r"^arn:aws:secretsmanager:[^:]*:[^:]*:secret:(?P<name>.+?)(?:-[A-Za-z0-9]{6})?$")
 
 
@@ -29,10 +28,10 @@ class SecretsManagerClient:
     def __init__(
         self,
         *,
+        store_file: Path,
         env_file: Path | None = None,
-        store_file: Path | None = None,
         region: str = DEFAULT_REGION,
-        account: str = DEFAULT_ACCOUNT,
+        account: str = DEFAULT_ACCOUNT_ID,
     ) -> None:
         self.env_file = env_file
         self.store_file = store_file

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from integrations.secrets.client import SecretsManagerClient
-
-Handler = Callable[[Any, Any], Any]
+from workflows.engine import Handler
 
 
 def engine_handlers(client: SecretsManagerClient) -> dict[str, Handler]:

@@ -1,5 +1,5 @@
-"""Where local secrets come from, in order: the environment, a `.env` file, then a JSON file under
-`state_dir("secrets")`.
+"""Where local secrets come from, in order: the environment, a `.env` file, then a JSON file whose path
+the caller names (the local account's `StateLayout.secrets`).
 
 A secret named `TwitterSecret` (or `prod/x-api`) is read from the variable `SMA_SECRET_TWITTERSECRET`
 (`SMA_SECRET_PROD_X_API`): the name upper-cased, every other character than A-Z and 0-9 made `_`. The
@@ -18,10 +18,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from integrations.state import state_dir
-
 ENV_PREFIX = "SMA_SECRET_"
-SECRETS_FILE = "secrets.json"
 
 
 @dataclass(frozen=True)
@@ -37,10 +34,6 @@ def env_name(secret_name: str) -> str:
     return ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", secret_name.upper())
 
 
-def secrets_file() -> Path:
-    return state_dir("secrets") / SECRETS_FILE
-
-
 def _from_json_file(name: str, path: Path) -> Secret | None:
     if not path.is_file():
         return None
@@ -51,21 +44,21 @@ def _from_json_file(name: str, path: Path) -> Secret | None:
     return Secret(name, str(path), value if isinstance(value, str) else json.dumps(value))
 
 
-def find_secret(name: str, env_file: Path | None = None, store_file: Path | None = None) -> Secret | None:
+def find_secret(name: str, env_file: Path | None, store_file: Path) -> Secret | None:
     variable = env_name(name)
     if variable in os.environ:
         return Secret(name, "environment", os.environ[variable])
-    dotenv = env_file if env_file is not None else Path(os.environ.get("SMA_ENV_FILE", ".env"))
-    if dotenv.is_file():
-        value = dotenv_values(dotenv).get(variable)
+    # Only a `.env` file the caller chose is read (the CLI passes the working folder's); a service
+    # never looks in whatever folder it happens to run from.
+    if env_file is not None and env_file.is_file():
+        value = dotenv_values(env_file).get(variable)
         if value is not None:
             return Secret(name, ".env", value)
-    return _from_json_file(name, store_file or secrets_file())
+    return _from_json_file(name, store_file)
 
 
-def store_secret(name: str, value: str, store_file: Path | None = None) -> None:
-    """Write a secret into the JSON file (atomically, readable by the owner only)."""
-    path = store_file or secrets_file()
+def store_secret(name: str, value: str, path: Path) -> None:
+    """Write a secret into the JSON file `path` (atomically, readable by the owner only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     stored[name] = value

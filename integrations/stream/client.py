@@ -10,13 +10,12 @@ throughput). Over-limit input fails with the same error codes as on AWS and writ
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from integrations.errors import ServiceError
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.stream import iterators
 from integrations.stream.hashing import (
     HASH_KEY_LIMIT,
@@ -28,7 +27,6 @@ from integrations.stream.hashing import (
 )
 from integrations.stream.store import (
     DEFAULT_RETENTION_HOURS,
-    Clock,
     StreamInfo,
     StreamStore,
     format_sequence,
@@ -44,9 +42,6 @@ MAX_GET_RECORDS = 10_000
 MAX_GET_BYTES = 10 * 1024 * 1024
 _STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
 _HASH_KEY = re.compile(r"^(0|[1-9]\d{0,38})$")
-
-DEFAULT_REGION = "eu-west-2"
-DEFAULT_ACCOUNT = "123456789012"
 
 
 def _validation(message: str) -> ServiceError:
@@ -76,15 +71,13 @@ class KinesisClient:
 
     def __init__(
         self,
-        store: StreamStore | None = None,
+        store: StreamStore,
         *,
-        clock: Clock = time.time,
-        path: Path | None = None,
         region: str = DEFAULT_REGION,
-        account: str = DEFAULT_ACCOUNT,
+        account: str = DEFAULT_ACCOUNT_ID,
         enforce_throughput: bool = True,
     ) -> None:
-        self.store = store if store is not None else StreamStore(path, clock=clock)
+        self.store = store
         self.clock = self.store.clock
         self.region = region
         self.account = account

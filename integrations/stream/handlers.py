@@ -7,12 +7,10 @@ error codes are already the Java SDK's exception names (`Kinesis.ResourceNotFoun
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from integrations.stream.client import KinesisClient
-
-Handler = Callable[[Any, Any], Any]
+from workflows.engine import Handler
 
 
 def _data(value: Any) -> bytes:

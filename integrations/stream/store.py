@@ -1,4 +1,4 @@
-"""The stream's durable log: SQLite in WAL mode under `state_dir("stream")`.
+"""The stream's durable log: SQLite in WAL mode at the path its caller names.
 
 A record is committed (and fsynced: `synchronous=FULL`) before PutRecord returns its sequence number,
 so an acknowledged record survives a crash. Sequence numbers come from one AUTOINCREMENT counter, which
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from integrations.database import open_database
-from integrations.state import state_dir
 
 Clock = Callable[[], float]
 
@@ -72,8 +71,8 @@ class StoredRecord:
 class StreamStore:
     """Streams and their records; one SQLite file shared by every process of the local cloud."""
 
-    def __init__(self, path: Path | None = None, clock: Clock = time.time) -> None:
-        self.path = path if path is not None else state_dir("stream") / "stream.sqlite"
+    def __init__(self, path: Path, clock: Clock = time.time) -> None:
+        self.path = path
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.clock = clock
         self._lock = threading.RLock()

@@ -16,8 +16,7 @@ from typing import Any
 from integrations.errors import ServiceError
 from integrations.topics.service import Topics
 from integrations.unicode_text import json_text
-
-Handler = Callable[[Any, Any], Any]
+from workflows.engine import Handler
 
 
 @functools.cache

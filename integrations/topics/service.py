@@ -1,7 +1,7 @@
 """The local SNS: topics, subscriptions with filter policies, Publish and PublishBatch.
 
 Shapes and errors follow the SNS API. A published message is committed to SQLite (under
-`state_dir("topics")`) before Publish answers, then fanned out to each subscription whose filter policy
+the folder its caller names) before Publish answers, then fanned out to each subscription whose filter policy
 it passes. Each delivery stands alone: one failing subscriber is recorded in `failures()` and never keeps
 the message from the others, and its delivery is retried (SNS's default policy: 3 retries, 20 s apart).
 Subscriptions are confirmed at once (there is no one to click a link).
@@ -14,7 +14,6 @@ JSON line per notification) and `local` (a Python callable, see `subscribe_calla
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
@@ -28,7 +27,7 @@ from rich.console import Console
 
 from integrations.database import open_database
 from integrations.errors import ServiceError
-from integrations.state import state_dir
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.topics import endpoints
 from integrations.topics.endpoints import DeliveryFailed, SmtpSettings
 from integrations.topics.notification import notification
@@ -82,26 +81,23 @@ class Topics:
     def __init__(
         self,
         *,
-        account: str | None = None,
-        region: str | None = None,
-        directory: Path | None = None,
+        directory: Path,
+        account: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
         console: Console | None = None,
         smtp: SmtpSettings | None = None,
         clock: Callable[[], float] = time.time,
         http_timeout: float = 5.0,
     ) -> None:
-        self.account = account or os.environ.get("SMA_ACCOUNT_ID") or "123456789012"
-        self.region = (
-            region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        )
+        self.account = account
+        self.region = region
         self.console = console or Console()
-        self.smtp = smtp if smtp is not None else SmtpSettings.from_env()
+        self.smtp = smtp  # None: email subscriptions fail (the local account reads SMA_SMTP_*)
         self.clock = clock
         self.http_timeout = http_timeout
-        folder = directory or state_dir("topics")
-        folder.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = open_database(folder / "topics.sqlite3")
+        self._db = open_database(directory / "topics.sqlite3")
         self._db.executescript(SCHEMA)
         self._callables: dict[str, Callable[[Any], None]] = {}
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sns-delivery")

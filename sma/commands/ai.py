@@ -48,12 +48,14 @@ def serve(
     Rekognition reads S3Object images from the local object store (`$SMA_HOME/s3`)."""
     from integrations.ai.server import make_server
     from integrations.ai.services import AiServices
-    from integrations.objectstore import read_object
+    from integrations.objectstore import ObjectStore
+    from sma.local_state import state_layout
 
     if warm:
         warmup()
+    objects = ObjectStore(state_layout().objects)
     try:
-        server = make_server(AiServices.local(read_object), host, port)
+        server = make_server(AiServices.local(objects.read), host, port)
     except OSError as error:
         console.print(f"[red]cannot listen on {host}:{port} ({error.strerror}): choose another --port[/red]")
         raise typer.Exit(1) from error

@@ -17,20 +17,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sma.local_state import state_layout
+
 if TYPE_CHECKING:
     from infra.local.layout import StateLayout
 
 console = Console()
 
 
-def _layout() -> StateLayout:
-    from infra.local.layout import StateLayout
-
-    return StateLayout.from_environment()
-
-
 def _home() -> Path:
-    return _layout().home
+    return state_layout().home
 
 
 # Local secrets may live in a `.env` file in the folder `sma` runs from (README: Configuration).
@@ -41,7 +37,7 @@ def _secrets() -> Any:
     """The local account's Secrets Manager client, for commands that run no cloud of their own."""
     from infra.local.account import LocalAccount
 
-    return LocalAccount(_layout(), env_file=ENV_FILE).client("secretsmanager")
+    return LocalAccount(state_layout(), env_file=ENV_FILE).client("secretsmanager")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -87,7 +83,7 @@ def up(
     from infra.local.session import GALLERY, local_session
     from infra.local.state_lock import StateFolderInUse
 
-    layout = _layout()
+    layout = state_layout()
     home = layout.home
     stopping = _stop_on_signals()
     with console.status("Starting the local cloud…"):
@@ -191,7 +187,7 @@ def send(
             payload = json.loads(file.read_text())
         except json.JSONDecodeError as error:
             raise _fail(f"{file} is not valid JSON: {error}") from None
-    layout = _layout()
+    layout = state_layout()
     endpoint = _running_endpoint(layout)
     if endpoint is not None:
         urls = [publish(photo, layout.media_host, endpoint["media"]) for photo in image or []]
@@ -272,7 +268,7 @@ def _duration(row: dict[str, Any]) -> str:
 def _execution_store() -> Any:
     from integrations.stepfunctions.store import ExecutionStore
 
-    path = _layout().executions
+    path = state_layout().executions
     if not path.is_file():
         raise _fail(f"no executions recorded under {_home()} (run `sma demo`, or `sma up` and `sma send`)")
     return ExecutionStore(path)
@@ -312,7 +308,7 @@ def execution(
 
 def outbox(limit: Annotated[int, typer.Option(help="How many, newest last.")] = 20) -> None:
     """The replies the bot queued instead of posting (no X credentials are configured locally)."""
-    path = _layout().outbox / "outbox.jsonl"
+    path = state_layout().outbox / "outbox.jsonl"
     if not path.is_file():
         console.print(f"The outbox is empty ({path} does not exist).")
         return

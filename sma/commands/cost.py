@@ -21,9 +21,10 @@ ONE_MILLION = 1_000_000
 
 
 def _candidates(home: Path | None) -> list[Path]:
-    from integrations.state import state_dir
+    from sma.local_state import state_layout
 
-    return [home] if home else [state_dir(), state_dir() / "demo"]
+    layout = state_layout()
+    return [home] if home else [layout.home, layout.demo.home]
 
 
 def event_bytes(home: Path) -> float:

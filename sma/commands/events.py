@@ -73,9 +73,9 @@ def put(
     bus: str = typer.Option(DEFAULT_BUS, "--bus", help="The event bus."),
 ) -> None:
     """Put one event on the bus (PutEvents): it is archived and queued for the rules it matches."""
-    from integrations.bus import EventBus
+    from sma.local_state import open_bus
 
-    with EventBus(bus) as event_bus:
+    with open_bus(bus) as event_bus:
         try:
             response = event_bus.put_events(
                 Entries=[{"Source": source, "DetailType": detail_type, "Detail": _argument(detail)}]
@@ -95,9 +95,9 @@ def put(
 @events_app.command("rules")
 def rules(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
     """List the bus's rules, their state, pattern and targets."""
-    from integrations.bus import EventBus
+    from sma.local_state import open_bus
 
-    with EventBus(bus) as event_bus:
+    with open_bus(bus) as event_bus:
         table = Table(title=f"Rules on {bus}")
         for column in ("Rule", "State", "Event pattern", "Targets"):
             table.add_column(column, overflow="fold")
@@ -112,9 +112,9 @@ def rules(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
 @events_app.command("archives")
 def archives(bus: str = typer.Option(DEFAULT_BUS, help="The event bus.")) -> None:
     """List the bus's archives: pattern, retention and how many events each holds."""
-    from integrations.bus import EventBus
+    from sma.local_state import open_bus
 
-    with EventBus(bus) as event_bus:
+    with open_bus(bus) as event_bus:
         table = Table(title=f"Archives of {bus}")
         for column in ("Archive", "Event pattern", "Retention (days)", "Events", "Bytes"):
             table.add_column(column, overflow="fold")
@@ -133,9 +133,9 @@ def dead_letters(
 ) -> None:
     """What was given up on: events no rule target would take (the error, the rule and target, the
     event), and stream records the ingest pipe could not deliver (the error, shard, sequence, record)."""
-    from integrations.bus import EventBus
+    from sma.local_state import open_bus
 
-    with EventBus(bus) as event_bus:
+    with open_bus(bus) as event_bus:
         letters = event_bus.dead_letters(queue)
     pipe_letters = _pipe_dead_letters(queue)
     console = Console(highlight=False)
@@ -174,11 +174,12 @@ PREVIEW_CHARACTERS = 300
 def _pipe_dead_letters(queue: str | None) -> list[Any]:
     """The pipes' dead letters (all of them, or none when `queue` names another queue)."""
     from infra.topology import TOPOLOGY
-    from integrations.pipes.checkpoints import Checkpoints, default_path
+    from integrations.pipes.checkpoints import Checkpoints
+    from sma.local_state import state_layout
 
     if queue and not queue.endswith(f":{TOPOLOGY.pipe.dead_letter_queue}"):
         return []
-    path = default_path()
+    path = state_layout().pipe_checkpoints
     if not path.exists():
         return []
     checkpoints = Checkpoints(path)
@@ -230,9 +231,9 @@ def replay(
     bus: Annotated[str, typer.Option("--bus", help="The event bus.")] = DEFAULT_BUS,
 ) -> None:
     """Replay archived events of a time window to the bus's rules, marked with `replay-name`."""
-    from integrations.bus import EventBus
+    from sma.local_state import open_bus
 
-    with EventBus(bus) as event_bus:
+    with open_bus(bus) as event_bus:
         replay_name = name or datetime.now(UTC).strftime("replay-%Y%m%dT%H%M%S")
         destination: dict[str, Any] = {"Arn": event_bus.arn}
         if rule:
@@ -268,8 +269,10 @@ def logs(
 ) -> None:
     """Print the catch-all log: every event the bus delivered, newest last."""
     from integrations.bus.observability import EventLog, latest_log_group
+    from sma.local_state import state_layout
 
-    log = EventLog(group or latest_log_group() or f"/aws/events/{DEFAULT_BUS}")
+    folder = state_layout().logs
+    log = EventLog(group or latest_log_group(folder) or f"/aws/events/{DEFAULT_BUS}", folder)
     console = Console(highlight=False)
 
     def show(event: dict[str, Any]) -> None:
@@ -299,8 +302,9 @@ def metrics(
 ) -> None:
     """Events per detail-type per minute (the metric filters), with a sparkline of the last N minutes."""
     from integrations.bus.observability import NAMESPACE, Metrics, sparkline
+    from sma.local_state import state_layout
 
-    counters = Metrics()
+    counters = Metrics(state_layout().logs)
     try:
         series = counters.series(minutes)
         totals = counters.totals()

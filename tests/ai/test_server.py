@@ -102,14 +102,15 @@ def test_lex_over_rest_json(endpoint):
 
 
 def test_s3_object_images_come_from_the_local_object_store(sma_home, photo):
-    from integrations.objectstore import ObjectStore, read_object
+    from integrations.objectstore import ObjectStore
 
-    store = ObjectStore()
+    store = ObjectStore(sma_home / "s3")
     try:
         store.create_bucket("media")
         store.put("media", "photos/astronaut.jpg", photo("astronaut"), content_type="image/jpeg")
     finally:
         store.close()
+    read_object = ObjectStore(sma_home / "s3").read  # a reader over the same folder, as the cloud wires it
     server = start_in_background(AiServices.local(read_object))
     try:
         rekognition = _client("rekognition", f"http://127.0.0.1:{server.server_address[1]}")

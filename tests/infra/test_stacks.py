@@ -302,3 +302,41 @@ def test_a_metric_filter_per_detail_type_and_alarms(synthesized) -> None:
     queues.add(TOPOLOGY.pipe.dead_letter_queue)
     assert len(alarms) == len(TOPOLOGY.state_machines) + len(queues)
     assert synthesized.resources("AWS::CloudWatch::Dashboard")
+
+
+def test_task_resources_reach_every_nested_state() -> None:
+    # Parallel states hold Branches; Map states an ItemProcessor (or the older Iterator): the ASL spec,
+    # https://states-language.net/spec.html#parallel-state and #map-state. A Task in any of them needs
+    # its IAM actions, so none may be missed.
+    def task(resource: str) -> dict[str, object]:
+        return {"Type": "Task", "Resource": resource, "End": True}
+
+    def scope(state: dict[str, object]) -> dict[str, object]:
+        return {"StartAt": "S", "States": {"S": state}}
+
+    definition = {
+        "StartAt": "Top",
+        "States": {
+            "Top": {**task("arn:aws:states:::sns:publish"), "End": False, "Next": "Fan"},
+            "Fan": {
+                "Type": "Parallel",
+                "Next": "Each",
+                "Branches": [
+                    scope(task("arn:aws:states:::events:putEvents")),
+                    scope({"Type": "Pass", "End": True}),
+                ],
+            },
+            "Each": {
+                "Type": "Map",
+                "Next": "Old",
+                "ItemProcessor": scope(task("arn:aws:states:::aws-sdk:s3:getObject")),
+            },
+            "Old": {"Type": "Map", "End": True, "Iterator": scope(task("arn:aws:states:::dynamodb:putItem"))},
+        },
+    }
+    assert list(task_resources(definition)) == [
+        "arn:aws:states:::sns:publish",
+        "arn:aws:states:::events:putEvents",
+        "arn:aws:states:::aws-sdk:s3:getObject",
+        "arn:aws:states:::dynamodb:putItem",
+    ]

@@ -23,12 +23,13 @@ from integrations.bus import EventBus
 # The set-up both the child and the restarted bus run: the same rule, archive and target.
 SETUP = """
 import json, os, sys
+from pathlib import Path
 from integrations.bus import EventBus
 
 TARGET_ARN = "arn:aws:states:eu-west-2:123456789012:stateMachine:analyse"
 
-def open_bus(delivered_path):
-    bus = EventBus("Plumbing")
+def open_bus(home, delivered_path):
+    bus = EventBus("Plumbing", directory=Path(home) / "bus")
     if "all" not in bus.archives.by_name:
         bus.create_archive(ArchiveName="all")
     bus.put_rule(Name="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
@@ -45,7 +46,7 @@ def open_bus(delivered_path):
 
 CHILD = SETUP + textwrap.dedent(
     """
-    bus = open_bus(sys.argv[1])
+    bus = open_bus(sys.argv[1], sys.argv[2])
     bus.start(workers=1, poll_seconds=0.05)
     n = 0
     while True:
@@ -68,9 +69,10 @@ def complete_lines(text: str) -> list[str]:
 
 
 def run_and_kill(home: Path, delivered: Path, acks_before_kill: int) -> list[str]:
-    env = {**os.environ, "SMA_HOME": str(home)}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(delivered)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [sys.executable, "-c", CHILD, str(home), str(delivered)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert child.stdout is not None
     seen = 0
@@ -89,17 +91,16 @@ def run_and_kill(home: Path, delivered: Path, acks_before_kill: int) -> list[str
 
 
 @pytest.mark.parametrize("acks_before_kill", [1, 150, 600])
-def test_sigkill_loses_nothing_acknowledged(tmp_path: Path, monkeypatch, acks_before_kill: int) -> None:
+def test_sigkill_loses_nothing_acknowledged(tmp_path: Path, acks_before_kill: int) -> None:
     home = tmp_path / ".sma"
     delivered = tmp_path / "delivered.txt"
-    monkeypatch.setenv("SMA_HOME", str(home))
     acked = run_and_kill(home, delivered, acks_before_kill)
     assert len(acked) >= acks_before_kill
 
     # Restart: the same configuration, in a fresh process (this one).
     namespace: dict[str, object] = {}
     exec(SETUP, namespace)  # the child's own set-up code, shared verbatim
-    bus: EventBus = namespace["open_bus"](str(delivered))  # type: ignore[operator]
+    bus: EventBus = namespace["open_bus"](str(home), str(delivered))  # type: ignore[operator]
     try:
         archived = {event["id"] for event in bus.journal()}
         assert bus.describe_archive("all")["EventCount"] == len(archived)

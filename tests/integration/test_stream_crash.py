@@ -33,20 +33,23 @@ FIREHOSE_DESTINATION = {
 }
 
 
-def services():
-    """The stream, the object store, Firehose and the pipe, as the local cloud would wire them."""
+def services(home: Path):
+    """The stream, the object store, Firehose and the pipe, with their files where the local account
+    keeps them in the state folder `home`."""
+    from infra.local.layout import StateLayout
     from integrations.errors import ServiceError
     from integrations.firehose import DeliveryStreams, FirehoseClient
     from integrations.objectstore import ObjectStore
-    from integrations.pipes import Pipe, from_api
-    from integrations.stream import KinesisClient
+    from integrations.pipes import Checkpoints, Pipe, from_api
+    from integrations.stream import KinesisClient, StreamStore
 
-    kinesis = KinesisClient(enforce_throughput=False)
+    layout = StateLayout(home)
+    kinesis = KinesisClient(StreamStore(layout.stream), enforce_throughput=False)
     with contextlib.suppress(ServiceError):  # on a restart the stream is already there
         kinesis.create_stream(StreamName="ingress", ShardCount=SHARDS)
-    store = ObjectStore()
+    store = ObjectStore(layout.objects)
     store.create_bucket("lake", exist_ok=True)
-    firehose = FirehoseClient(DeliveryStreams(store))
+    firehose = FirehoseClient(DeliveryStreams(store, path=layout.firehose_buffer))
     with contextlib.suppress(ServiceError):
         firehose.create_delivery_stream(
             DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=FIREHOSE_DESTINATION
@@ -63,11 +66,12 @@ def services():
         {"KinesisStreamParameters": {"StartingPosition": "TRIM_HORIZON", "BatchSize": BATCH_SIZE}},
         {"StepFunctionStateMachineParameters": {"InvocationType": "FIRE_AND_FORGET"}},
     )
-    return kinesis, store, firehose, Pipe(config, kinesis, target)
+    checkpoints = Checkpoints(layout.pipe_checkpoints)
+    return kinesis, store, firehose, Pipe(config, kinesis, target, checkpoints=checkpoints)
 
 
-def child() -> None:
-    kinesis, _store, firehose, pipe = services()
+def child(home: Path) -> None:
+    kinesis, _store, firehose, pipe = services(home)
     pipe.start(every_seconds=0.005)
     firehose.streams.start(every_seconds=0.02)
     number = 0
@@ -82,13 +86,12 @@ def lake_objects(store) -> int:
     return sum(1 for _ in store.iter_keys("lake")) if store.bucket_exists("lake") else 0
 
 
-def test_sigkill_loses_nothing_acknowledged(tmp_path, monkeypatch) -> None:
+def test_sigkill_loses_nothing_acknowledged(tmp_path) -> None:
     home = tmp_path / ".sma"
-    env = {**os.environ, "SMA_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, __file__, "child"], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        [sys.executable, __file__, "child", str(home)], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
     )
-    monkeypatch.setenv("SMA_HOME", str(home))
     from integrations.objectstore import ObjectStore
 
     acknowledged: set[int] = set()
@@ -112,7 +115,7 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path, monkeypatch) -> None:
             process.kill()
     assert process.returncode == -signal.SIGKILL
 
-    _kinesis, store, firehose, pipe = services()  # the restart, from the same state directory
+    _kinesis, store, firehose, pipe = services(home)  # the restart, from the same state directory
     pipe.drain()
     firehose.streams.flush()
     seen: Counter[int] = Counter()
@@ -128,5 +131,5 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path, monkeypatch) -> None:
     print(f"acknowledged {len(acknowledged)}, in the lake {len(seen)}, replayed {len(duplicates)}")
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["child"]:
-    child()
+if __name__ == "__main__" and sys.argv[1:2] == ["child"]:
+    child(Path(sys.argv[2]))

@@ -56,7 +56,7 @@ def test_text_helpers_keep_meaning_and_always_encode() -> None:
 
 
 def test_the_log_target_logs_once_and_counts_an_event_with_a_lone_surrogate(tmp_path: Path) -> None:
-    observer = Observer(EventLog(directory=tmp_path), Metrics(tmp_path))
+    observer = Observer(EventLog("/aws/events/Plumbing", tmp_path), Metrics(tmp_path))
     observer(EVENT)  # must not raise: a failed target is retried, and would log the event again
     assert observer.log.read() == [EVENT]
     assert observer.metrics.totals() == {"ODD\\ud800[/]": 1}
@@ -64,7 +64,7 @@ def test_the_log_target_logs_once_and_counts_an_event_with_a_lone_surrogate(tmp_
 
 
 def test_a_corrupt_byte_in_the_log_file_does_not_stop_reading(tmp_path: Path) -> None:
-    log = EventLog(directory=tmp_path)
+    log = EventLog("/aws/events/Plumbing", tmp_path)
     log.write({"detail-type": "A"})
     with log.path.open("ab") as handle:
         handle.write(b'{"detail-type": "\xff"}\n')
@@ -75,7 +75,7 @@ def test_a_corrupt_byte_in_the_log_file_does_not_stop_reading(tmp_path: Path) ->
 def test_sma_logs_and_metrics_print_it(sma_home: Path) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # `sma metrics` shows the last minutes
     event = {**EVENT, "time": now}
-    Observer(EventLog(), Metrics())(event)
+    Observer.for_group("/aws/events/Plumbing", sma_home / "logs")(event)
     logs = sma(sma_home, "logs")
     assert logs.returncode == 0, logs.stderr
     assert b"ODD\\ud800" in logs.stdout

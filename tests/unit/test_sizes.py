@@ -35,7 +35,7 @@ def test_put_events_counts_emoji_as_four_bytes(sma_home: Path) -> None:
     fits = {"Source": "s", "DetailType": "t", "Detail": json_text({"x": text})}
     assert entry_size(fits) == PAYLOAD_LIMIT
     over = {**fits, "Detail": json_text({"x": text + "a"})}
-    with EventBus("Sizes") as bus:
+    with EventBus("Sizes", directory=sma_home / "bus") as bus:
         assert bus.put_events(Entries=[fits])["FailedEntryCount"] == 0
         with pytest.raises(ServiceError) as raised:
             bus.put_events(Entries=[over])
@@ -46,7 +46,7 @@ def test_put_events_counts_emoji_as_four_bytes(sma_home: Path) -> None:
 
 
 def test_sns_counts_a_message_in_utf8_bytes(sma_home: Path) -> None:
-    topics = Topics(region="eu-west-2", smtp=None)
+    topics = Topics(directory=sma_home / "topics", region="eu-west-2", smtp=None)
     try:
         topic = topics.create_topic(Name="sizes")["TopicArn"]
         assert "MessageId" in topics.publish(TopicArn=topic, Message=GRIN * (PAYLOAD_LIMIT // 4))

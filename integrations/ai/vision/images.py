@@ -1,7 +1,7 @@
 """Reading a Rekognition `Image` ({Bytes} or {S3Object}) into pixels, with Rekognition's checks and errors.
 
 The local object store is injected as an `ObjectReader` (bucket, key) -> bytes (such as
-`integrations.objectstore.read_object`), so this module depends on no particular store; any exception it
+`ObjectStore(root).read`), so this module depends on no particular store; any exception it
 raises becomes InvalidS3ObjectException, as on AWS when Rekognition cannot read the object. The local
 store keeps no object versions, so an S3Object's `Version` is not passed on.
 """

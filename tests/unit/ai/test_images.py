@@ -45,14 +45,15 @@ def test_s3_objects_are_read_through_the_injected_reader():
 
 
 def test_the_local_object_store_is_a_reader(sma_home):
-    from integrations.objectstore import ObjectStore, read_object
+    from integrations.objectstore import ObjectStore
 
-    store = ObjectStore()
+    store = ObjectStore(sma_home / "s3")
     try:
         store.create_bucket("media")
         store.put("media", "photo.png", _png())
     finally:
         store.close()
+    read_object = ObjectStore(sma_home / "s3").read  # a reader over the same folder, as the cloud wires it
     assert load_image({"S3Object": {"Bucket": "media", "Name": "photo.png"}}, read_object).width == 40
     assert (
         _code({"S3Object": {"Bucket": "media", "Name": "missing.png"}}, read_object)

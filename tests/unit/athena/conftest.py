@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -176,12 +177,13 @@ def lake_events() -> list[dict[str, Any]]:
 ARRIVAL = 1_795_186_800.0
 
 
-def deliver_to_lake(store: ObjectStore, bucket: str, events: list[dict[str, Any]]) -> None:
-    """Put events through the local Firehose, created with the topology's one lake destination, into
-    `bucket` (created if needed), and deliver them now: the lake as the local cloud writes it."""
+def deliver_to_lake(store: ObjectStore, bucket: str, events: list[dict[str, Any]], buffer: Path) -> None:
+    """Put events through the local Firehose (its buffer at `buffer`), created with the topology's one
+    lake destination, into `bucket` (created if needed), and deliver them now: the lake as the local
+    cloud writes it."""
     stream = TOPOLOGY.delivery_stream
     store.create_bucket(bucket, exist_ok=True)
-    firehose = FirehoseClient(DeliveryStreams(store, clock=lambda: ARRIVAL))
+    firehose = FirehoseClient(DeliveryStreams(store, path=buffer, clock=lambda: ARRIVAL))
     firehose.create_delivery_stream(
         DeliveryStreamName=stream.name,
         ExtendedS3DestinationConfiguration=stream.destination(f"arn:aws:s3:::{bucket}"),
@@ -201,8 +203,8 @@ def lake_bucket() -> str:
 @pytest.fixture
 def lake(sma_home, lake_events, lake_bucket) -> ObjectStore:
     """An object store whose lake bucket holds the fixture events, delivered by the local Firehose."""
-    store = ObjectStore()
-    deliver_to_lake(store, lake_bucket, lake_events)
+    store = ObjectStore(sma_home / "s3")
+    deliver_to_lake(store, lake_bucket, lake_events, sma_home / "firehose" / "buffer.sqlite3")
     return store
 
 

@@ -128,7 +128,7 @@ def test_integer_division_is_trinos(lake: ObjectStore, table: TableDefinition) -
 
 
 def test_an_empty_lake_answers_with_no_rows(sma_home, table: TableDefinition) -> None:
-    columns, rows = run_query(SEED_CELEBRITIES, [table], store=ObjectStore())
+    columns, rows = run_query(SEED_CELEBRITIES, [table], store=ObjectStore(sma_home / "s3"))
     assert (columns, rows) == (["time", "author", "name"], [])
 
 

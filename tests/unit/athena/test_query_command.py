@@ -21,8 +21,9 @@ COUNT = 'SELECT "detail-type", count(*) AS n FROM "analysed-messages-table" GROU
 def lake(sma_home, lake_events) -> None:
     """The lake where the local cloud keeps it: the topology's lake bucket, named as the local cloud
     names buckets."""
-    store = ObjectStore()
-    deliver_to_lake(store, AccountIdentity().bucket(TOPOLOGY.delivery_stream.bucket), lake_events)
+    store = ObjectStore(sma_home / "s3")
+    bucket = AccountIdentity().bucket(TOPOLOGY.delivery_stream.bucket)
+    deliver_to_lake(store, bucket, lake_events, sma_home / "firehose" / "buffer.sqlite3")
     store.close()
 
 

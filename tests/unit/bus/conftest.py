@@ -18,7 +18,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def bus(sma_home: Path, clock: ManualClock) -> Iterator[EventBus]:
-    bus = EventBus("Plumbing", clock=clock, region="eu-west-2")
+    bus = EventBus("Plumbing", directory=sma_home / "bus", clock=clock)
     yield bus
     bus.close()
 

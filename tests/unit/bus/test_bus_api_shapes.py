@@ -33,7 +33,7 @@ def call(service: str, operation: str, method: Callable[..., Any], **request: An
 
 
 def test_eventbridge_shapes(sma_home: Path) -> None:
-    bus = EventBus("Plumbing")
+    bus = EventBus("Plumbing", directory=sma_home / "bus")
     call(
         "events",
         "PutRule",
@@ -102,7 +102,7 @@ def test_eventbridge_shapes(sma_home: Path) -> None:
 
 @pytest.mark.parametrize("scope", ["MessageAttributes", "MessageBody"])
 def test_sns_shapes(sma_home: Path, tmp_path: Path, scope: str) -> None:
-    topics = Topics()
+    topics = Topics(directory=sma_home / "topics")
     arn = call("sns", "CreateTopic", topics.create_topic, Name="alerts")["TopicArn"]
     subscription = call(
         "sns",
@@ -151,7 +151,7 @@ def test_sns_errors_use_the_codes_of_snss_model(sma_home: Path) -> None:
         shape.metadata.get("error", {}).get("code") or shape.name
         for shape in SESSION.get_service_model("sns").error_shapes
     }
-    topics = Topics()
+    topics = Topics(directory=sma_home / "topics")
     arn = topics.create_topic(Name="t")["TopicArn"]
     attribute = {"DataType": "Blob", "StringValue": "1"}
     failing = [

@@ -174,20 +174,20 @@ def test_retention_purges_old_archived_events(bus: EventBus, clock: ManualClock)
 
 
 def test_archives_survive_a_restart(sma_home, clock: ManualClock) -> None:
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         bus.create_archive(ArchiveName="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         put(bus, "MESSAGE_RECEIVED")
         put(bus, "OTHER")
         assert bus.describe_archive("received")["EventCount"] == 1
 
 
 def test_starting_the_bus_applies_retention(sma_home, clock: ManualClock) -> None:
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         bus.create_archive(ArchiveName="week", RetentionDays=7)
         put(bus, "MESSAGE_RECEIVED")
     clock.advance(8 * 86400)
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         assert bus.describe_archive("week")["EventCount"] == 1
         bus.start()
         assert bus.describe_archive("week")["EventCount"] == 0

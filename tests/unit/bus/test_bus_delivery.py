@@ -149,13 +149,13 @@ def test_retry_policy_bounds(bus: EventBus, recorder, retry: dict, field: str) -
 
 
 def test_pending_deliveries_survive_a_restart(sma_home: Path, clock: ManualClock) -> None:
-    first = EventBus("Plumbing", clock=clock)
+    first = EventBus("Plumbing", directory=sma_home / "bus", clock=clock)
     route(first, lambda payload: None)
     first.register_target(ARN, lambda payload: (_ for _ in ()).throw(RuntimeError("down")))
     ids = [put(first) for _ in range(3)]
     first.close()  # nothing delivered
     received: list[dict] = []
-    second = EventBus("Plumbing", clock=clock)
+    second = EventBus("Plumbing", directory=sma_home / "bus", clock=clock)
     assert second.pending() == 3
     assert second.drain() == 0  # the rule and target are stored, but ARN has no resource here yet
     second.register_target(ARN, received.append)
@@ -172,7 +172,7 @@ def test_background_workers_deliver_and_wait_idle(sma_home: Path) -> None:
         with lock:
             received.append(event["id"])
 
-    with EventBus("Plumbing") as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus") as bus:
         route(bus, deliver)
         bus.start(workers=2)
         ids = [put(bus) for _ in range(50)]
@@ -254,12 +254,12 @@ def test_pending_can_count_only_what_this_process_can_deliver_now(
 def test_a_stored_rule_this_version_rejects_does_not_keep_the_bus_closed(
     sma_home: Path, clock: ManualClock
 ) -> None:
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         bus.put_rule(Name="good", EventPattern={"source": ["a"]})
         bus.put_rule(Name="old", EventPattern={"source": ["a"]})
         with bus.store.transaction() as db:  # as if written by a version with other rules
             db.execute("UPDATE rules SET pattern = ? WHERE name = 'old'", ('{"source": "not an array"}',))
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         assert [rule["Name"] for rule in bus.list_rules()["Rules"]] == ["good"]
 
 

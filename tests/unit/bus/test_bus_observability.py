@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from infra.local.arns import AccountIdentity
 from integrations.bus import EventBus, ManualClock
 from integrations.bus.observability import EventLog, Metrics, Observer, attach_observability, sparkline
 from sma.commands import events
@@ -28,8 +29,8 @@ def cli() -> typer.Typer:
     return app
 
 
-def fill(bus: EventBus, clock: ManualClock) -> None:
-    attach_observability(bus)
+def fill(sma_home: Path, bus: EventBus, clock: ManualClock) -> None:
+    attach_observability(bus, sma_home / "logs")
     bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "one"})
     bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "two"})
     clock.advance(120)
@@ -39,10 +40,10 @@ def fill(bus: EventBus, clock: ManualClock) -> None:
 
 
 def test_every_event_is_logged_once_as_a_json_line(bus: EventBus, clock: ManualClock, sma_home: Path) -> None:
-    fill(bus, clock)
+    fill(sma_home, bus, clock)
     lines = (sma_home / "logs" / "aws-events-Plumbing.jsonl").read_text().splitlines()
     assert [json.loads(line)["detail"]["Text"] for line in lines] == ["one", "two", "reply", "three"]
-    log = EventLog("/aws/events/Plumbing")
+    log = EventLog("/aws/events/Plumbing", sma_home / "logs")
     assert [e["detail"]["Text"] for e in log.read(detail_type="MESSAGE_RECEIVED", limit=2)] == [
         "two",
         "three",
@@ -50,21 +51,21 @@ def test_every_event_is_logged_once_as_a_json_line(bus: EventBus, clock: ManualC
     assert log.read(detail_type="NOPE") == []
 
 
-def test_metrics_count_per_detail_type_per_minute(bus: EventBus, clock: ManualClock) -> None:
-    fill(bus, clock)
-    metrics = Metrics()
+def test_metrics_count_per_detail_type_per_minute(sma_home: Path, bus: EventBus, clock: ManualClock) -> None:
+    fill(sma_home, bus, clock)
+    metrics = Metrics(sma_home / "logs")
     series = metrics.series(minutes=3, now=clock.now())
     assert series == {"MESSAGE_RECEIVED": [2, 0, 1], "SEND_TWEET": [0, 0, 1]}
     assert metrics.totals() == {"MESSAGE_RECEIVED": 3, "SEND_TWEET": 1}
     metrics.close()
 
 
-def test_replays_are_logged_with_their_name(bus: EventBus, clock: ManualClock) -> None:
+def test_replays_are_logged_with_their_name(sma_home: Path, bus: EventBus, clock: ManualClock) -> None:
     bus.create_archive(ArchiveName="all")
-    fill(bus, clock)
+    fill(sma_home, bus, clock)
     bus.start_replay(ReplayName="again", EventSourceArn="all", EventStartTime=0, EventEndTime=clock.now() + 1)
     assert bus.drain() == 4
-    logged = EventLog("/aws/events/Plumbing").read()
+    logged = EventLog("/aws/events/Plumbing", sma_home / "logs").read()
     assert [e.get("replay-name") for e in logged] == [None] * 4 + ["again"] * 4
 
 
@@ -93,8 +94,8 @@ def test_sparkline_scales_to_the_peak() -> None:
     assert sparkline([3]) == "█"
 
 
-def test_logs_command_prints_the_latest_events(bus: EventBus, clock: ManualClock) -> None:
-    fill(bus, clock)
+def test_logs_command_prints_the_latest_events(sma_home: Path, bus: EventBus, clock: ManualClock) -> None:
+    fill(sma_home, bus, clock)
     result = runner.invoke(cli(), ["logs", "--limit", "2", "--json"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["detail"]["Text"] for line in result.output.splitlines()] == ["reply", "three"]
@@ -106,8 +107,10 @@ def test_logs_command_prints_the_latest_events(bus: EventBus, clock: ManualClock
 
 def test_metrics_command_shows_a_table_with_sparklines(sma_home: Path) -> None:
     # The command reads the wall clock: put the events in the current minute.
-    with EventBus("Plumbing", clock=ManualClock(datetime.now(UTC).timestamp())) as bus:
-        attach_observability(bus)
+    with EventBus(
+        "Plumbing", directory=sma_home / "bus", clock=ManualClock(datetime.now(UTC).timestamp())
+    ) as bus:
+        attach_observability(bus, sma_home / "logs")
         for _ in range(3):
             bus.put_event("TWITTER", "MESSAGE_RECEIVED", {})
         assert bus.drain() == 3
@@ -125,7 +128,7 @@ def test_metrics_command_with_nothing_logged(sma_home: Path) -> None:
 
 
 def test_replay_command_queues_a_replay_for_the_running_cloud(sma_home: Path, clock: ManualClock) -> None:
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         bus.create_archive(ArchiveName="all")
         bus.put_rule(Name="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
         bus.put_targets(Rule="received", Targets=[{"Id": "sfn", "Arn": "arn:sfn"}])
@@ -143,8 +146,15 @@ def test_replay_command_queues_a_replay_for_the_running_cloud(sma_home: Path, cl
     assert result.exit_code == 0, result.output
     assert "fix COMPLETED: Replayed 1 events." in result.output
     assert "1 deliveries queued" in result.output
+    # The replay's ARN is in the local account's region and account (infra/local/arns.py), not a
+    # service's own default; EventBridge's ARN format: arn:aws:events:<region>:<account>:replay/<name>
+    # (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_StartReplay.html).
+    identity = AccountIdentity()
+    assert f"arn:aws:events:{identity.region}:{identity.account_id}:replay/fix" in result.output
+    assert identity.region == "eu-west-2"
     received: list[dict] = []
-    with EventBus("Plumbing") as bus:  # the local cloud, with its targets, on the same wall clock as the CLI
+    # The local cloud, with its targets, on the same wall clock as the CLI.
+    with EventBus("Plumbing", directory=sma_home / "bus") as bus:
         bus.register_target("arn:sfn", received.append)
         bus.register_target("arn:other", received.append)
         assert bus.drain() == 1
@@ -152,7 +162,7 @@ def test_replay_command_queues_a_replay_for_the_running_cloud(sma_home: Path, cl
 
 
 def test_replay_command_errors(sma_home: Path) -> None:
-    with EventBus("Plumbing") as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus") as bus:
         bus.create_archive(ArchiveName="a")
         bus.create_archive(ArchiveName="b")
     window = ["--from", "2026-01-01T00:00:00Z", "--to", "2025-01-01T00:00:00Z"]
@@ -165,7 +175,7 @@ def test_replay_command_errors(sma_home: Path) -> None:
 
 
 def test_rules_archives_and_dead_letters_commands(sma_home: Path, clock: ManualClock) -> None:
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         bus.create_archive(
             ArchiveName="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]}, RetentionDays=7
         )
@@ -194,15 +204,15 @@ def test_rules_archives_and_dead_letters_commands(sma_home: Path, clock: ManualC
 
 
 def test_logs_command_reads_the_latest_log_group_or_the_one_named(sma_home: Path, clock: ManualClock) -> None:
-    with EventBus("Plumbing", clock=clock) as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus", clock=clock) as bus:
         bus.put_rule(Name="catch-all", EventPattern={"source": [{"prefix": ""}]})
-        observer = Observer.for_group("/sma/plumbing/events")
+        observer = Observer.for_group("/sma/plumbing/events", sma_home / "logs")
         bus.register_target("arn:log", observer)
         bus.put_targets(Rule="catch-all", Targets=[{"Id": "log", "Arn": "arn:log"}])
         bus.put_event("TWITTER", "MESSAGE_RECEIVED", {"Text": "logged"})
         bus.drain()
     assert (sma_home / "logs" / "sma-plumbing-events.jsonl").exists()
-    assert Metrics().totals() == {"MESSAGE_RECEIVED": 1}
+    assert Metrics(sma_home / "logs").totals() == {"MESSAGE_RECEIVED": 1}
     latest = runner.invoke(cli(), ["logs", "--json"])
     assert [json.loads(line)["detail"]["Text"] for line in latest.output.splitlines()] == ["logged"]
     named = runner.invoke(cli(), ["logs", "--json", "--group", "/aws/events/Other"])
@@ -210,7 +220,7 @@ def test_logs_command_reads_the_latest_log_group_or_the_one_named(sma_home: Path
 
 
 def test_put_command_puts_one_event(sma_home: Path) -> None:
-    with EventBus("Plumbing") as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus") as bus:
         bus.put_rule(Name="received", EventPattern={"detail-type": ["MESSAGE_RECEIVED"]})
         bus.put_targets(Rule="received", Targets=[{"Id": "sfn", "Arn": "arn:sfn"}])
     result = runner.invoke(
@@ -229,7 +239,7 @@ def test_put_command_puts_one_event(sma_home: Path) -> None:
     assert result.exit_code == 0, result.output
     event_id = result.stdout.strip()
     assert "1 deliveries waiting" in result.stderr
-    with EventBus("Plumbing") as bus:
+    with EventBus("Plumbing", directory=sma_home / "bus") as bus:
         (event,) = bus.journal()
         assert (event["id"], event["detail"]) == (event_id, {"Text": "hi"})
     bad = runner.invoke(cli(), ["events", "put", "--source", "S", "--detail-type", "T", "--detail", "[1]"])

@@ -41,7 +41,7 @@ def test_envelope_is_exactly_eventbridges(bus: EventBus) -> None:
 
 
 def test_account_and_time_are_configurable(sma_home, clock) -> None:
-    with EventBus("Other", account="999988887777", clock=clock) as bus:
+    with EventBus("Other", directory=sma_home / "bus", account="999988887777", clock=clock) as bus:
         bus.put_events(Entries=[entry(Time="2025-03-04T05:06:07.891+01:00")])
         (event,) = bus.journal()
     assert event["account"] == "999988887777"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -73,14 +74,16 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def s3(sma_home) -> S3Client:
-    client = S3Client(ObjectStore())
+    client = S3Client(ObjectStore(sma_home / "s3"))
     client.create_bucket(Bucket="lake")
     return client
 
 
 @pytest.fixture
-def firehose(s3: S3Client, clock: FakeClock) -> FirehoseClient:
-    client = FirehoseClient(DeliveryStreams(s3.store, clock=clock))
+def firehose(sma_home: Path, s3: S3Client, clock: FakeClock) -> FirehoseClient:
+    client = FirehoseClient(
+        DeliveryStreams(s3.store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock)
+    )
     client.create_delivery_stream(DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=destination())
     return client
 
@@ -120,8 +123,10 @@ def test_a_full_buffer_is_delivered_at_once(firehose, s3) -> None:
     assert body(s3, key) == chunk + b"\n" + chunk + b"\n"
 
 
-def test_dynamic_partitioning_by_detail_type_and_error_prefix(s3, clock) -> None:
-    client = FirehoseClient(DeliveryStreams(s3.store, clock=clock))
+def test_dynamic_partitioning_by_detail_type_and_error_prefix(sma_home: Path, s3, clock) -> None:
+    client = FirehoseClient(
+        DeliveryStreams(s3.store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock)
+    )
     client.create_delivery_stream(DeliveryStreamName="events", ExtendedS3DestinationConfiguration=PARTITIONED)
     records = [
         {"detail-type": "MESSAGE_RECEIVED", "id": "1"},
@@ -189,8 +194,8 @@ def test_bad_configurations_are_refused(firehose) -> None:
 
 
 def test_buffered_records_survive_a_crash_and_a_missing_bucket(sma_home, clock) -> None:
-    store = ObjectStore()
-    first = FirehoseClient(DeliveryStreams(store, clock=clock))
+    store = ObjectStore(sma_home / "s3")
+    first = FirehoseClient(DeliveryStreams(store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock))
     first.create_delivery_stream(DeliveryStreamName="lake", ExtendedS3DestinationConfiguration=destination())
     first.put_record(DeliveryStreamName="lake", Record={"Data": b"kept"})
     clock.now += 120
@@ -199,13 +204,15 @@ def test_buffered_records_survive_a_crash_and_a_missing_bucket(sma_home, clock) 
     assert no_bucket.value.code == "NoSuchBucket"
     first.streams.close()  # the process "dies" without flushing
     store.create_bucket("lake")
-    second = FirehoseClient(DeliveryStreams(store, clock=clock))  # restart: config and buffer from disk
+    second = FirehoseClient(
+        DeliveryStreams(store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock)
+    )  # restart: config and buffer from disk
     assert second.streams.tick() == 1
     [key] = [c["Key"] for c in S3Client(store).list_objects_v2(Bucket="lake")["Contents"]]
     assert store.get("lake", key)[1] == b"kept\n"
 
 
-def test_redelivery_after_a_crash_rewrites_the_same_object(firehose, s3, clock) -> None:
+def test_redelivery_after_a_crash_rewrites_the_same_object(sma_home: Path, firehose, s3, clock) -> None:
     firehose.put_record_batch(DeliveryStreamName="lake", Records=[{"Data": b"one"}, {"Data": b"two"}])
     streams = firehose.streams
 
@@ -216,7 +223,7 @@ def test_redelivery_after_a_crash_rewrites_the_same_object(firehose, s3, clock) 
     with pytest.raises(KeyboardInterrupt):
         streams.flush()
     [written] = keys(s3)
-    restarted = DeliveryStreams(s3.store, clock=clock)
+    restarted = DeliveryStreams(s3.store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock)
     restarted.put("lake", [b"three"])  # arrives after the restart, before the redelivery
     assert restarted.flush() == 2
     assert body(s3, written) == b"one\ntwo\n"  # the same object, the same records
@@ -263,14 +270,16 @@ def test_timestamp_patterns_with_separators_and_random_strings(s3, clock) -> Non
     assert prefixes.render("x/!{firehose:random-string}/", moment, random="abc") == "x/abc/"
 
 
-def test_the_topologys_stream_writes_exactly_the_keys_its_prefix_spells(s3, clock) -> None:
+def test_the_topologys_stream_writes_exactly_the_keys_its_prefix_spells(sma_home: Path, s3, clock) -> None:
     # The lake's one destination (infra/topology.py): a folder per detail-type, then per UTC day of
     # arrival, then Firehose's object name <stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<random>
     # ("Amazon S3 object name format", https://docs.aws.amazon.com/firehose/latest/dev/s3-object-name.html).
     from infra.topology import TOPOLOGY
 
     stream = TOPOLOGY.delivery_stream
-    client = FirehoseClient(DeliveryStreams(s3.store, clock=clock))
+    client = FirehoseClient(
+        DeliveryStreams(s3.store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock)
+    )
     client.create_delivery_stream(
         DeliveryStreamName=stream.name,
         ExtendedS3DestinationConfiguration=stream.destination("arn:aws:s3:::lake"),
@@ -308,7 +317,7 @@ def test_dynamic_partitioning_needs_big_buffers(firehose) -> None:
     assert firehose.describe_delivery_stream(DeliveryStreamName="lake")["DeliveryStreamDescription"]
 
 
-def test_update_destination_and_ensure_change_where_records_go(firehose, s3, clock) -> None:
+def test_update_destination_and_ensure_change_where_records_go(sma_home: Path, firehose, s3, clock) -> None:
     firehose.put_record(DeliveryStreamName="lake", Record={"Data": b"1"})
     firehose.update_destination(
         DeliveryStreamName="lake",
@@ -318,11 +327,18 @@ def test_update_destination_and_ensure_change_where_records_go(firehose, s3, clo
     )
     firehose.streams.flush()
     assert keys(s3)[0].startswith("v2/2025/10/09/08/")
-    restarted = DeliveryStreams(s3.store, clock=clock)  # the change is durable
+    restarted = DeliveryStreams(
+        s3.store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock
+    )  # the change is durable
     assert restarted.config("lake").prefix == "v2/"
     restarted.ensure("lake", destination(Prefix="v3/"))
     restarted.ensure("new", destination())
-    assert DeliveryStreams(s3.store, clock=clock).config("lake").prefix == "v3/"
+    assert (
+        DeliveryStreams(s3.store, path=sma_home / "firehose" / "buffer.sqlite3", clock=clock)
+        .config("lake")
+        .prefix
+        == "v3/"
+    )
     assert sorted(restarted.names()) == ["lake", "new"]
     with pytest.raises(ServiceError) as bad:
         firehose.update_destination(

@@ -11,9 +11,9 @@ from integrations.objectstore import ObjectStore
 
 
 def test_put_record_and_batch_handlers_land_in_the_lake(sma_home) -> None:
-    store = ObjectStore()
+    store = ObjectStore(sma_home / "s3")
     store.create_bucket("lake")
-    client = FirehoseClient(DeliveryStreams(store))
+    client = FirehoseClient(DeliveryStreams(store, path=sma_home / "firehose" / "buffer.sqlite3"))
     client.create_delivery_stream(
         DeliveryStreamName="lake",
         ExtendedS3DestinationConfiguration={

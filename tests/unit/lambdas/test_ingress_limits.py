@@ -17,8 +17,8 @@ import pytest
 
 from integrations.bus import EventBus
 from integrations.bus.handlers import engine_handlers
-from integrations.pipes import Pipe, from_api
-from integrations.stream import KinesisClient
+from integrations.pipes import Checkpoints, Pipe, from_api
+from integrations.stream import KinesisClient, StreamStore
 from lambdas.ingress.limits import COMPREHEND_TEXT_BYTES, InvalidUnicode, PayloadTooLarge, check_downstream
 from lambdas.ingress.payloads import classify
 from tests.unit.lambdas.test_ingress_webhook import BOT, FakeStream, call, post, signed, x_signature
@@ -124,7 +124,7 @@ def test_invalid_unicode_is_found_in_keys_too() -> None:
 # -- what is accepted passes the real path ---------------------------------------------------------------
 
 
-def _ingest_pipe(bus: EventBus, tables: Path) -> tuple[KinesisClient, Pipe, list[Any]]:
+def _ingest_pipe(sma_home: Path, bus: EventBus) -> tuple[KinesisClient, Pipe, list[Any]]:
     """The topology's pipe (template, batching, bisection) into the real ingest workflow on the engine,
     claiming each message in a real local Idempotency table and publishing to a real local bus: the path
     an acknowledged webhook takes."""
@@ -134,11 +134,11 @@ def _ingest_pipe(bus: EventBus, tables: Path) -> tuple[KinesisClient, Pipe, list
 
     [table] = [t for t in TOPOLOGY.tables if t.name == IDEMPOTENCY]
     schema = TableSchema(table.name, table.partition_key, ttl_attribute=table.ttl_attribute)
-    dynamodb = DynamoDBClient([schema], path=tables)
+    dynamodb = DynamoDBClient([schema], path=sma_home / "tables.sqlite3")
 
     spec = TOPOLOGY.pipe
     definition = (ROOT / "workflows" / TOPOLOGY.state_machine(spec.target).definition).read_text()
-    kinesis = KinesisClient(enforce_throughput=False)
+    kinesis = KinesisClient(StreamStore(sma_home / "streams.sqlite3"), enforce_throughput=False)
     kinesis.create_stream(StreamName=spec.source, ShardCount=1)
     config = from_api(
         spec.name,
@@ -170,7 +170,17 @@ def _ingest_pipe(bus: EventBus, tables: Path) -> tuple[KinesisClient, Pipe, list
         executions.append(execution)
         return {"status": execution.status, "error": execution.error, "cause": execution.cause}
 
-    return kinesis, Pipe(config, kinesis, start_sync, sleep=lambda seconds: None), executions
+    return (
+        kinesis,
+        Pipe(
+            config,
+            kinesis,
+            start_sync,
+            sleep=lambda seconds: None,
+            checkpoints=Checkpoints(kinesis.store.path.parent / "checkpoints.sqlite"),
+        ),
+        executions,
+    )
 
 
 @pytest.mark.parametrize(
@@ -189,8 +199,8 @@ def test_the_largest_webhook_accepted_is_ingested_whole(sma_home, make) -> None:
     assert call(event, stream)["statusCode"] == 200
     too_big = make(n + 1)
     assert call(signed(too_big)[1])["statusCode"] == 413
-    with EventBus("Plumbing") as bus:
-        kinesis, pipe, executions = _ingest_pipe(bus, sma_home / "tables.sqlite3")
+    with EventBus("Plumbing", directory=sma_home / "bus") as bus:
+        kinesis, pipe, executions = _ingest_pipe(sma_home, bus)
         kinesis.put_record(StreamName="Ingress", Data=body, PartitionKey=BOT)
         # A small webhook behind it on the same shard, in the same batch.
         small = signed(long_mention("hello", "17"))[0]

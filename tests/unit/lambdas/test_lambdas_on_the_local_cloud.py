@@ -15,6 +15,7 @@ from integrations.objectstore.client import S3Client
 from integrations.objectstore.store import ObjectStore
 from integrations.secrets.client import SecretsManagerClient
 from integrations.stream.client import KinesisClient
+from integrations.stream.store import StreamStore
 from lambdas.download_images.handler import create_handler as create_download
 from lambdas.ingress.handler import create_handler as create_ingress
 from lambdas.overlay.handler import create_handler as create_overlay
@@ -26,14 +27,14 @@ BOT_ID = "1111111111111111111"
 
 @pytest.fixture
 def secrets(sma_home: Path, tmp_path: Path) -> SecretsManagerClient:
-    return SecretsManagerClient(env_file=tmp_path / "no.env")
+    return SecretsManagerClient(env_file=tmp_path / "no.env", store_file=tmp_path / "secrets.json")
 
 
 def test_ingress_records_on_the_local_stream_with_the_local_secret(
     sma_home: Path, secrets: SecretsManagerClient
 ) -> None:
     secrets.create_secret(Name="sma/x", SecretString=json.dumps({"consumer_secret": "local-secret"}))
-    kinesis = KinesisClient(path=sma_home / "stream.db")
+    kinesis = KinesisClient(StreamStore(sma_home / "stream.db"))
     kinesis.create_stream(StreamName="activity", ShardCount=1)
     handler = create_ingress(
         {"SMA_STREAM_NAME": "activity", "SMA_X_SECRET_ID": "sma/x"}, kinesis=kinesis, secretsmanager=secrets

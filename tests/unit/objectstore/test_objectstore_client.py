@@ -8,7 +8,7 @@ import botocore.session
 import pytest
 
 from integrations.errors import ServiceError
-from integrations.objectstore import ObjectStore, S3Client, read_object
+from integrations.objectstore import ObjectStore, S3Client
 
 S3_MODEL = botocore.session.get_session().get_service_model("s3")
 
@@ -19,7 +19,7 @@ def output_members(operation: str) -> set[str]:
 
 @pytest.fixture
 def s3(sma_home) -> S3Client:
-    client = S3Client()
+    client = S3Client(ObjectStore(sma_home / "s3"))
     client.create_bucket(Bucket="lake")
     return client
 
@@ -48,8 +48,8 @@ def test_str_and_file_bodies_are_accepted(s3: S3Client, tmp_path) -> None:
     path.write_bytes(b"\x00\x01")
     with path.open("rb") as handle:
         s3.put_object(Bucket="lake", Key="f", Body=handle)
-    assert read_object("lake", "s") == "héllo".encode()
-    assert read_object("lake", "f") == b"\x00\x01"
+    assert s3.store.read("lake", "s") == "héllo".encode()
+    assert s3.store.read("lake", "f") == b"\x00\x01"
 
 
 def test_missing_key_and_bucket_fail_with_s3_codes(s3: S3Client) -> None:
@@ -93,7 +93,7 @@ def test_a_key_and_a_folder_of_the_same_name_coexist(s3: S3Client) -> None:
     s3.put_object(Bucket="lake", Key="a/b", Body=b"child")
     s3.put_object(Bucket="lake", Key="c/d", Body=b"child")
     s3.put_object(Bucket="lake", Key="c", Body=b"file")
-    assert [read_object("lake", k) for k in ("a", "a/b", "c/d", "c")] == [
+    assert [s3.store.read("lake", k) for k in ("a", "a/b", "c/d", "c")] == [
         b"file",
         b"child",
         b"child",
@@ -113,11 +113,11 @@ def test_overwriting_a_conflicting_key_leaves_no_orphan(s3: S3Client, sma_home) 
 def test_overwrite_replaces_and_delete_is_idempotent(s3: S3Client) -> None:
     s3.put_object(Bucket="lake", Key="k", Body=b"one")
     s3.put_object(Bucket="lake", Key="k", Body=b"two")
-    assert read_object("lake", "k") == b"two"
+    assert s3.store.read("lake", "k") == b"two"
     assert s3.delete_object(Bucket="lake", Key="k")["ResponseMetadata"]["HTTPStatusCode"] == 204
     s3.delete_object(Bucket="lake", Key="k")
     with pytest.raises(ServiceError):
-        read_object("lake", "k")
+        s3.store.read("lake", "k")
 
 
 def test_range_requests(s3: S3Client) -> None:
@@ -203,11 +203,11 @@ def test_bucket_lifecycle(s3: S3Client) -> None:
 
 
 def test_objects_survive_a_new_store_instance(sma_home) -> None:
-    first = ObjectStore()
+    first = ObjectStore(sma_home / "s3")
     first.create_bucket("lake")
     first.put("lake", "k", b"durable")
     first.close()
-    assert read_object("lake", "k") == b"durable"
+    assert ObjectStore(sma_home / "s3").read("lake", "k") == b"durable"
 
 
 def test_too_long_and_empty_keys_are_refused(s3: S3Client) -> None:

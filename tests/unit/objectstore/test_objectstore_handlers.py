@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from integrations.errors import ServiceError
-from integrations.objectstore import S3Client
+from integrations.objectstore import ObjectStore, S3Client
 from integrations.objectstore.handlers import engine_handlers
 from workflows.engine import execute
 
 
 @pytest.fixture
 def handlers(sma_home):
-    client = S3Client()
+    client = S3Client(ObjectStore(sma_home / "s3"))
     client.create_bucket(Bucket="media")
     return engine_handlers(client)
 

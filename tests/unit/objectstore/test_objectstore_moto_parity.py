@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from integrations.errors import ServiceError
-from integrations.objectstore import S3Client
+from integrations.objectstore import ObjectStore, S3Client
 
 
 def error_code(call) -> str:
@@ -71,4 +71,4 @@ def moto_s3():
 
 
 def test_local_s3_behaves_like_moto(moto_s3, sma_home) -> None:
-    assert scenario(S3Client()) == scenario(moto_s3)
+    assert scenario(S3Client(ObjectStore(sma_home / "s3"))) == scenario(moto_s3)

@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
+from infra.local.layout import StateLayout
 from infra.topology import TOPOLOGY
-from integrations.pipes import Pipe, from_api
-from integrations.stream import KinesisClient
+from integrations.pipes import Checkpoints, Pipe, from_api
+from integrations.stream import KinesisClient, StreamStore
 from sma.cli import app
 
 DLQ_ARN = f"arn:aws:sqs:eu-west-2:123456789012:{TOPOLOGY.pipe.dead_letter_queue}"
 
 
-def poisoned_pipe(sleeps: list[float], delivered: list[int], poison: int) -> tuple[KinesisClient, Pipe]:
+def poisoned_pipe(
+    sma_home: Path, sleeps: list[float], delivered: list[int], poison: int
+) -> tuple[KinesisClient, Pipe]:
     spec = TOPOLOGY.pipe
-    kinesis = KinesisClient(enforce_throughput=False)
+    # Where `sma events dead-letters` reads them: the local account's layout of the state folder.
+    kinesis = KinesisClient(StreamStore(sma_home / "streams.sqlite3"), enforce_throughput=False)
     kinesis.create_stream(StreamName=spec.source, ShardCount=1)
     config = from_api(
         spec.name,
@@ -46,13 +51,19 @@ def poisoned_pipe(sleeps: list[float], delivered: list[int], poison: int) -> tup
         delivered.extend(numbers)
         return {"status": "SUCCEEDED", "output": "{}"}
 
-    return kinesis, Pipe(config, kinesis, start_sync, sleep=sleeps.append)
+    return kinesis, Pipe(
+        config,
+        kinesis,
+        start_sync,
+        sleep=sleeps.append,
+        checkpoints=Checkpoints(StateLayout(sma_home).pipe_checkpoints),
+    )
 
 
 def test_a_poison_record_is_dead_lettered_after_bounded_retries_and_the_rest_flow_on(sma_home) -> None:
     sleeps: list[float] = []
     delivered: list[int] = []
-    kinesis, pipe = poisoned_pipe(sleeps, delivered, poison=3)
+    kinesis, pipe = poisoned_pipe(sma_home, sleeps, delivered, poison=3)
     for n in range(25):  # three batches of the topology's ten: the poison in the first
         kinesis.put_record(StreamName="Ingress", Data=json.dumps({"n": n}).encode(), PartitionKey="k")
     assert pipe.drain() == 25
@@ -70,7 +81,7 @@ def test_a_poison_record_is_dead_lettered_after_bounded_retries_and_the_rest_flo
 
 
 def test_sma_events_dead_letters_lists_the_pipes_dead_letters(sma_home) -> None:
-    kinesis, pipe = poisoned_pipe([], [], poison=0)
+    kinesis, pipe = poisoned_pipe(sma_home, [], [], poison=0)
     data = '{"n":0,"text":"caf\u00e9 \\ud800"}'
     kinesis.put_record(StreamName="Ingress", Data=data.encode("utf-8"), PartitionKey="k")
     pipe.drain()

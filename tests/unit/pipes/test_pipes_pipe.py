@@ -11,7 +11,7 @@ import pytest
 
 from integrations.errors import ServiceError
 from integrations.pipes import Checkpoints, Pipe, from_api
-from integrations.stream import KinesisClient
+from integrations.stream import KinesisClient, StreamStore
 
 
 class FakeClock:
@@ -53,7 +53,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def kinesis(sma_home, clock) -> KinesisClient:
-    client = KinesisClient(clock=clock)
+    client = KinesisClient(StreamStore(sma_home / "streams.sqlite3", clock=clock))
     client.create_stream(StreamName="ingress", ShardCount=1)
     return client
 
@@ -81,7 +81,13 @@ def make_pipe(kinesis, target, sleeps=None, **kinesis_parameters):
     if template:
         target_parameters["InputTemplate"] = template
     config = from_api("ingest", "ingress", source, target_parameters)
-    return Pipe(config, kinesis, target, sleep=(sleeps.append if sleeps is not None else lambda s: None))
+    return Pipe(
+        config,
+        kinesis,
+        target,
+        sleep=(sleeps.append if sleeps is not None else lambda s: None),
+        checkpoints=Checkpoints(kinesis.store.path.parent / "checkpoints.sqlite"),
+    )
 
 
 def test_records_are_presented_like_pipes_presents_kinesis_records(kinesis) -> None:
@@ -211,7 +217,12 @@ def test_checkpoints_resume_after_the_last_settled_record(kinesis, sma_home) -> 
     make_pipe(kinesis, first_target).drain()
     put(kinesis, {"n": 3})
     second_target = Recorder()
-    restarted = Pipe(make_pipe(kinesis, Recorder()).config, kinesis, second_target, checkpoints=Checkpoints())
+    restarted = Pipe(
+        make_pipe(kinesis, Recorder()).config,
+        kinesis,
+        second_target,
+        checkpoints=Checkpoints(kinesis.store.path.parent / "checkpoints.sqlite"),
+    )
     restarted.drain()
     assert second_target.data() == [{"n": 3}]
 
@@ -220,7 +231,9 @@ def test_latest_starts_after_what_is_already_there(kinesis) -> None:
     put(kinesis, {"n": "old"})
     target = Recorder()
     config = from_api("latest", "ingress", {"KinesisStreamParameters": {"StartingPosition": "LATEST"}})
-    pipe = Pipe(config, kinesis, target)
+    pipe = Pipe(
+        config, kinesis, target, checkpoints=Checkpoints(kinesis.store.path.parent / "checkpoints.sqlite")
+    )
     put(kinesis, {"n": "new"})
     pipe.drain()
     assert target.data() == [{"n": "new"}]
@@ -276,7 +289,12 @@ def test_invalid_templates_and_missing_streams_are_refused(kinesis) -> None:
     with pytest.raises(ServiceError):
         from_api("p", "ingress", {}, {"InputTemplate": '{"x": <aws.pipes.nope>}'})
     with pytest.raises(ServiceError) as missing:
-        Pipe(from_api("p", "nope", {}), kinesis, Recorder())
+        Pipe(
+            from_api("p", "nope", {}),
+            kinesis,
+            Recorder(),
+            checkpoints=Checkpoints(kinesis.store.path.parent / "checkpoints.sqlite"),
+        )
     assert missing.value.code == "ValidationException"
 
 

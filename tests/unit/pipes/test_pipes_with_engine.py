@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
-from integrations.pipes import Pipe, from_api
-from integrations.stream import KinesisClient
+from integrations.pipes import Checkpoints, Pipe, from_api
+from integrations.stream import KinesisClient, StreamStore
 from workflows.engine import execute
 
 # The batch arrives as an array of transformed records; the execution fails if any says "boom".
@@ -40,7 +40,7 @@ def start_sync(payload: str) -> dict:
 
 
 def test_a_failed_execution_fails_the_batch_and_bisection_isolates_the_poison(sma_home) -> None:
-    kinesis = KinesisClient()
+    kinesis = KinesisClient(StreamStore(sma_home / "streams.sqlite3"))
     kinesis.create_stream(StreamName="ingress", ShardCount=1)
     for n in range(6):
         body = {"n": n, "boom": n == 4}
@@ -61,7 +61,13 @@ def test_a_failed_execution_fails_the_batch_and_bisection_isolates_the_poison(sm
             "StepFunctionStateMachineParameters": {"InvocationType": "REQUEST_RESPONSE"},
         },
     )
-    pipe = Pipe(config, kinesis, start_sync, sleep=lambda seconds: None)
+    pipe = Pipe(
+        config,
+        kinesis,
+        start_sync,
+        sleep=lambda seconds: None,
+        checkpoints=Checkpoints(kinesis.store.path.parent / "checkpoints.sqlite"),
+    )
     assert pipe.drain() == 6
     [(info, records)] = pipe.dead_letters()
     assert info["context"]["errorMessage"].startswith("FAILED: Ingest.Boom")

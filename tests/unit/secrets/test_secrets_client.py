@@ -22,7 +22,7 @@ OUTPUT = set(
 @pytest.fixture
 def client(sma_home, tmp_path, monkeypatch) -> SecretsManagerClient:
     monkeypatch.delenv(env_name("TwitterSecret"), raising=False)
-    return SecretsManagerClient(env_file=tmp_path / ".env")
+    return SecretsManagerClient(env_file=tmp_path / ".env", store_file=tmp_path / "secrets.json")
 
 
 def test_env_name_normalises_secret_names() -> None:
@@ -44,11 +44,8 @@ def test_environment_wins_over_dotenv_over_json_file(client, tmp_path, monkeypat
     assert response["VersionStages"] == ["AWSCURRENT"]
 
 
-def test_lookup_by_arn_and_object_values(client, sma_home) -> None:
-    (sma_home / "secrets").mkdir(parents=True, exist_ok=True)
-    (sma_home / "secrets" / "secrets.json").write_text(
-        json.dumps({"XApi": {"ApiKey": "k", "ApiSecret": "s"}})
-    )
+def test_lookup_by_arn_and_object_values(client) -> None:
+    client.store_file.write_text(json.dumps({"XApi": {"ApiKey": "k", "ApiSecret": "s"}}))
     arn = client.arn("XApi")
     assert arn.startswith("arn:aws:secretsmanager:eu-west-2:123456789012:secret:XApi-")
     assert json.loads(client.get_secret_value(SecretId=arn)["SecretString"]) == {
@@ -73,18 +70,18 @@ def test_missing_secrets_and_versions_are_resource_not_found(client) -> None:
     assert empty.value.code == "InvalidParameterException"
 
 
-def test_values_never_appear_in_reprs_errors_or_logs(client, caplog, sma_home) -> None:
+def test_values_never_appear_in_reprs_errors_or_logs(client, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     client.create_secret(Name="S", SecretString="hunter2-very-secret")
     client.get_secret_value(SecretId="S")
-    secret = find_secret("S")
+    secret = find_secret("S", None, client.store_file)
     assert secret is not None and secret.value == "hunter2-very-secret"
     assert "hunter2" not in repr(secret) and "hunter2" not in repr(client)
     assert "hunter2" not in caplog.text
     with pytest.raises(ServiceError) as error:
         client.get_secret_value(SecretId="S", VersionId="wrong")
     assert "hunter2" not in str(error.value)
-    assert oct((sma_home / "secrets" / "secrets.json").stat().st_mode & 0o777) == "0o600"
+    assert oct(client.store_file.stat().st_mode & 0o777) == "0o600"
 
 
 def test_put_secret_value_updates_the_file(client) -> None:

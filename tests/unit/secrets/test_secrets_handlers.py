@@ -12,7 +12,7 @@ from integrations.secrets.handlers import engine_handlers
 
 
 def test_get_secret_value_handler(sma_home, tmp_path) -> None:
-    client = SecretsManagerClient(env_file=tmp_path / ".env")
+    client = SecretsManagerClient(env_file=tmp_path / ".env", store_file=tmp_path / "secrets.json")
     client.create_secret(Name="XApi", SecretString=json.dumps({"ApiKey": "k"}))
     handler = engine_handlers(client)["arn:aws:states:::aws-sdk:secretsmanager:getSecretValue"]
     result = handler({"SecretId": "XApi"}, None)

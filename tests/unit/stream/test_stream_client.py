@@ -8,7 +8,7 @@ import botocore.session
 import pytest
 
 from integrations.errors import ServiceError
-from integrations.stream import KinesisClient
+from integrations.stream import KinesisClient, StreamStore
 from integrations.stream.hashing import shard_ranges
 
 MODEL = botocore.session.get_session().get_service_model("kinesis")
@@ -33,7 +33,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def kinesis(sma_home, clock) -> KinesisClient:
-    client = KinesisClient(clock=clock)
+    client = KinesisClient(StreamStore(sma_home / "streams.sqlite3", clock=clock))
     client.create_stream(StreamName="ingress", ShardCount=4)
     return client
 
@@ -202,11 +202,11 @@ def test_records_past_retention_disappear(kinesis: KinesisClient, clock: FakeClo
 
 
 def test_acknowledged_records_survive_a_new_client(sma_home, clock) -> None:
-    first = KinesisClient(clock=clock)
+    first = KinesisClient(StreamStore(sma_home / "streams.sqlite3", clock=clock))
     first.create_stream(StreamName="ingress", ShardCount=1)
     sequence = first.put_record(StreamName="ingress", Data=b"durable", PartitionKey="k")["SequenceNumber"]
     first.store.close()
-    second = KinesisClient(clock=clock)
+    second = KinesisClient(StreamStore(sma_home / "streams.sqlite3", clock=clock))
     records = read_all(second, "shardId-000000000000")
     assert [(r["Data"], r["SequenceNumber"]) for r in records] == [(b"durable", sequence)]
     description = second.describe_stream(StreamName="ingress")["StreamDescription"]
@@ -215,6 +215,6 @@ def test_acknowledged_records_survive_a_new_client(sma_home, clock) -> None:
 
 
 def test_a_state_file_in_a_folder_that_does_not_exist_yet(tmp_path, clock) -> None:
-    client = KinesisClient(path=tmp_path / "new" / "folder" / "streams.sqlite3", clock=clock)
+    client = KinesisClient(StreamStore(tmp_path / "new" / "folder" / "streams.sqlite3", clock=clock))
     client.create_stream(StreamName="s", ShardCount=1)
     assert (tmp_path / "new" / "folder" / "streams.sqlite3").exists()

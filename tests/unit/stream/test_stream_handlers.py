@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from integrations.errors import ServiceError
-from integrations.stream import KinesisClient
+from integrations.stream import KinesisClient, StreamStore
 from integrations.stream.handlers import engine_handlers
 
 
 def test_put_record_and_put_records_handlers(sma_home) -> None:
-    client = KinesisClient()
+    client = KinesisClient(StreamStore(sma_home / "streams.sqlite3"))
     client.create_stream(StreamName="ingress", ShardCount=1)
     handlers = engine_handlers(client)
     single = handlers["arn:aws:states:::aws-sdk:kinesis:putRecord"](

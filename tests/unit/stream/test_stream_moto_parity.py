@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from integrations.errors import ServiceError
-from integrations.stream import KinesisClient
+from integrations.stream import KinesisClient, StreamStore
 
 
 def error_code(call) -> str:
@@ -67,4 +67,4 @@ def moto_kinesis():
 
 
 def test_local_stream_behaves_like_moto(moto_kinesis, sma_home) -> None:
-    assert scenario(KinesisClient()) == scenario(moto_kinesis)
+    assert scenario(KinesisClient(StreamStore(sma_home / "streams.sqlite3"))) == scenario(moto_kinesis)

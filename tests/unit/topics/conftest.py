@@ -25,7 +25,10 @@ def screen() -> io.StringIO:
 @pytest.fixture
 def topics(sma_home: Path, screen: io.StringIO) -> Iterator[Topics]:
     service = Topics(
-        region="eu-west-2", console=Console(file=screen, width=100), smtp=None, clock=lambda: 1767225600.25
+        directory=sma_home / "topics",
+        console=Console(file=screen, width=100),
+        smtp=None,
+        clock=lambda: 1767225600.25,
     )
     yield service
     service.close()

@@ -74,7 +74,7 @@ def test_raw_message_delivery_posts_the_message_itself(topics: Topics, topic: st
 
 
 def test_email_goes_over_smtp(sma_home: Path, smtp_sink) -> None:
-    topics = Topics(smtp=smtp_sink.settings(), console=None)
+    topics = Topics(directory=sma_home / "topics", smtp=smtp_sink.settings(), console=None)
     topic = topics.create_topic(Name="alerts")["TopicArn"]
     topics.subscribe(topic, "email", "ops@example.test")
     topics.subscribe(topic, "email-json", "robot@example.test")
@@ -202,12 +202,12 @@ def test_bad_subscriptions(
 
 
 def test_subscriptions_are_idempotent_durable_and_removable(sma_home: Path, tmp_path: Path) -> None:
-    first = Topics()
+    first = Topics(directory=sma_home / "topics")
     topic = first.create_topic(Name="alerts")["TopicArn"]
     arn = first.subscribe(topic, "file", str(tmp_path / "a.jsonl"))["SubscriptionArn"]
     assert first.subscribe(topic, "file", str(tmp_path / "a.jsonl"))["SubscriptionArn"] == arn
     first.close()
-    second = Topics()
+    second = Topics(directory=sma_home / "topics")
     (listed,) = second.list_subscriptions_by_topic(topic)["Subscriptions"]
     assert (listed["SubscriptionArn"], listed["Protocol"]) == (arn, "file")
     second.publish(TopicArn=topic, Message="after restart")
@@ -245,7 +245,7 @@ def test_a_slow_subscriber_does_not_hold_back_the_others(topics: Topics, topic: 
 
 def test_failed_deliveries_are_retried_as_snss_default_policy(sma_home: Path, http_sink) -> None:
     now = [1767225600.0]
-    topics = Topics(clock=lambda: now[0])
+    topics = Topics(directory=sma_home / "topics", clock=lambda: now[0])
     topic = topics.create_topic(Name="alerts")["TopicArn"]
     topics.subscribe(topic, "http", http_sink.url)
     http_sink.status = 503
@@ -270,7 +270,7 @@ def test_failed_deliveries_are_retried_as_snss_default_policy(sma_home: Path, ht
 
 def test_deliveries_are_given_up_after_three_retries(sma_home: Path, http_sink) -> None:
     now = [1767225600.0]
-    topics = Topics(clock=lambda: now[0])
+    topics = Topics(directory=sma_home / "topics", clock=lambda: now[0])
     topic = topics.create_topic(Name="alerts")["TopicArn"]
     topics.subscribe(topic, "http", http_sink.url)
     http_sink.status = 500
@@ -285,14 +285,14 @@ def test_deliveries_are_given_up_after_three_retries(sma_home: Path, http_sink) 
 
 
 def test_retries_survive_a_restart_and_run_in_the_background(sma_home: Path, http_sink) -> None:
-    first = Topics(clock=lambda: 0.0)
+    first = Topics(directory=sma_home / "topics", clock=lambda: 0.0)
     topic = first.create_topic(Name="alerts")["TopicArn"]
     first.subscribe(topic, "http", http_sink.url)
     http_sink.status = 500
     first.publish(TopicArn=topic, Message="kept")
     first.close()
     http_sink.status = 200
-    second = Topics()  # the real clock: the retry is long due
+    second = Topics(directory=sma_home / "topics")  # the real clock: the retry is long due
     second.start(poll_seconds=0.01)
     deadline = threading.Event()
     for _ in range(500):
