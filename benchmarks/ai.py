@@ -5,7 +5,10 @@ Run: .venv/bin/python benchmarks/ai.py [--quick] [--json PATH]
 * cold load: each model loaded in a fresh Python process (imports included), as a new process sees it;
 * latency: p50 and p95 per operation over the bundled samples, after one warm-up call (models loaded);
 * throughput: operations per second with 1 and with 2 worker threads (the machine has 2 cores);
-* memory: peak RSS of this process with every model loaded and exercised.
+* memory: each model's resident memory (RSS growth of the fresh process that loads it) and the peak RSS of
+  this process with every model loaded and exercised;
+* quality: each trained model's figures on its validation split, measured now when the labelled data is
+  at hand (`--data`, default ../shared/data), else the figures recorded in the model file at training.
 Baseline for sentiment: VADER alone, measured in the same process.
 """
 
@@ -36,18 +39,48 @@ TWEETS = [
 BOT = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_GB", "sessionId": "bench"}
 
 
-def cold_loads() -> dict[str, float]:
+def cold_loads() -> dict[str, dict[str, float]]:
+    """Per model, in a fresh process: load seconds and the RSS it added (MiB)."""
     code = (
-        "import sys, json; from integrations.ai.warmup import models; m = models()[sys.argv[1]]; m.get(); "
-        "print(json.dumps(m.load_seconds))"
+        "import sys, json; from integrations.ai.warmup import models, current_rss_mib; "
+        "m = models()[sys.argv[1]]; before = current_rss_mib(); m.get(); "
+        "print(json.dumps([m.load_seconds, current_rss_mib() - before]))"
     )
-    times = {}
+    figures = {}
     for name in models():
         out = subprocess.run(
             [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, cwd=ROOT
         )
-        times[name] = float(out.stdout.strip().splitlines()[-1])
-    return times
+        seconds, mib = json.loads(out.stdout.strip().splitlines()[-1])
+        figures[name] = {"load_seconds": seconds, "rss_mib": mib}
+    return figures
+
+
+def validation_figures(data: Path) -> dict[str, str]:
+    """Each trained model's validation figures: measured on `data` if it is there, else as recorded."""
+    from integrations.ai.text import sentiment, toxicity
+    from integrations.ai.training import data as datasets
+    from integrations.ai.training.fit import measure
+
+    figures = {}
+    trained = {
+        "tweet-sentiment": (sentiment.MODEL, lambda: datasets.sentiment(data)),
+        "tweet-offensive": (toxicity.OFFENSIVE, lambda: datasets.tweeteval(data, "offensive")),
+        "tweet-hate": (toxicity.HATE, lambda: datasets.tweeteval(data, "hate")),
+    }
+    for name, (lazy, task) in trained.items():
+        model = lazy.get()
+        try:
+            split = task().validation
+        except datasets.DataError:
+            figures[name] = f"recorded at training: {model.validation}"
+            continue
+        predicted = [model.classes[i] for i in model.scores(split.texts).argmax(axis=1)]
+        figures[name] = f"measured now: {measure(split.labels, predicted, model.classes).line()}"
+        if name == "tweet-sentiment":
+            vader = [sentiment.vader_baseline_label(text).lower() for text in split.texts]
+            figures["VADER alone (baseline)"] = measure(split.labels, vader, model.classes).line()
+    return figures
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -115,17 +148,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no cold-load subprocesses")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="labelled data")
     args = parser.parse_args()
     report: dict[str, object] = {"cpu_count": os.cpu_count()}
 
     if not args.quick:
-        print("cold load per model (fresh process each)…", flush=True)
-        report["cold_load_seconds"] = cold_loads()
-        for name, seconds in report["cold_load_seconds"].items():  # type: ignore[union-attr]
-            print(f"  {name:24s} {seconds:6.2f} s")
+        print("cold load per model (fresh process each)          load      RSS", flush=True)
+        report["cold_load"] = cold_loads()
+        for name, cold in report["cold_load"].items():  # type: ignore[union-attr]
+            print(f"  {name:44s} {cold['load_seconds']:6.2f} s {cold['rss_mib']:6.0f} MiB")
 
     warm = dict(load_all())
     report["in_process_load_seconds"] = warm
+    print("\nvalidation figures of the trained models (percent)")
+    report["validation"] = validation_figures(args.data)
+    for name, line in report["validation"].items():  # type: ignore[union-attr]
+        print(f"  {name:24s} {line}")
     services = AiServices()
     rows = {}
     print(

