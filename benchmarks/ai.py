@@ -120,6 +120,74 @@ def workload(services: AiServices) -> dict[str, list[object]]:
     }
 
 
+def clinc_bot(data: dict[str, list[list[str]]], path: Path, threshold: float = 0.4) -> None:
+    """A Lex bot definition (AWS::Lex::Bot properties, as infra/bot.json) with one intent per CLINC150
+    intent, its utterances taken from the *train* split, and Lex's default confidence threshold."""
+    by_intent: dict[str, list[str]] = {}
+    for text, intent in data["train"]:
+        by_intent.setdefault(intent, []).append(text)
+    closing = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "ok"}}}]}
+    intents = [
+        {
+            "Name": name.title().replace("_", ""),
+            "SampleUtterances": [{"Utterance": text} for text in texts],
+            "IntentClosingSetting": {"ClosingResponse": closing},
+        }
+        for name, texts in sorted(by_intent.items())
+    ]
+    intents.append(
+        {
+            "Name": "FallbackIntent",
+            "ParentIntentSignature": "AMAZON.FallbackIntent",
+            "IntentClosingSetting": {"ClosingResponse": closing},
+        }
+    )
+    bot = {
+        "Name": "Clinc150",
+        "IdleSessionTTLInSeconds": 300,
+        "BotLocales": [{"LocaleId": "en_US", "NluConfidenceThreshold": threshold, "Intents": intents}],
+    }
+    path.write_text(json.dumps(bot))
+
+
+def intents_on_clinc(path: Path) -> dict[str, float]:
+    """In-scope accuracy and out-of-scope recall of the local Lex on CLINC150's *validation* split (the
+    test split is never read), with a bot built from its train split; RecognizeText latency at that size."""
+    import tempfile
+
+    from integrations.ai.lex import LexRuntime
+
+    data = json.loads(path.read_text())
+    with tempfile.TemporaryDirectory() as folder:
+        bot_file = Path(folder) / "clinc150.json"
+        clinc_bot(data, bot_file)
+        lex = LexRuntime(bot_file)
+    started = time.perf_counter()
+    utterances = lex.prepare()
+    prepare_seconds = time.perf_counter() - started
+    request = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_US", "sessionId": "clinc"}
+
+    def intent_of(text: str) -> str:
+        return str(lex.recognize_text({**request, "text": text})["sessionState"]["intent"]["name"])
+
+    samples: list[float] = []
+    right = 0
+    for text, intent in data["val"]:
+        begun = time.perf_counter()
+        right += intent_of(text) == intent.title().replace("_", "")
+        samples.append((time.perf_counter() - begun) * 1000)
+    fallback = sum(intent_of(text) == "FallbackIntent" for text, _ in data["oos_val"])
+    p50, p95 = percentiles(samples)
+    return {
+        "utterances": utterances,
+        "prepare_seconds": prepare_seconds,
+        "in_scope_accuracy": 100 * right / len(data["val"]),
+        "out_of_scope_recall": 100 * fallback / len(data["oos_val"]),
+        "p50_ms": p50,
+        "p95_ms": p95,
+    }
+
+
 def _uncached(rekognition: object, method: str, data: bytes) -> object:
     rekognition.clear_cache()  # type: ignore[attr-defined]  # measure the real work, not the per-image cache
     return getattr(rekognition, method)({"Image": {"Bytes": data}})
@@ -149,8 +217,27 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no cold-load subprocesses")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="labelled data")
+    parser.add_argument(
+        "--clinc",
+        type=Path,
+        help="CLINC150's data_full.json (github.com/clinc/oos-eval, CC BY 3.0): measure the local Lex on it",
+    )
+    parser.add_argument("--only-clinc", action="store_true", help="measure only the local Lex on --clinc")
     args = parser.parse_args()
     report: dict[str, object] = {"cpu_count": os.cpu_count()}
+    if args.clinc:
+        print("local Lex on CLINC150 (bot from train, measured on validation, threshold 0.4)…", flush=True)
+        report["intents_clinc150"] = clinc = intents_on_clinc(args.clinc)
+        print(
+            f"  {clinc['utterances']:.0f} utterances embedded in {clinc['prepare_seconds']:.1f} s; "
+            f"in-scope {clinc['in_scope_accuracy']:.1f} %, "
+            f"out-of-scope recall {clinc['out_of_scope_recall']:.1f} %; "
+            f"RecognizeText p50 {clinc['p50_ms']:.1f} ms, p95 {clinc['p95_ms']:.1f} ms",
+            flush=True,
+        )
+        if args.only_clinc:
+            _write(args.json, report)
+            return
 
     if not args.quick:
         print("cold load per model (fresh process each)          load      RSS", flush=True)
@@ -186,8 +273,12 @@ def main() -> None:
     report["operations"] = rows
     report["peak_rss_mib"] = peak_rss_mib()
     print(f"\npeak RSS with every model loaded and used: {report['peak_rss_mib']:.0f} MiB")
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
+    _write(args.json, report)
+
+
+def _write(path: Path | None, report: dict[str, object]) -> None:
+    if path:
+        path.write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -175,9 +175,13 @@ class LinearModel:
     temperature: float
     validation: str = ""  # the validation figures printed at training, kept for the benchmark
 
+    def __post_init__(self) -> None:
+        # (features, classes), contiguous: scipy would copy a transposed view on every product.
+        self._columns = np.ascontiguousarray(self.weights.T)
+
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Raw decision values, (texts, classes)."""
-        return np.asarray(self.features.transform(texts) @ self.weights.T) + self.bias
+        return np.asarray(self.features.transform(texts) @ self._columns) + self.bias
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         return softmax(self.scores(texts) / self.temperature)
