@@ -40,7 +40,8 @@ def _lex(bot: Path | None) -> LexRuntime:
     try:
         return LexRuntime(bot or DEFAULT_BOT_FILE)
     except (ValueError, KeyError, TypeError) as error:
-        console.print(f"[red]{bot}: not a Lex bot definition ({error})[/red]")
+        why = f"no {error}" if isinstance(error, KeyError) else str(error)
+        console.print(f"[red]{bot}: not a Lex bot definition ({why})[/red]")
         raise typer.Exit(1) from error
 
 
