@@ -68,7 +68,9 @@ def test_training_writes_loadable_models_prints_validation_figures_and_is_reprod
     assert probabilities.sum(axis=1) == pytest.approx([1.0, 1.0])
     assert [model.classes[i] for i in probabilities.argmax(axis=1)] == ["positive", "negative"]
     assert "tweets: macro-recall" in model.validation
+    assert not model.features.embedding
     rude = LinearModel.load(tmp_path / "one" / "offensive.npz")
+    assert rude.features.embedding and rude.features.size > 384
     assert rude.classes == ("not-offensive", "offensive")
     assert rude.probabilities(["you stupid idiot"])[0][1] > 0.5
 

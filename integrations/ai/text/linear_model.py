@@ -3,8 +3,10 @@
 Features (`TweetFeatures`): TF-IDF of word 1-2-grams and of character 2-5-grams inside word boundaries
 (sublinear term frequency, as Mohammad et al.'s and TweetEval's linear baselines use), plus six VADER
 lexicon features (compound, positive, negative and neutral of the whole text, and the strongest positive
-and negative clause). Texts are first written the way the training data is (`normalise`): URLs removed,
-every @handle as `@user`, HTML entities decoded, whitespace collapsed.
+and negative clause), and for the abuse models also the tweet's all-MiniLM-L6-v2 sentence embedding
+(384 numbers: meaning that shares no n-gram with the training tweets). Texts are first written the way
+the training data is (`normalise`): URLs removed, every @handle as `@user`, HTML entities decoded,
+whitespace collapsed.
 
 A model file holds the vocabularies and IDF weights, the weight matrix and biases, the class names and a
 softmax temperature fitted on the validation split, all as plain arrays (`numpy.load(allow_pickle=False)`:
@@ -31,6 +33,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "models"
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
 LEXICON_FEATURES = 6
+EMBEDDING_FEATURES = 384  # all-MiniLM-L6-v2
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 _SPACE = re.compile(r"\s+")
@@ -114,34 +117,45 @@ class Vocabulary:
 class TweetFeatures:
     word: Vocabulary
     char: Vocabulary
+    embedding: bool = False  # whether the MiniLM sentence embedding follows the lexicon features
 
     @classmethod
-    def fit(cls, texts: Sequence[str], max_features: int) -> TweetFeatures:
+    def fit(cls, texts: Sequence[str], max_features: int, *, embedding: bool = False) -> TweetFeatures:
         normalised = [normalise(text) for text in texts]
         return cls(
             Vocabulary.fit("word", WORD_NGRAMS, normalised, min_df=2, max_features=max_features),
             Vocabulary.fit("char_wb", CHAR_NGRAMS, normalised, min_df=3, max_features=max_features),
+            embedding,
         )
 
     @property
     def size(self) -> int:
-        return len(self.word.index) + len(self.char.index) + LEXICON_FEATURES
+        dense = LEXICON_FEATURES + (EMBEDDING_FEATURES if self.embedding else 0)
+        return len(self.word.index) + len(self.char.index) + dense
 
-    def transform(self, texts: Sequence[str]) -> csr_matrix:
-        """(texts, features): word TF-IDF, then character TF-IDF, then the lexicon features."""
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
+        """(texts, features): word TF-IDF, character TF-IDF, the lexicon features, then (if the model
+        uses it) the sentence embedding of the normalised text: `embeddings` if given (training passes
+        cached ones), else MiniLM's."""
         from scipy.sparse import csr_matrix
 
         normalised = [normalise(text) for text in texts]
-        lexicon = lexicon_features(normalised)
+        dense = lexicon_features(normalised)
+        if self.embedding:
+            if embeddings is None:
+                from integrations.ai.text.embeddings import embed
+
+                embeddings = embed(normalised)
+            dense = np.hstack([dense, embeddings.astype(np.float32)])
         offset = len(self.word.index)
-        lexicon_columns = np.arange(LEXICON_FEATURES) + offset + len(self.char.index)
+        dense_columns = np.arange(dense.shape[1]) + offset + len(self.char.index)
         columns, values, pointers = [], [], [0]
         for row, text in enumerate(normalised):
             word_columns, word_values = self.word.vector(text)
             char_columns, char_values = self.char.vector(text)
-            columns += [word_columns, char_columns + offset, lexicon_columns]
-            values += [word_values, char_values, lexicon[row]]
-            pointers.append(pointers[-1] + len(word_columns) + len(char_columns) + LEXICON_FEATURES)
+            columns += [word_columns, char_columns + offset, dense_columns]
+            values += [word_values, char_values, dense[row]]
+            pointers.append(pointers[-1] + len(word_columns) + len(char_columns) + len(dense_columns))
         return csr_matrix(
             (np.concatenate(values), np.concatenate(columns), np.asarray(pointers)),
             shape=(len(texts), self.size),
@@ -154,6 +168,7 @@ class TweetFeatures:
             "word_idf": self.word.idf,
             "char_terms": self.char.terms(),
             "char_idf": self.char.idf,
+            "embedding": np.asarray([int(self.embedding)], dtype=np.int8),
         }
 
     @classmethod
@@ -161,6 +176,7 @@ class TweetFeatures:
         return cls(
             Vocabulary.of("word", WORD_NGRAMS, arrays["word_terms"], arrays["word_idf"]),
             Vocabulary.of("char_wb", CHAR_NGRAMS, arrays["char_terms"], arrays["char_idf"]),
+            bool(arrays["embedding"][0]) if "embedding" in arrays else False,
         )
 
 
@@ -179,12 +195,12 @@ class LinearModel:
         # (features, classes), contiguous: scipy would copy a transposed view on every product.
         self._columns = np.ascontiguousarray(self.weights.T)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Raw decision values, (texts, classes)."""
-        return np.asarray(self.features.transform(texts) @ self._columns) + self.bias
+        return np.asarray(self.features.transform(texts, embeddings) @ self._columns) + self.bias
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        return softmax(self.scores(texts) / self.temperature)
+    def probabilities(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        return softmax(self.scores(texts, embeddings) / self.temperature)
 
     def save(self, path: Path) -> None:
         write_npz(

@@ -1,6 +1,7 @@
 """Toxic content in tweets, scored with Comprehend's label names.
 
-Two linear models trained by `make train-ai` (`linear_model`): one on TweetEval's offensive-language
+Two linear models trained by `make train-ai` (`linear_model`, with MiniLM sentence embeddings among their
+features, computed once per request for both): one on TweetEval's offensive-language
 task (OffensEval 2019, OLID: insults, threats and profanity, targeted or not) and one on its hate-speech
 task (HatEval 2019: hate against immigrants and women). They map to DetectToxicContent's labels as:
 
@@ -22,6 +23,8 @@ from integrations.ai.lazy import lazy_model
 from integrations.ai.weights import verified_file
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from integrations.ai.text.linear_model import LinearModel
 
 MODEL_FILES = {
@@ -40,14 +43,24 @@ OFFENSIVE = lazy_model("tweet-offensive", lambda: _loader("offensive"))
 HATE = lazy_model("tweet-hate", lambda: _loader("hate"))
 
 
-def _probability(model: LinearModel, texts: Sequence[str], label: str) -> list[float]:
-    return [float(value) for value in model.probabilities(texts)[:, model.classes.index(label)]]
+def _probability(
+    model: LinearModel, texts: Sequence[str], label: str, embeddings: np.ndarray | None
+) -> list[float]:
+    probabilities = model.probabilities(texts, embeddings if model.features.embedding else None)
+    return [float(value) for value in probabilities[:, model.classes.index(label)]]
 
 
 def detect(texts: Sequence[str]) -> list[dict[str, object]]:
     """One Comprehend `ToxicLabels` result per text, in order."""
-    offensive = _probability(OFFENSIVE.get(), texts, "offensive")
-    hate = _probability(HATE.get(), texts, "hate")
+    from integrations.ai.text.embeddings import embed
+    from integrations.ai.text.linear_model import normalise
+
+    offensive_model, hate_model = OFFENSIVE.get(), HATE.get()
+    embeddings = None
+    if offensive_model.features.embedding or hate_model.features.embedding:
+        embeddings = embed([normalise(text) for text in texts])  # once, for both models
+    offensive = _probability(offensive_model, texts, "offensive", embeddings)
+    hate = _probability(hate_model, texts, "hate", embeddings)
     results: list[dict[str, object]] = []
     for insult, hateful in zip(offensive, hate, strict=True):
         strongest = max(insult, hateful)

@@ -3,13 +3,15 @@
 Reads `--data` (default `../shared/data`: tweet-sentiment/ and tweeteval/{offensive,hate}/), fits each
 model on its train split, prints its validation figures and the VADER baseline, and writes the models to
 `--out` with their SHA-256 (to be recorded in `integrations/ai/weights.py`). `--limit N` trains on the first
-N training tweets of each task (a quick check of the command, not a model to commit).
+N training tweets of each task (a quick check of the command, not a model to commit). The abuse models
+also use MiniLM sentence embeddings, cached per tweet in `--cache` (outside the repository).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +22,9 @@ from integrations.ai.weights import sha256_of
 
 ROOT = Path(__file__).resolve().parents[3]
 MODELS = {"sentiment": "sentiment.npz", "offensive": "offensive.npz", "hate": "hate.npz"}
+# Which models add MiniLM embeddings: the abuse models gained 2.6 points of validation macro-F1 on hate
+# (72.8 -> 75.4); sentiment was not tried with them (embedding 47,000 tweets did not fit the time).
+WITH_EMBEDDINGS = {"offensive", "hate"}
 
 
 def _vader_baseline(task: data.Task) -> str:
@@ -35,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--limit", type=int, help="train on the first N tweets of each train split")
     parser.add_argument("--only", choices=sorted(MODELS), action="append", help="train only these models")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "sma-training-cache",
+        help="where the tweets' MiniLM embeddings are kept between runs",
+    )
     args = parser.parse_args(argv)
     try:
         tasks = {
@@ -47,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             task = data.Task(task.name, task.train.head(args.limit), task.validation)
             started = time.perf_counter()
             print(f"{name}: training on {len(task.train.texts)} tweets…", flush=True)
-            model, figures = train(task)
+            model, figures = train(task, cache=args.cache if name in WITH_EMBEDDINGS else None)
             path = args.out / MODELS[name]
             model.save(path)
             print(f"  validation ({len(task.validation.texts)} tweets): {figures.line()}")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from integrations.ai.text.linear_model import LinearModel, TweetFeatures, softmax
+from integrations.ai.text.linear_model import LinearModel, TweetFeatures, normalise, softmax
+from integrations.ai.training import embedding_cache
 from integrations.ai.training.data import Task
 
 MAX_FEATURES = 100_000  # per vocabulary (words, characters): more did not help on validation
@@ -69,23 +71,33 @@ def fit_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
     return math.exp((low + high) / 2)
 
 
-def train(task: Task, max_features: int = MAX_FEATURES) -> tuple[LinearModel, Figures]:
+def train(
+    task: Task, *, cache: Path | None = None, max_features: int = MAX_FEATURES
+) -> tuple[LinearModel, Figures]:
+    """Fit on the train split, calibrate and measure on validation; with a `cache` folder the model also
+    uses MiniLM sentence embeddings (computed once per tweet and kept there)."""
     from sklearn.svm import LinearSVC
 
     classes = tuple(sorted(set(task.train.labels)))
-    features = TweetFeatures.fit(task.train.texts, max_features)
+    features = TweetFeatures.fit(task.train.texts, max_features, embedding=cache is not None)
+
+    def embedded(texts: list[str]) -> np.ndarray | None:
+        if cache is None:
+            return None
+        return embedding_cache.embeddings([normalise(text) for text in texts], cache)
+
     index = {name: number for number, name in enumerate(classes)}
     truth = np.asarray([index[label] for label in task.train.labels])
     # Balanced class weights: the minority class (negative tweets, hate) counts as much as the others,
     # which is what macro-averaged recall and F1 reward.
     svm = LinearSVC(C=REGULARISATION, class_weight="balanced", random_state=0, max_iter=5000)
-    svm.fit(features.transform(task.train.texts), truth)
+    svm.fit(features.transform(task.train.texts, embedded(task.train.texts)), truth)
     weights, bias = svm.coef_, svm.intercept_
     if len(classes) == 2:  # a binary LinearSVC has one row (for the second class): make it two, ±half
         weights = np.vstack([-weights[0] / 2, weights[0] / 2])
         bias = np.asarray([-bias[0] / 2, bias[0] / 2])
     model = LinearModel(features, weights.astype(np.float32), bias.astype(np.float32), classes, 1.0)
-    scores = model.scores(task.validation.texts)
+    scores = model.scores(task.validation.texts, embedded(task.validation.texts))
     valid = np.asarray([index.get(label, -1) for label in task.validation.labels])
     model.temperature = fit_temperature(scores[valid >= 0], valid[valid >= 0])
     predicted = [classes[number] for number in scores.argmax(axis=1)]
