@@ -22,8 +22,14 @@ def _load() -> SentenceTransformer:
     # Loading from local files needs no progress bars on the user's terminal.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import torch
     from sentence_transformers import SentenceTransformer
 
+    # Torch's intra-op threads, process-wide ($SMA_TORCH_THREADS, default 1): on 2 cores shared with the
+    # rest of the local cloud, a second OpenMP thread that loses its core stalls every forward pass at
+    # the next barrier. Measured for RecognizeText at 15,000 utterances on this loaded machine: p50
+    # 16-20 ms and p95 26-43 ms on one thread, p50 21-53 ms and p95 115-780 ms on two.
+    torch.set_num_threads(int(os.environ.get("SMA_TORCH_THREADS", "1")))
     return SentenceTransformer(str(package_file(MODEL_DIR)), device="cpu", local_files_only=True)
 
 
