@@ -101,6 +101,12 @@ def workload(services: AiServices) -> dict[str, list[object]]:
         "DetectSentiment": [
             lambda t=t: comprehend.detect_sentiment({"Text": t, "LanguageCode": "en"}) for t in TWEETS
         ],
+        "DetectToxicContent": [
+            lambda t=t: comprehend.detect_toxic_content(
+                {"TextSegments": [{"Text": t[:1000]}], "LanguageCode": "en"}
+            )
+            for t in TWEETS
+        ],
         "DetectEntities": [
             lambda t=t: comprehend.detect_entities({"Text": t, "LanguageCode": "en"}) for t in TWEETS
         ],
