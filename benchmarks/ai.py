@@ -247,15 +247,15 @@ def main() -> None:
 
     if not args.quick:
         print("cold load per model (fresh process each)          load      RSS", flush=True)
-        report["cold_load"] = cold_loads()
-        for name, cold in report["cold_load"].items():  # type: ignore[union-attr]
+        report["cold_load"] = loads = cold_loads()
+        for name, cold in loads.items():
             print(f"  {name:44s} {cold['load_seconds']:6.2f} s {cold['rss_mib']:6.0f} MiB")
 
     warm = dict(load_all())
     report["in_process_load_seconds"] = warm
     print("\nvalidation figures of the trained models (percent)")
-    report["validation"] = validation_figures(args.data)
-    for name, line in report["validation"].items():  # type: ignore[union-attr]
+    report["validation"] = figures = validation_figures(args.data)
+    for name, line in figures.items():
         print(f"  {name:24s} {line}")
     services = AiServices()
     rows = {}

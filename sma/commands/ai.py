@@ -98,7 +98,7 @@ def serve(
     except OSError as error:
         console.print(f"[red]cannot listen on {host}:{port} ({error.strerror}): choose another --port[/red]")
         raise typer.Exit(1) from error
-    address = f"http://{server.server_address[0]}:{server.server_address[1]}"
+    address = f"http://{host}:{server.server_address[1]}"
     console.print(f"serving Comprehend, Rekognition and Lex V2 runtime on {address} (Ctrl+C stops)")
     console.print(
         f"  try: aws comprehend detect-sentiment --endpoint-url {address} --language-code en --text 'hi'"
