@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 # Debian packages the project needs at run or test time (installed where missing; machines run as root).
 APT_PACKAGES := graphviz chromium
 
-.PHONY: demo test lint fmt lock apt-packages clean synth deploy
+.PHONY: demo test lint fmt lock apt-packages clean synth deploy train-ai
 
 demo: $(VENV)/.installed-demo apt-packages
 	$(BIN)/sma demo
@@ -26,6 +26,13 @@ lint: $(VENV)/.installed-test
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Retrain the committed text models (sentiment, offensive, hate) on the labelled tweets in $(DATA) (never
+# committed); prints each model's validation figures and the SHA-256 to record in integrations/ai/weights.py.
+DATA ?= ../shared/data
+
+train-ai: $(VENV)/.installed-demo
+	$(BIN)/python -m integrations.ai.training --data $(DATA)
 
 # The CDK app (infra/aws) through the CLI pinned in package.json. `synth` needs no AWS credentials.
 CDK := npx --no-install cdk --app '$(BIN)/python -m infra.aws.app'

@@ -5,7 +5,10 @@ Run: .venv/bin/python benchmarks/ai.py [--quick] [--json PATH]
 * cold load: each model loaded in a fresh Python process (imports included), as a new process sees it;
 * latency: p50 and p95 per operation over the bundled samples, after one warm-up call (models loaded);
 * throughput: operations per second with 1 and with 2 worker threads (the machine has 2 cores);
-* memory: peak RSS of this process with every model loaded and exercised.
+* memory: each model's resident memory (RSS growth of the fresh process that loads it) and the peak RSS of
+  this process with every model loaded and exercised;
+* quality: each trained model's figures on its validation split, measured now when the labelled data is
+  at hand (`--data`, default ../shared/data), else the figures recorded in the model file at training.
 Baseline for sentiment: VADER alone, measured in the same process.
 """
 
@@ -36,18 +39,48 @@ TWEETS = [
 BOT = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_GB", "sessionId": "bench"}
 
 
-def cold_loads() -> dict[str, float]:
+def cold_loads() -> dict[str, dict[str, float]]:
+    """Per model, in a fresh process: load seconds and the RSS it added (MiB)."""
     code = (
-        "import sys, json; from integrations.ai.warmup import models; m = models()[sys.argv[1]]; m.get(); "
-        "print(json.dumps(m.load_seconds))"
+        "import sys, json; from integrations.ai.warmup import models, current_rss_mib; "
+        "m = models()[sys.argv[1]]; before = current_rss_mib(); m.get(); "
+        "print(json.dumps([m.load_seconds, current_rss_mib() - before]))"
     )
-    times = {}
+    figures = {}
     for name in models():
         out = subprocess.run(
             [sys.executable, "-c", code, name], capture_output=True, text=True, check=True, cwd=ROOT
         )
-        times[name] = float(out.stdout.strip().splitlines()[-1])
-    return times
+        seconds, mib = json.loads(out.stdout.strip().splitlines()[-1])
+        figures[name] = {"load_seconds": seconds, "rss_mib": mib}
+    return figures
+
+
+def validation_figures(data: Path) -> dict[str, str]:
+    """Each trained model's validation figures: measured on `data` if it is there, else as recorded."""
+    from integrations.ai.text import sentiment, toxicity
+    from integrations.ai.training import data as datasets
+    from integrations.ai.training.fit import measure
+
+    figures = {}
+    trained = {
+        "tweet-sentiment": (sentiment.MODEL, lambda: datasets.sentiment(data)),
+        "tweet-offensive": (toxicity.OFFENSIVE, lambda: datasets.tweeteval(data, "offensive")),
+        "tweet-hate": (toxicity.HATE, lambda: datasets.tweeteval(data, "hate")),
+    }
+    for name, (lazy, task) in trained.items():
+        model = lazy.get()
+        try:
+            split = task().validation
+        except datasets.DataError:
+            figures[name] = f"recorded at training: {model.validation}"
+            continue
+        predicted = [model.classes[i] for i in model.scores(split.texts).argmax(axis=1)]
+        figures[name] = f"measured now: {measure(split.labels, predicted, model.classes).line()}"
+        if name == "tweet-sentiment":
+            vader = [sentiment.vader_baseline_label(text).lower() for text in split.texts]
+            figures["VADER alone (baseline)"] = measure(split.labels, vader, model.classes).line()
+    return figures
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -68,6 +101,12 @@ def workload(services: AiServices) -> dict[str, list[object]]:
         "DetectSentiment": [
             lambda t=t: comprehend.detect_sentiment({"Text": t, "LanguageCode": "en"}) for t in TWEETS
         ],
+        "DetectToxicContent": [
+            lambda t=t: comprehend.detect_toxic_content(
+                {"TextSegments": [{"Text": t[:1000]}], "LanguageCode": "en"}
+            )
+            for t in TWEETS
+        ],
         "DetectEntities": [
             lambda t=t: comprehend.detect_entities({"Text": t, "LanguageCode": "en"}) for t in TWEETS
         ],
@@ -84,6 +123,74 @@ def workload(services: AiServices) -> dict[str, list[object]]:
         "RecognizeCelebrities": [
             lambda d=d: _uncached(rekognition, "recognize_celebrities", d) for d in images
         ],
+    }
+
+
+def clinc_bot(data: dict[str, list[list[str]]], path: Path, threshold: float = 0.4) -> None:
+    """A Lex bot definition (AWS::Lex::Bot properties, as infra/bot.json) with one intent per CLINC150
+    intent, its utterances taken from the *train* split, and Lex's default confidence threshold."""
+    by_intent: dict[str, list[str]] = {}
+    for text, intent in data["train"]:
+        by_intent.setdefault(intent, []).append(text)
+    closing = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "ok"}}}]}
+    intents = [
+        {
+            "Name": name.title().replace("_", ""),
+            "SampleUtterances": [{"Utterance": text} for text in texts],
+            "IntentClosingSetting": {"ClosingResponse": closing},
+        }
+        for name, texts in sorted(by_intent.items())
+    ]
+    intents.append(
+        {
+            "Name": "FallbackIntent",
+            "ParentIntentSignature": "AMAZON.FallbackIntent",
+            "IntentClosingSetting": {"ClosingResponse": closing},
+        }
+    )
+    bot = {
+        "Name": "Clinc150",
+        "IdleSessionTTLInSeconds": 300,
+        "BotLocales": [{"LocaleId": "en_US", "NluConfidenceThreshold": threshold, "Intents": intents}],
+    }
+    path.write_text(json.dumps(bot))
+
+
+def intents_on_clinc(path: Path) -> dict[str, float]:
+    """In-scope accuracy and out-of-scope recall of the local Lex on CLINC150's *validation* split (the
+    test split is never read), with a bot built from its train split; RecognizeText latency at that size."""
+    import tempfile
+
+    from integrations.ai.lex import LexRuntime
+
+    data = json.loads(path.read_text())
+    with tempfile.TemporaryDirectory() as folder:
+        bot_file = Path(folder) / "clinc150.json"
+        clinc_bot(data, bot_file)
+        lex = LexRuntime(bot_file)
+    started = time.perf_counter()
+    utterances = lex.prepare()
+    prepare_seconds = time.perf_counter() - started
+    request = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_US", "sessionId": "clinc"}
+
+    def intent_of(text: str) -> str:
+        return str(lex.recognize_text({**request, "text": text})["sessionState"]["intent"]["name"])
+
+    samples: list[float] = []
+    right = 0
+    for text, intent in data["val"]:
+        begun = time.perf_counter()
+        right += intent_of(text) == intent.title().replace("_", "")
+        samples.append((time.perf_counter() - begun) * 1000)
+    fallback = sum(intent_of(text) == "FallbackIntent" for text, _ in data["oos_val"])
+    p50, p95 = percentiles(samples)
+    return {
+        "utterances": utterances,
+        "prepare_seconds": prepare_seconds,
+        "in_scope_accuracy": 100 * right / len(data["val"]),
+        "out_of_scope_recall": 100 * fallback / len(data["oos_val"]),
+        "p50_ms": p50,
+        "p95_ms": p95,
     }
 
 
@@ -115,17 +222,41 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, no cold-load subprocesses")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="labelled data")
+    parser.add_argument(
+        "--clinc",
+        type=Path,
+        help="CLINC150's data_full.json (github.com/clinc/oos-eval, CC BY 3.0): measure the local Lex on it",
+    )
+    parser.add_argument("--only-clinc", action="store_true", help="measure only the local Lex on --clinc")
     args = parser.parse_args()
     report: dict[str, object] = {"cpu_count": os.cpu_count()}
+    if args.clinc:
+        print("local Lex on CLINC150 (bot from train, measured on validation, threshold 0.4)…", flush=True)
+        report["intents_clinc150"] = clinc = intents_on_clinc(args.clinc)
+        print(
+            f"  {clinc['utterances']:.0f} utterances embedded in {clinc['prepare_seconds']:.1f} s; "
+            f"in-scope {clinc['in_scope_accuracy']:.1f} %, "
+            f"out-of-scope recall {clinc['out_of_scope_recall']:.1f} %; "
+            f"RecognizeText p50 {clinc['p50_ms']:.1f} ms, p95 {clinc['p95_ms']:.1f} ms",
+            flush=True,
+        )
+        if args.only_clinc:
+            _write(args.json, report)
+            return
 
     if not args.quick:
-        print("cold load per model (fresh process each)…", flush=True)
-        report["cold_load_seconds"] = cold_loads()
-        for name, seconds in report["cold_load_seconds"].items():  # type: ignore[union-attr]
-            print(f"  {name:24s} {seconds:6.2f} s")
+        print("cold load per model (fresh process each)          load      RSS", flush=True)
+        report["cold_load"] = loads = cold_loads()
+        for name, cold in loads.items():
+            print(f"  {name:44s} {cold['load_seconds']:6.2f} s {cold['rss_mib']:6.0f} MiB")
 
     warm = dict(load_all())
     report["in_process_load_seconds"] = warm
+    print("\nvalidation figures of the trained models (percent)")
+    report["validation"] = figures = validation_figures(args.data)
+    for name, line in figures.items():
+        print(f"  {name:24s} {line}")
     services = AiServices()
     rows = {}
     print(
@@ -148,8 +279,12 @@ def main() -> None:
     report["operations"] = rows
     report["peak_rss_mib"] = peak_rss_mib()
     print(f"\npeak RSS with every model loaded and used: {report['peak_rss_mib']:.0f} MiB")
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
+    _write(args.json, report)
+
+
+def _write(path: Path | None, report: dict[str, object]) -> None:
+    if path:
+        path.write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -14,13 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from integrations.ai.text import entities, key_phrases, language, sentiment
+from integrations.ai.text import entities, key_phrases, language, sentiment, toxicity
 from integrations.ai.text.offsets import utf8_size
 from integrations.errors import ServiceError
 
 SERVICE = "comprehend"
 SUPPORTED_LANGUAGES = frozenset({"en"})
 BATCH_LIMIT = 25
+# DetectToxicContent: "A list of up to 10 text strings. Each string has a maximum size of 1 KB, and the
+# maximum size of the list is 10 KB." (Comprehend API Reference, DetectToxicContent, TextSegments)
+TOXIC_SEGMENTS_LIMIT = 10
+TOXIC_SEGMENT_BYTES = 1_024
+TOXIC_LIST_BYTES = 10_240
 # AWS's limits on one document, in bytes of UTF-8 (Comprehend quotas for real-time analysis).
 SIZE_LIMITS = {
     "DetectSentiment": 5_000,
@@ -49,6 +54,7 @@ class Comprehend:
             "BatchDetectEntities": self.batch_detect_entities,
             "BatchDetectKeyPhrases": self.batch_detect_key_phrases,
             "BatchDetectDominantLanguage": self.batch_detect_dominant_language,
+            "DetectToxicContent": self.detect_toxic_content,
         }
 
     # -- single documents ------------------------------------------------------------------------
@@ -67,6 +73,34 @@ class Comprehend:
 
     def detect_dominant_language(self, request: Mapping[str, Any]) -> dict[str, Any]:
         return self._single("DetectDominantLanguage", request, _languages, needs_language=False)
+
+    def detect_toxic_content(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        segments = request.get("TextSegments")
+        if not isinstance(segments, list) or not segments:
+            raise _error("InvalidRequestException", "TextSegments is required and must hold at least 1 item")
+        if len(segments) > TOXIC_SEGMENTS_LIMIT:
+            raise _error(
+                "InvalidRequestException",
+                f"TextSegments has {len(segments)} items; the maximum is {TOXIC_SEGMENTS_LIMIT}",
+            )
+        texts = []
+        for number, segment in enumerate(segments):
+            text = segment.get("Text") if isinstance(segment, Mapping) else None
+            if not isinstance(text, str) or not text:
+                raise _error(
+                    "InvalidRequestException", f"TextSegments[{number}].Text must be a non-empty string"
+                )
+            texts.append(text)
+        _check_language(request.get("LanguageCode"))
+        sizes = [utf8_size(text) for text in texts]
+        if max(sizes) > TOXIC_SEGMENT_BYTES or sum(sizes) > TOXIC_LIST_BYTES:
+            raise _error(
+                "TextSizeLimitExceededException",
+                f"Input text size exceeds limit. Each text segment may hold {TOXIC_SEGMENT_BYTES} bytes and "
+                f"the list {TOXIC_LIST_BYTES} bytes; this request has segments of {max(sizes)} bytes at "
+                f"most and {sum(sizes)} bytes in all",
+            )
+        return {"ResultList": toxicity.detect(texts)}
 
     # -- batches ---------------------------------------------------------------------------------
     def batch_detect_sentiment(self, request: Mapping[str, Any]) -> dict[str, Any]:

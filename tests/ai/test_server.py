@@ -42,6 +42,19 @@ def test_comprehend_over_botocores_cbor_protocol(endpoint):
     assert [item["Languages"][0]["LanguageCode"] for item in batch["ResultList"]] == ["fr", "en"]
 
 
+def test_detect_toxic_content_through_boto3(endpoint):
+    # botocore serialises TextSegments and parses ResultList by Comprehend's own service model.
+    comprehend = _client("comprehend", endpoint)
+    result = comprehend.detect_toxic_content(
+        TextSegments=[{"Text": "shut up you stupid moron"}, {"Text": "have a lovely day"}], LanguageCode="en"
+    )
+    toxic, kind = result["ResultList"]
+    assert toxic["Toxicity"] > 0.5 > kind["Toxicity"]
+    assert {label["Name"] for label in toxic["Labels"]} >= {"INSULT", "HATE_SPEECH"}
+    with pytest.raises(comprehend.exceptions.TextSizeLimitExceededException):
+        comprehend.detect_toxic_content(TextSegments=[{"Text": "x" * 1025}], LanguageCode="en")
+
+
 def test_comprehend_errors_arrive_as_client_errors(endpoint):
     comprehend = _client("comprehend", endpoint)
     with pytest.raises(ClientError) as size:

@@ -1,9 +1,22 @@
-"""Intent classification for the local Lex: nearest sample utterances in MiniLM's embedding space.
+"""Intent classification for the local Lex, over MiniLM sentence embeddings of the sample utterances.
 
-Each intent is represented by its sample utterances. A message's score for an intent is the mean of its
-two highest cosine similarities to that intent's utterances (one lucky match is weaker evidence than two),
-clipped to [0, 1]; Lex calls this nluConfidence. If MiniLM cannot be loaded (the `ai` extra without torch),
-a TF-IDF model over word unigrams and bigrams of the same utterances stands in, and says so in `backend`.
+Two views of a message, combined: a logistic regression trained on the bot's own sample utterances at load
+(which intent it is, as a probability over the bot's intents) and the nearest sample utterances (the mean
+of its two highest cosine similarities to each intent's utterances: how close it is to anything the intent
+was given). An intent's nluConfidence is their geometric mean, so it is high only when the message is
+both clearly this intent rather than another *and* close to what the intent was written for; below the
+bot's NluConfidenceThreshold the FallbackIntent leads. Measured on CLINC150's train (as the bot's
+utterances) and validation splits, at Lex's default threshold 0.4: similarity alone 89.7 % of in-scope
+requests right and 55 % of out-of-scope ones to the fallback; regression alone 94.6 % and 78 %; the
+geometric mean 95.2 % and 74 % (see README). If MiniLM cannot be loaded (the `ai` extra without torch), a
+TF-IDF model over word unigrams and bigrams of the same utterances stands in (similarity only), and says so
+in `backend`.
+
+Speed: the utterances are embedded once, by `prepare()` (which `sma ai warmup` and `sma ai serve --warm`
+call), not on the first request. A request embeds its text and scores every utterance with one matrix
+product *in torch*, then takes each intent's best matches on a padded grid of intents by utterances: numpy's
+BLAS threads and torch's OpenMP threads would otherwise both spin on the same 2 cores (a RecognizeText
+over 3,000 utterances took 108 ms that way instead of 13 ms).
 """
 
 from __future__ import annotations
@@ -15,9 +28,25 @@ import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 TOP_MATCHES = 2
+REGULARISATION = 20.0  # C of the regression, chosen on CLINC150's validation split (10, 20 and 50 tried)
 _WORD = re.compile(r"[a-z0-9']+")
+
+
+@dataclass
+class _Grid:
+    """Utterance embeddings, and for each intent the rows of its utterances padded to one width."""
+
+    utterances: torch.Tensor  # (utterances, dimensions), unit rows
+    rows: torch.Tensor  # (intents, widest intent) row numbers; padding points at a row of -inf
+    counts: torch.Tensor  # (intents,) how many of the best matches each intent averages
+    weights: torch.Tensor  # (intents, dimensions) of the logistic regression over the intents
+    bias: torch.Tensor  # (intents,)
 
 
 @dataclass
@@ -27,43 +56,105 @@ class IntentClassifier:
     samples: Mapping[str, Sequence[str]]
     backend: str = "minilm"
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _matrix: object | None = field(default=None, repr=False)
-    _owners: list[str] = field(default_factory=list, repr=False)
+    _intents: list[str] = field(default_factory=list, repr=False)
+    _grid: _Grid | None = field(default=None, repr=False)
     _tfidf: TfIdf | None = field(default=None, repr=False)
+    _owners: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def utterance_count(self) -> int:
+        return sum(len(texts) for texts in self.samples.values())
 
     def scores(self, text: str) -> dict[str, float]:
         """{intent: confidence in [0, 1]} for every intent with samples."""
-        self._prepare()
-        if self._tfidf is not None:
-            similarities = self._tfidf.similarities(text)
-        else:
-            from integrations.ai.text.embeddings import embed
-
-            similarities = [float(value) for value in (self._matrix @ embed([text])[0])]  # type: ignore[operator]
+        self.prepare()
+        if self._grid is not None:
+            return self._minilm_scores(self._grid, text)
+        assert self._tfidf is not None
         by_intent: dict[str, list[float]] = {}
-        for owner, similarity in zip(self._owners, similarities, strict=True):
+        for owner, similarity in zip(self._owners, self._tfidf.similarities(text), strict=True):
             by_intent.setdefault(owner, []).append(similarity)
         return {
-            intent: max(0.0, min(1.0, sum(top := sorted(values, reverse=True)[:TOP_MATCHES]) / len(top)))
+            intent: _clip(sum(top := sorted(values, reverse=True)[:TOP_MATCHES]) / len(top))
             for intent, values in by_intent.items()
         }
 
-    def _prepare(self) -> None:
+    def prepare(self) -> None:
+        """Embed (or index) the sample utterances now; later calls return at once."""
         with self._lock:
-            if self._matrix is not None or self._tfidf is not None:
+            if self._grid is not None or self._tfidf is not None:
                 return
-            utterances = [(intent, text) for intent, texts in self.samples.items() for text in texts]
+            self._intents = [intent for intent, texts in self.samples.items() if texts]
+            utterances = [(intent, text) for intent in self._intents for text in self.samples[intent]]
             self._owners = [intent for intent, _ in utterances]
             texts = [text for _, text in utterances]
             if self.backend == "minilm":
                 try:
-                    from integrations.ai.text.embeddings import embed
-
-                    self._matrix = embed(texts)
+                    self._grid = _grid(self._intents, self.samples, texts)
                     return
                 except ImportError:
                     self.backend = "tfidf"
             self._tfidf = TfIdf(texts)
+
+    def _minilm_scores(self, grid: _Grid, text: str) -> dict[str, float]:
+        import torch
+
+        from integrations.ai.text.embeddings import embed_tensor
+
+        with torch.inference_mode():
+            query = embed_tensor([text])[0]
+            similarities = grid.utterances @ query
+            padded = torch.cat([similarities, similarities.new_full((1,), -math.inf)])[grid.rows]
+            best = padded.topk(min(TOP_MATCHES, padded.shape[1]), dim=1).values
+            best = torch.where(torch.isinf(best), torch.zeros_like(best), best)
+            nearest = (best.sum(dim=1) / grid.counts).clamp(0.0, 1.0)
+            probability = torch.softmax(grid.weights @ query + grid.bias, dim=0)
+            confidence = torch.sqrt(probability * nearest).tolist()
+        return {intent: _clip(score) for intent, score in zip(self._intents, confidence, strict=True)}
+
+
+def _grid(intents: list[str], samples: Mapping[str, Sequence[str]], texts: list[str]) -> _Grid:
+    import torch
+
+    from integrations.ai.text.embeddings import embed_tensor
+
+    utterances = embed_tensor(texts)
+    width = max(len(samples[intent]) for intent in intents)
+    rows = torch.full((len(intents), width), len(texts), dtype=torch.long)  # len(texts): the -inf row
+    start = 0
+    for number, intent in enumerate(intents):
+        count = len(samples[intent])
+        rows[number, :count] = torch.arange(start, start + count)
+        start += count
+    counts = torch.tensor([min(TOP_MATCHES, len(samples[intent])) for intent in intents], dtype=torch.float32)
+    owners = [number for number, intent in enumerate(intents) for _ in samples[intent]]
+    weights, bias = _regression(utterances, owners, len(intents))
+    return _Grid(utterances, rows, counts, weights, bias)
+
+
+def _regression(
+    utterances: torch.Tensor, owners: list[int], intents: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Multinomial logistic regression of intent on embedding (scikit-learn's L-BFGS, C = REGULARISATION);
+    with one intent, that intent has probability 1."""
+    import torch
+
+    if intents == 1:
+        return torch.zeros((1, utterances.shape[1])), torch.zeros(1)
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=REGULARISATION, max_iter=200).fit(utterances.numpy(), owners)
+    if intents == 2:  # scikit-learn keeps one row for two classes: the second class's logit
+        coefficients = torch.tensor(model.coef_, dtype=torch.float32)
+        intercept = torch.tensor(model.intercept_, dtype=torch.float32)
+        return torch.cat([torch.zeros_like(coefficients), coefficients]), torch.cat(
+            [torch.zeros(1), intercept]
+        )
+    return torch.tensor(model.coef_, dtype=torch.float32), torch.tensor(model.intercept_, dtype=torch.float32)
+
+
+def _clip(score: float) -> float:
+    return max(0.0, min(1.0, score))
 
 
 def _terms(text: str) -> list[str]:
