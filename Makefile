@@ -17,11 +17,13 @@ demo: $(VENV)/.installed-demo apt-packages
 test: $(VENV)/.installed-test apt-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 fmt: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -214,7 +215,7 @@ def throughput(calls: list[object], workers: int, total: int) -> float:
     jobs = [calls[index % len(calls)] for index in range(total)]
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda call: call(), jobs))  # type: ignore[operator]
+        list(pool.map(lambda call: call(), jobs))
     return total / (time.perf_counter() - started)
 
 
@@ -257,7 +258,7 @@ def main() -> None:
     report["validation"] = figures = validation_figures(args.data)
     for name, line in figures.items():
         print(f"  {name:24s} {line}")
-    services = AiServices()
+    services = AiServices.local(Path(tempfile.mkdtemp(prefix="sma-ai-bench-")))
     rows = {}
     print(
         "\nlatency per call (ms, models loaded)            p50       p95   throughput 1 / 2 workers (ops/s)"

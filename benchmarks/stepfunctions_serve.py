@@ -73,9 +73,13 @@ def start_server(mock_path: Path) -> tuple[subprocess.Popen, str, float]:
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None
     line = process.stdout.readline()
     elapsed = time.perf_counter() - began
-    port = re.match(r"Starting server on port (\d+)", line)[1]
+    started = re.match(r"Starting server on port (\d+)", line)
+    if started is None:
+        raise RuntimeError(f"the server printed {line!r} instead of its start-up line")
+    port = started[1]
     return process, f"http://127.0.0.1:{port}", elapsed
 
 

@@ -93,7 +93,7 @@ def _ai(account: LocalAccount) -> Any:
     from integrations.ai.vision.face_store import FaceStore
 
     objects = account.client("s3").store
-    return AiServices(rekognition=Rekognition(objects.read, store=FaceStore(account.layout.face_collections)))
+    return AiServices(rekognition=Rekognition(FaceStore(account.layout.face_collections), objects.read))
 
 
 def _lambda(account: LocalAccount) -> Any:

@@ -18,7 +18,7 @@ def to_api(shape: Shape | None, value: Any) -> Any:
         by_folded = {name.lower(): name for name in shape.members}
         result = {}
         for key, item in value.items():
-            name = by_folded.get(key.lower(), key)
+            name: str = by_folded.get(str(key).lower(), str(key))
             result[name] = to_api(shape.members.get(name), item)
         return result
     if isinstance(shape, ListShape) and isinstance(value, list):

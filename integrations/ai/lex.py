@@ -113,7 +113,7 @@ class LexRuntime:
         """All intents, most confident first; FallbackIntent (no score) leads below the threshold."""
         scores = self._classifiers[locale.locale_id].scores(text)
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-        scored = [
+        scored: list[dict[str, Any]] = [
             {
                 "nluConfidence": {"score": round(score, 2)},
                 "intent": {"name": name, "slots": {}, "confirmationState": "None"},

@@ -87,12 +87,12 @@ class Rekognition:
 
     def __init__(
         self,
+        store: FaceStore,
         read_object: ObjectReader | Callable[..., bytes] = no_object_store,
-        store: FaceStore | None = None,
         gallery: str | None = None,
     ) -> None:
         self.read_object = read_object
-        self.store = store or FaceStore()
+        self.store = store
         self.gallery = gallery or os.environ.get(GALLERY_ENV) or DEFAULT_GALLERY
         self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -266,7 +266,9 @@ class Rekognition:
         image = self._load(request)
         image_id = str(uuid.UUID(hashlib.sha256(image.data).hexdigest()[:32]))
         size = (image.width, image.height)
-        records, unindexed, stored = [], [], []
+        records: list[dict[str, Any]] = []
+        unindexed: list[dict[str, Any]] = []
+        stored: list[dict[str, Any]] = []
         minimum = QUALITY_FILTERS[quality_filter]
         for face in self._faces(image):
             detail = face_models.face_detail(image.pixels, face, all_attributes=attributes != ["DEFAULT"])

@@ -27,7 +27,11 @@ def operation_model(service: str, operation: str) -> OperationModel:
 
 def declared_errors(service: str, operation: str) -> set[str]:
     """Error codes the model declares for `operation` (the shape names, which are the wire codes)."""
-    return {shape.error_code or shape.name for shape in operation_model(service, operation).error_shapes}
+    # ErrorShape.error_code is set for errors; botocore types error_shapes as plain Shapes.
+    return {
+        getattr(shape, "error_code", None) or shape.name
+        for shape in operation_model(service, operation).error_shapes
+    }
 
 
 def output_problems(service: str, operation: str, value: Any) -> list[str]:
@@ -81,8 +85,9 @@ def _structure(shape: StructureShape, value: Any, path: str) -> list[str]:
 def _string(shape: Shape, value: Any, path: str) -> list[str]:
     if not isinstance(value, str):
         return [f"{path}: expected a string, got {type(value).__name__}"]
-    if shape.enum and value not in shape.enum:
-        return [f"{path}: {value!r} is not one of {shape.enum}"]
+    enum = getattr(shape, "enum", None)  # StringShape's; typed on the Shape base it is not
+    if enum and value not in enum:
+        return [f"{path}: {value!r} is not one of {enum}"]
     return _length(shape, len(value), path)
 
 

@@ -5,7 +5,8 @@ It speaks DynamoDB's own item format (`{"S": "..."}` attribute values) through a
 update-expression languages an idempotency record needs (a lease is `#Status = :inProgress AND
 LeaseExpiresAt < :now`; completing it is `SET #Status = :completed`), and raises DynamoDB's error
 codes, so a conditional write behaves as on AWS: a second write of the same key fails with
-`ConditionalCheckFailedException`. Items live in SQLite under `state_dir("dynamodb")`.
+`ConditionalCheckFailedException`. Items live in the SQLite file the caller names
+(the local account: `$SMA_HOME/dynamodb/tables.sqlite3`).
 """
 
 from integrations.dynamodb.client import DynamoDBClient, TableSchema

@@ -15,7 +15,6 @@ from integrations.database import open_database
 from integrations.dynamodb.conditions import Condition, compile_condition, invalid
 from integrations.dynamodb.updates import compile_update
 from integrations.errors import ServiceError
-from integrations.state import state_dir
 
 _SCALAR_KEY_TYPES = ("S", "N", "B")
 _RETURN_VALUES = ("NONE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW")
@@ -38,14 +37,14 @@ class DynamoDBClient:
     def __init__(
         self,
         tables: list[TableSchema] | None = None,
-        path: Path | None = None,
+        *,
+        path: Path,
         now: Callable[[], float] = time.time,
     ) -> None:
         self._tables = {table.name: table for table in tables or ()}
         self._now = now
         self._lock = threading.Lock()
-        file = path or state_dir("dynamodb") / "tables.sqlite3"
-        self._db = open_database(file)
+        self._db = open_database(path)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS items (tbl TEXT, pk TEXT, item TEXT, PRIMARY KEY (tbl, pk))"
         )

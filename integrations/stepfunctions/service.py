@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from integrations.errors import ServiceError
-from integrations.state import state_dir
+from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.stepfunctions.store import ExecutionStore
 from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
@@ -54,16 +54,16 @@ class StepFunctionsService:
     def __init__(
         self,
         *,
-        account: str = "123456789012",
-        region: str = "eu-west-2",
+        path: Path,
+        account: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
         workers: int = 2,
-        path: Path | None = None,
     ) -> None:
         self.account = account
         self.region = region
         self._machines: dict[str, StateMachineDefinition] = {}
         self._engine_options: dict[str, Any] = {}
-        self._store = ExecutionStore(path or state_dir("stepfunctions") / "executions.sqlite3")
+        self._store = ExecutionStore(path)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="execution")
         self._running: set[Future[None]] = set()
         self._lock = threading.Lock()

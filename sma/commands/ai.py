@@ -90,7 +90,8 @@ def serve(
     from integrations.objectstore import ObjectStore
     from sma.local_state import state_layout
 
-    services = AiServices.local(ObjectStore(state_layout().objects).read)
+    layout = state_layout()
+    services = AiServices.local(layout.face_collections, ObjectStore(layout.objects).read)
     services.lex = _lex(bot)
     if warm:
         _warm(services.lex)
@@ -113,9 +114,12 @@ def serve(
 
 
 def _rekognition() -> Rekognition:
+    """The local Rekognition of this state folder (`sma faces` enrols into its gallery)."""
     from integrations.ai.rekognition import Rekognition
+    from integrations.ai.vision.face_store import FaceStore
+    from sma.local_state import state_layout
 
-    return Rekognition()
+    return Rekognition(FaceStore(state_layout().face_collections))
 
 
 @faces_app.command("add")

@@ -12,6 +12,7 @@ import urllib.request
 from typer.testing import CliRunner
 
 from integrations.ai.rekognition import Rekognition
+from integrations.ai.vision.face_store import FaceStore
 from sma.cli import app
 
 runner = CliRunner()
@@ -78,7 +79,9 @@ def test_faces_add_list_recognise_and_remove(sma_home, photo):
     assert "enrolled Eileen Collins" in added.output
     listed = runner.invoke(app, ["faces", "list"])
     assert "Eileen Collins" in listed.output
-    recognised = Rekognition().recognize_celebrities({"Image": {"Bytes": photo("astronaut")}})
+    recognised = Rekognition(FaceStore(sma_home / "rekognition")).recognize_celebrities(
+        {"Image": {"Bytes": photo("astronaut")}}
+    )
     assert [face["Name"] for face in recognised["CelebrityFaces"]] == ["Eileen Collins"]
     no_face = runner.invoke(app, ["faces", "add", "Chelsea", f"{MEDIA}/chelsea.jpg"])
     assert no_face.exit_code == 1 and "no face found" in no_face.output

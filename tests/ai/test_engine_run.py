@@ -9,7 +9,6 @@ import pytest
 
 from integrations.ai.handlers import engine_handlers
 from integrations.ai.services import AiServices
-from integrations.ai.vision.face_store import FaceStore
 
 engine = pytest.importorskip("workflows.engine")
 
@@ -82,9 +81,7 @@ DEFINITION = {
 
 @pytest.fixture(scope="module")
 def handlers(tmp_path_factory):
-    store = FaceStore(tmp_path_factory.mktemp("rekognition"))
-    services = AiServices()
-    services.rekognition.store = store
+    services = AiServices.local(tmp_path_factory.mktemp("rekognition"))
     return engine_handlers(services)
 
 

@@ -12,7 +12,7 @@ from integrations.errors import ServiceError
 
 @pytest.fixture
 def rekognition(tmp_path):
-    return Rekognition(store=FaceStore(tmp_path), gallery="gallery")
+    return Rekognition(FaceStore(tmp_path), gallery="gallery")
 
 
 def _valid(operation: str, response: dict) -> dict:
@@ -242,7 +242,7 @@ def test_concurrent_requests_give_the_same_answers_as_one_at_a_time(photo, tmp_p
     images = [photo(name) for name in ("astronaut", "chelsea", "astronaut", "coffee")] * 2
 
     def faces(data):
-        service = Rekognition(store=FaceStore(tmp_path))  # no shared cache: every call does the work
+        service = Rekognition(FaceStore(tmp_path))  # no shared cache: every call does the work
         return [
             face["BoundingBox"] for face in service.detect_faces({"Image": {"Bytes": data}})["FaceDetails"]
         ]

@@ -12,14 +12,11 @@ from botocore.exceptions import ClientError
 
 from integrations.ai.server import start_in_background
 from integrations.ai.services import AiServices
-from integrations.ai.vision.face_store import FaceStore
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    services = AiServices()
-    services.rekognition.store = FaceStore(tmp_path_factory.mktemp("rekognition"))
-    server = start_in_background(services)
+    server = start_in_background(AiServices.local(tmp_path_factory.mktemp("rekognition")))
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -124,7 +121,7 @@ def test_s3_object_images_come_from_the_local_object_store(sma_home, photo):
     finally:
         store.close()
     read_object = ObjectStore(sma_home / "s3").read  # a reader over the same folder, as the cloud wires it
-    server = start_in_background(AiServices.local(read_object))
+    server = start_in_background(AiServices.local(sma_home / "rekognition", read_object))
     try:
         rekognition = _client("rekognition", f"http://127.0.0.1:{server.server_address[1]}")
         image = {"S3Object": {"Bucket": "media", "Name": "photos/astronaut.jpg"}}

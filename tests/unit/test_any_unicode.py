@@ -88,7 +88,7 @@ def test_sma_logs_and_metrics_print_it(sma_home: Path) -> None:
 
 
 def test_sma_execution_prints_an_execution_whose_input_has_a_lone_surrogate(sma_home: Path) -> None:
-    service = StepFunctionsService()
+    service = StepFunctionsService(path=sma_home / "stepfunctions" / "executions.sqlite3")
     arn = service.create_state_machine(
         StateMachineDefinition(
             "Echo", {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}}, "EXPRESS"
@@ -131,7 +131,7 @@ def test_the_live_feed_prints_an_event_with_a_lone_surrogate() -> None:
 def test_start_execution_refuses_input_that_is_not_utf8_text(sma_home: Path) -> None:
     # StartExecution's input is "a string that contains the JSON input data" sent as UTF-8 JSON; a raw
     # lone surrogate cannot be sent: a validation error (InvalidExecutionInput), not a crash.
-    service = StepFunctionsService()
+    service = StepFunctionsService(path=sma_home / "stepfunctions" / "executions.sqlite3")
     echo = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}}
     arn = service.create_state_machine(StateMachineDefinition("Echo", echo, "EXPRESS"))
     with pytest.raises(ServiceError) as refused:

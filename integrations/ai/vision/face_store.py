@@ -1,4 +1,5 @@
-"""Rekognition face collections, durable as one JSON file per collection under `state_dir("rekognition")`.
+"""Rekognition face collections, durable as one JSON file per collection in the folder the caller names
+(the local account: `$SMA_HOME/rekognition`).
 
 A collection keeps, per indexed face, what ListFaces returns (FaceId, ImageId, ExternalImageId,
 BoundingBox, Confidence) plus the 128-d dlib embedding used to search it. Writes replace the file
@@ -22,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from integrations.errors import ServiceError
-from integrations.state import state_dir
 
 SERVICE = "rekognition"
 FACE_MODEL_VERSION = "dlib-resnet-v1"  # not AWS's "7.0": these embeddings are dlib's, say so
@@ -37,13 +37,13 @@ def similarity(distance: float) -> float:
 class FaceStore:
     """The collections of one local Rekognition, on disk."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path) -> None:
         self._root = root
         self._lock = threading.RLock()
 
     @property
     def root(self) -> Path:
-        folder = (self._root or state_dir("rekognition")) / "collections"
+        folder = self._root / "collections"
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 

@@ -14,15 +14,15 @@ def _record(face_id: str, vector: np.ndarray, name: str = "Someone") -> dict:
 
 
 def test_collections_survive_a_new_store_on_the_same_state(sma_home):
-    FaceStore().create("friends")
-    FaceStore().add("friends", [_record("f1", np.zeros(128))])
-    assert FaceStore().ids() == ["friends"]
-    assert [face["FaceId"] for face in FaceStore().faces("friends")] == ["f1"]
+    FaceStore(sma_home / "rekognition").create("friends")
+    FaceStore(sma_home / "rekognition").add("friends", [_record("f1", np.zeros(128))])
+    assert FaceStore(sma_home / "rekognition").ids() == ["friends"]
+    assert [face["FaceId"] for face in FaceStore(sma_home / "rekognition").faces("friends")] == ["f1"]
     assert (sma_home / "rekognition" / "collections" / "friends.json").exists()
 
 
 def test_collection_errors(sma_home):
-    store = FaceStore()
+    store = FaceStore(sma_home / "rekognition")
     store.create("one")
     with pytest.raises(ServiceError) as exists:
         store.create("one")
@@ -42,7 +42,7 @@ def test_similarity_falls_with_distance_and_is_50_at_dlibs_threshold():
 
 
 def test_search_ranks_by_distance_and_applies_the_threshold(sma_home):
-    store = FaceStore()
+    store = FaceStore(sma_home / "rekognition")
     store.create("people")
     rng = np.random.default_rng(7)
     anchor = rng.normal(size=128)
@@ -59,13 +59,15 @@ def test_search_ranks_by_distance_and_applies_the_threshold(sma_home):
 def test_separate_stores_on_one_state_never_lose_each_others_faces(sma_home):
     from concurrent.futures import ThreadPoolExecutor
 
-    FaceStore().create("shared")
+    FaceStore(sma_home / "rekognition").create("shared")
 
     def enrol(index: int) -> None:
-        FaceStore().add("shared", [_record(f"face-{index}", np.zeros(128))])  # a store per writer
+        FaceStore(sma_home / "rekognition").add(
+            "shared", [_record(f"face-{index}", np.zeros(128))]
+        )  # a store per writer
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(enrol, range(40)))
-    assert sorted(face["FaceId"] for face in FaceStore().faces("shared")) == sorted(
+    assert sorted(face["FaceId"] for face in FaceStore(sma_home / "rekognition").faces("shared")) == sorted(
         f"face-{i}" for i in range(40)
     )
