@@ -329,7 +329,7 @@ class LocalCloud:
         if recovered:
             self._emit("recovered", {"executions": recovered})
         if self.settings.warm_models:
-            threading.Thread(target=_warm_models, name="ai-warmup", daemon=True).start()
+            threading.Thread(target=_warm_models, args=(self.ai,), name="ai-warmup", daemon=True).start()
         self.gateway = HttpGateway(self.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
         self.topics.start()
@@ -381,12 +381,14 @@ class LocalCloud:
         return left
 
 
-def _warm_models() -> None:
-    """Load every local AI model once; a model that fails to load fails its first request instead,
-    with the service's own error, so nothing is reported here."""
+def _warm_models(ai: AiServices) -> None:
+    """Prepare the Lex bot (MiniLM and its utterances: what a text message's reply waits for longest),
+    then load every other local AI model once. A model that fails to load fails its first request
+    instead, with the service's own error, so nothing is reported here."""
     from integrations.ai.warmup import load_all
 
     try:
+        ai.lex.prepare()
         for _ in load_all():
             pass
     except Exception:

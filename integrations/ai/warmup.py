@@ -8,16 +8,18 @@ from collections.abc import Callable, Iterator
 
 from integrations.ai.lazy import REGISTRY, LazyModel
 
-# Importing these registers their models (each module declares its lazily loaded model at import).
+# Importing these registers their models (each module declares its lazily loaded model at import), in the
+# order a warm-up loads them: what every text message needs first, then photos, then spaCy, which only
+# DetectEntities and DetectKeyPhrases use (the bot's own workflows no longer call them).
 MODEL_MODULES = (
     "integrations.ai.text.sentiment",
-    "integrations.ai.text.toxicity",
-    "integrations.ai.text.nlp",
     "integrations.ai.text.language",
     "integrations.ai.text.embeddings",
+    "integrations.ai.text.toxicity",
+    "integrations.ai.vision.efficientnet",
     "integrations.ai.vision.faces",
     "integrations.ai.vision.ocr",
-    "integrations.ai.vision.efficientnet",
+    "integrations.ai.text.nlp",
 )
 
 

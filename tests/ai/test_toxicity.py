@@ -98,8 +98,10 @@ def test_limits_and_errors_are_comprehends():
     assert len(COMPREHEND.detect_toxic_content(at_the_limits)["ResultList"]) == 10
 
 
-def test_the_engine_runs_it_as_the_aws_sdk_integration():
-    handlers = engine_handlers(AiServices(lex=LexRuntime(backend="tfidf")))
+def test_the_engine_runs_it_as_the_aws_sdk_integration(tmp_path):
+    services = AiServices.local(tmp_path)
+    services.lex = LexRuntime(backend="tfidf")
+    handlers = engine_handlers(services)
     handler = handlers["arn:aws:states:::aws-sdk:comprehend:detectToxicContent"]
     result = handler({"TextSegments": [{"Text": ABUSIVE[1]}], "LanguageCode": "en"}, None)
     assert result["ResultList"][0]["Toxicity"] > 0.5

@@ -21,9 +21,11 @@ from integrations.ai.services import AiServices
 
 
 @pytest.fixture(scope="module")
-def port():
+def port(tmp_path_factory):
     # The TF-IDF Lex loads no model: the reply's framing, not the model, is under test.
-    server = start_in_background(AiServices(lex=LexRuntime(backend="tfidf")))
+    services = AiServices.local(tmp_path_factory.mktemp("faces"))
+    services.lex = LexRuntime(backend="tfidf")
+    server = start_in_background(services)
     yield server.server_address[1]
     server.shutdown()
     server.server_close()

@@ -11,8 +11,10 @@ from integrations.errors import ServiceError
 
 
 @pytest.fixture(scope="module")
-def handlers():
-    return engine_handlers(AiServices(lex=LexRuntime(backend="tfidf")))
+def handlers(tmp_path_factory):
+    services = AiServices.local(tmp_path_factory.mktemp("faces"))
+    services.lex = LexRuntime(backend="tfidf")
+    return engine_handlers(services)
 
 
 def test_every_operation_has_a_step_functions_arn(handlers):

@@ -44,8 +44,10 @@ def test_cbor_reads_indefinite_lengths_and_half_floats_and_rejects_garbage():
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    server = start_in_background(AiServices(lex=LexRuntime(backend="tfidf")))
+def endpoint(tmp_path_factory):
+    services = AiServices.local(tmp_path_factory.mktemp("faces"))
+    services.lex = LexRuntime(backend="tfidf")
+    server = start_in_background(services)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
