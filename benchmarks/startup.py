@@ -45,12 +45,15 @@ def one_run() -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        while not layout.endpoint_file.exists():
+        webhook = None
+        while webhook is None:
             if time.perf_counter() - started > LIMIT_SECONDS or process.poll() is not None:
                 raise RuntimeError("sma up did not serve in time")
-            time.sleep(0.01)
+            try:
+                webhook = json.loads(layout.endpoint_file.read_text())["webhook"]
+            except (FileNotFoundError, json.JSONDecodeError):  # not there yet, or being written
+                time.sleep(0.01)
         serving = time.perf_counter() - started
-        webhook = json.loads(layout.endpoint_file.read_text())["webhook"]
         secret = consumer_secret(LocalAccount(layout).client("secretsmanager"))
         body = json.dumps(mention("tell me a joke, first thing", [], tweet_id="1790000000000000001"))
         status, answer = deliver(webhook, body.encode(), secret)
