@@ -77,8 +77,10 @@ class Cloud:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.layout.endpoint_file.exists():
+            try:
                 return str(json.loads(self.layout.endpoint_file.read_text())["webhook"])
+            except (FileNotFoundError, json.JSONDecodeError):  # not there yet, or being written
+                pass
             if self.process.poll() is not None:
                 raise RuntimeError(f"sma up exited with {self.process.returncode} while starting")
             time.sleep(0.05)
@@ -251,7 +253,7 @@ def main() -> None:
     layout = StateLayout(Path(tempfile.mkdtemp(prefix="sma-chaos-")))
     cloud = Cloud(layout)
     # The media host's origin is fixed per state folder: learn it from a first start.
-    cloud.start()
+    cloud.start()  # returns once the endpoint file is whole
     origin = json.loads(layout.endpoint_file.read_text())["media"]
     cloud.stop()
     plan = _plan(arguments.messages, rng, origin, layout)
