@@ -12,7 +12,7 @@ sent, the last run is stopped with SIGINT and a final start lets everything sett
 
 The counts, per tweet id the webhook acknowledged with 200:
 * lost: no reply, nothing in a dead-letter queue, and nothing still running;
-* processed twice: more than one MESSAGE_RECEIVED or MESSAGE_ANALYSED event for it on the bus;
+* processed twice: more than one MESSAGE_RECEIVED or MESSAGE_ANALYSED event (distinct event ids) for it;
 * replied twice: more than one entry for it in the outbox;
 * stuck: an execution for it still RUNNING after the final settle.
 Recovery is the time the final start took to settle everything the kills left behind.
@@ -182,14 +182,17 @@ def _settle(layout: StateLayout) -> float:
 
 
 def _events(layout: StateLayout) -> list[dict[str, Any]]:
-    events = []
+    """Every event the bus carried, once each: the log target is at-least-once too, so an event a crash
+    caught mid-delivery is logged again with the same id (a redelivery, not a second event)."""
+    events: dict[str, dict[str, Any]] = {}
     for path in sorted(layout.logs.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
-                events.append(json.loads(line))
+                event = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line torn by SIGKILL
-    return events
+            events.setdefault(str(event.get("id")), event)
+    return list(events.values())
 
 
 def _report(layout: StateLayout, tally: Tally, recovery: float, kills: int) -> None:
