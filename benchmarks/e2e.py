@@ -63,6 +63,19 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def _figures(messages: int, latencies: list[float], elapsed: float) -> dict[str, float]:
+    """A run's row: messages, replies, seconds, messages per second and latency p50 / p95 / max."""
+    return {
+        "messages": messages,
+        "replied": len(latencies),
+        "seconds": elapsed,
+        "per_second": messages / elapsed,
+        "p50": _percentile(latencies, 0.50),
+        "p95": _percentile(latencies, 0.95),
+        "max": max(latencies),
+    }
+
+
 def _burst(session: Any, payloads: list[dict[str, Any]], concurrency: int) -> dict[str, float]:
     from infra.local.webhooks import deliver
 
@@ -90,15 +103,7 @@ def _burst(session: Any, payloads: list[dict[str, Any]], concurrency: int) -> di
     session.cloud.settle(timeout=3600)
     elapsed = time.perf_counter() - started
     latencies = [replied[tweet] - posted[tweet] for tweet in posted if tweet in replied]
-    return {
-        "messages": len(payloads),
-        "replied": len(latencies),
-        "seconds": elapsed,
-        "per_second": len(payloads) / elapsed,
-        "p50": _percentile(latencies, 0.50),
-        "p95": _percentile(latencies, 0.95),
-        "max": max(latencies),
-    }
+    return _figures(len(payloads), latencies, elapsed)
 
 
 def _single(session: Any, payloads: list[dict[str, Any]], quiet_seconds: float = 0.5) -> dict[str, float]:
@@ -127,16 +132,7 @@ def _single(session: Any, payloads: list[dict[str, Any]], quiet_seconds: float =
             raise RuntimeError(f"no SEND_TWEET for {tweet_id} within 120 s")
         latencies.append(time.perf_counter() - posted)
         time.sleep(quiet_seconds)  # egress and the lake finish; the next message meets an idle cloud
-    elapsed = time.perf_counter() - started
-    return {
-        "messages": len(payloads),
-        "replied": len(latencies),
-        "seconds": elapsed,
-        "per_second": len(payloads) / elapsed,
-        "p50": _percentile(latencies, 0.50),
-        "p95": _percentile(latencies, 0.95),
-        "max": max(latencies),
-    }
+    return _figures(len(payloads), latencies, time.perf_counter() - started)
 
 
 def main() -> None:

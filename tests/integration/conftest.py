@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -21,3 +23,11 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             # Every event the bus carried in this module obeys its domain event's JSON Schema.
             for event in running.recorder.events:
                 validate_event(event["detail-type"], event["detail"])
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """The environment of an `sma` child process on a state folder of its own, with no X credentials."""
+    values = {**os.environ, "SMA_HOME": str(tmp_path / ".sma"), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
+    values.pop("SMA_SECRET_SMA_X_CREDENTIALS", None)
+    return values

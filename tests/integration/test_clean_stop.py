@@ -4,39 +4,20 @@ and what it acknowledged but had not finished is carried on by the next start (i
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import pytest
 
 from infra.local.account import LocalAccount
 from infra.local.layout import StateLayout
 from infra.local.session import local_session
 from infra.local.webhooks import consumer_secret, deliver, mention
+from tests.integration.helpers import wait_for
 
 SMA = [sys.executable, "-m", "sma"]
 BACKLOG = 24
-
-
-def _wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    values = {**os.environ, "SMA_HOME": str(tmp_path / ".sma"), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
-    values.pop("SMA_SECRET_SMA_X_CREDENTIALS", None)
-    return values
 
 
 UP = [*SMA, "up", "--port", "0", "--no-gallery"]
@@ -65,7 +46,7 @@ def test_sigint_during_a_backlog_fails_nothing_and_the_next_start_answers_every_
     home = tmp_path / ".sma"
     up = _start_up(env)
     try:
-        _wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
+        wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
         webhook = json.loads((home / "endpoint.json").read_text())["webhook"]
         secret = consumer_secret(LocalAccount(StateLayout(home)).client("secretsmanager"))
         ids = [str(1_790_000_000_000_000_000 + n) for n in range(BACKLOG)]
@@ -93,7 +74,7 @@ def test_sigint_stops_an_up_started_with_sigint_ignored_and_a_second_up_is_refus
     home = tmp_path / ".sma"
     up = _start_up(env, ignore_sigint=True)
     try:
-        _wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
+        wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
         second = subprocess.run(
             UP,
             check=False,
@@ -115,7 +96,7 @@ def test_sigterm_stops_cleanly(env: dict[str, str], tmp_path: Path) -> None:
     home = tmp_path / ".sma"
     up = _start_up(env)
     try:
-        _wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
+        wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
     finally:
         up.send_signal(signal.SIGTERM)
         output, _ = up.communicate(timeout=120)

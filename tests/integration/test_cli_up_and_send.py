@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import pytest
+from tests.integration.helpers import wait_for
 
 SMA = [sys.executable, "-m", "sma"]
-
-
-def _wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    values = {**os.environ, "SMA_HOME": str(tmp_path / ".sma"), "LOG_LEVEL": "WARNING", "COLUMNS": "200"}
-    values.pop("SMA_SECRET_SMA_X_CREDENTIALS", None)
-    return values
 
 
 def test_send_reaches_a_running_up_and_up_stops_cleanly(env: dict[str, str], tmp_path: Path) -> None:
@@ -37,7 +19,7 @@ def test_send_reaches_a_running_up_and_up_stops_cleanly(env: dict[str, str], tmp
         [*SMA, "up", "--port", "0"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     try:
-        _wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
+        wait_for((home / "endpoint.json").exists, 180, "sma up to serve")
         webhook = json.loads((home / "endpoint.json").read_text())["webhook"]
         assert webhook.startswith("http://127.0.0.1:") and webhook.endswith("/twitter")
         sent = subprocess.run(
@@ -51,7 +33,7 @@ def test_send_reaches_a_running_up_and_up_stops_cleanly(env: dict[str, str], tmp
         assert sent.returncode == 0, sent.stdout + sent.stderr
         assert "→ 200" in sent.stdout
         outbox = home / "outbox" / "outbox.jsonl"
-        _wait_for(lambda: outbox.exists() and outbox.read_text().strip(), 120, "the reply in the outbox")
+        wait_for(lambda: outbox.exists() and outbox.read_text().strip(), 120, "the reply in the outbox")
         [reply] = [json.loads(line) for line in outbox.read_text().splitlines()]
         assert reply["Text"].startswith("@local_user ")
     finally:
