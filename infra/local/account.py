@@ -178,11 +178,6 @@ class LocalAccount:
             return None
         return self.client(service)
 
-    def started(self, service: str) -> Any | None:
-        """The client for `service` if something already created it, without creating it."""
-        with self._lock:
-            return self._clients.get(service)
-
     def event_bus(self, name: str | None = None) -> Any:
         """The event bus `name` (the first one created when no name is given), created on first use."""
         from integrations.bus import EventBus
