@@ -218,7 +218,8 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, kills: int) -> N
         running = [row[0] for row in db.execute("SELECT input FROM executions WHERE status = 'RUNNING'")]
         failed = db.execute("SELECT COUNT(*) FROM executions WHERE status = 'FAILED'").fetchone()[0]
     stuck = {tweet for tweet in tally.acknowledged if any(tweet in str(text) for text in running)}
-    dead_lettered = {tweet for tweet in tally.acknowledged if _dead_lettered(layout, tweet)}
+    letters = _dead_letters(layout)
+    dead_lettered = {tweet for tweet in tally.acknowledged if any(tweet in letter for letter in letters)}
     lost = tally.acknowledged - set(replies) - stuck - dead_lettered
     twice = {t for t in tally.acknowledged if received[t] > 1 or analysed[t] > 1}
     print(f"kills (SIGKILL)          {kills}")
@@ -236,13 +237,12 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, kills: int) -> N
     print(f"recovery (final settle)  {recovery:.1f} s")
 
 
-def _dead_lettered(layout: StateLayout, tweet_id: str) -> bool:
-    """True when the pipe gave up on the webhook that carried `tweet_id` (its dead-letter table)."""
+def _dead_letters(layout: StateLayout) -> list[str]:
+    """The records the pipe gave up on (its dead-letter table), as text, read once."""
     if not layout.pipe_checkpoints.exists():
-        return False
+        return []
     with sqlite3.connect(layout.pipe_checkpoints) as db:
-        rows = db.execute("SELECT records FROM dead_letters").fetchall()
-    return any(tweet_id in str(row[0]) for row in rows)
+        return [str(row[0]) for row in db.execute("SELECT records FROM dead_letters")]
 
 
 def main() -> None:

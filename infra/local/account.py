@@ -225,14 +225,13 @@ class LocalAccount:
         """What delivering an EventBridge target's input to `arn` means here, or None if nothing is there."""
         with self._lock:
             if arn not in self._deliverers:  # the bus asks often; an ARN's meaning never changes
-                parsed = Arn.parse(arn)
-                local = parsed.account in ("", self.identity.account_id)
-                self._deliverers[arn] = deliverer_for(self, parsed) if local else None
+                local = Arn.parse(arn).account in ("", self.identity.account_id)
+                self._deliverers[arn] = deliverer_for(self, arn) if local else None
             return self._deliverers[arn]
 
     def pipe_target(self, arn: str, invocation_type: str) -> Callable[[str], Any]:
         """A pipe's target: the state machine at `arn`, started as the pipe's invocation type says."""
-        return pipe_target_for(self, Arn.parse(arn), invocation_type)
+        return pipe_target_for(self, arn, invocation_type)
 
     # -- what the account's functions see -----------------------------------------------------------
     def function_environment(self) -> dict[str, str]:

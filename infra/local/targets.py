@@ -24,9 +24,9 @@ def _text(payload: Any) -> str:
     return payload if isinstance(payload, str) else json.dumps(payload)
 
 
-def deliverer_for(account: LocalAccount, arn: Arn) -> Deliver | None:
-    """The delivery to `arn` (parsed), or None when the account has no such kind of target."""
-    text = f"arn:{arn.partition}:{arn.service}:{arn.region}:{arn.account}:{arn.resource}"
+def deliverer_for(account: LocalAccount, text: str) -> Deliver | None:
+    """The delivery to the ARN `text`, or None when the account has no such kind of target."""
+    arn = Arn.parse(text)
     if arn.service == "states":
 
         def start(payload: Any) -> None:
@@ -67,12 +67,12 @@ def deliverer_for(account: LocalAccount, arn: Arn) -> Deliver | None:
     return None
 
 
-def pipe_target_for(account: LocalAccount, arn: Arn, invocation_type: str) -> Callable[[str], Any]:
+def pipe_target_for(account: LocalAccount, text: str, invocation_type: str) -> Callable[[str], Any]:
     """A pipe's state-machine target: REQUEST_RESPONSE waits for the (Express) execution's result,
     FIRE_AND_FORGET only starts it, as the pipe's StepFunctionStateMachineParameters say."""
-    if arn.service != "states":
-        raise ValueError(f"the local pipes deliver to state machines only, not {arn.service}")
-    text = f"arn:{arn.partition}:{arn.service}:{arn.region}:{arn.account}:{arn.resource}"
+    service = Arn.parse(text).service
+    if service != "states":
+        raise ValueError(f"the local pipes deliver to state machines only, not {service}")
 
     def start(payload: str) -> Any:
         service = account.client("stepfunctions")
