@@ -121,10 +121,10 @@ def demo(
     ),
 ) -> None:
     """Run the whole bot on the bundled samples and print what happened."""
-    from infra.local.layout import StateLayout
+    from sma.local_state import state_layout
 
     console = Console()
-    layout = StateLayout.from_environment().demo
+    layout = state_layout().demo
     home = layout.home
     if not keep:
         shutil.rmtree(home, ignore_errors=True)

@@ -61,9 +61,9 @@ def review(
     """Write a self-contained HTML page: every workflow's graph, one execution's path, its states' data."""
     from infra.diagrams.dot import GraphvizMissing
     from infra.diagrams.review import machine_of, review_page
-    from infra.local.layout import StateLayout
+    from sma.local_state import state_layout
 
-    layout = StateLayout.from_environment()
+    layout = state_layout()
     row = _find_execution(layout.executions, execution)
     if row is not None and machine_of(row) is None:
         raise _fail(f"execution {row['name']} ran {row['state_machine_arn']}, which is not in the topology")

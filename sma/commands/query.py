@@ -51,15 +51,15 @@ def query(
     """Run Athena SQL on the local data lake and print the result."""
     from infra.local.account import LocalAccount
     from infra.local.lake import lake_table
-    from infra.local.layout import StateLayout
     from infra.topology import TOPOLOGY
     from integrations.athena import run_query
+    from sma.local_state import state_layout
 
     if as_json and as_csv:
         typer.echo("Choose one of --json and --csv.", err=True)
         raise typer.Exit(2)
     try:
-        account = LocalAccount(StateLayout.from_environment())
+        account = LocalAccount(state_layout())
         lake = lake_table(account.identity.bucket(TOPOLOGY.delivery_stream.bucket))
         columns, rows = run_query(sql, [lake], store=account.client("s3").store)
     except ServiceError as error:
