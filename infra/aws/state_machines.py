@@ -31,6 +31,16 @@ _OPTIMISED: dict[str, list[str]] = {
     "dynamodb:updateItem": ["dynamodb:UpdateItem"],
     "sns:publish": ["sns:Publish"],
 }
+# SDK actions that IAM does not know by their own name: a transaction is authorised item by item, by the
+# actions its members perform ("Using IAM with DynamoDB transactions", DynamoDB Developer Guide).
+_SDK_AS_IAM: dict[str, list[str]] = {
+    "dynamodb:transactWriteItems": [
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    ],
+}
 # IAM's service prefix where it differs from the SDK integration's.
 _IAM_PREFIX = {"lexruntimev2": "lex"}
 # Services whose actions take no resource-level permissions (AWS documents "*" for them).
@@ -50,6 +60,8 @@ def iam_actions(resource: str) -> list[str]:
     integration = resource.removeprefix(_INTEGRATION).split(".")[0]  # drop .sync / .waitForTaskToken
     if integration.startswith("aws-sdk:"):
         _, service, action = integration.split(":")
+        if f"{service}:{action}" in _SDK_AS_IAM:
+            return _SDK_AS_IAM[f"{service}:{action}"]
         return [f"{_IAM_PREFIX.get(service, service)}:{action[0].upper()}{action[1:]}"]
     return _OPTIMISED[integration]
 

@@ -18,6 +18,8 @@ from integrations.errors import ServiceError
 
 _SCALAR_KEY_TYPES = ("S", "N", "B")
 _RETURN_VALUES = ("NONE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW")
+_TRANSACT_ACTIONS = ("ConditionCheck", "Put", "Delete", "Update")
+MAX_TRANSACT_ITEMS = 100  # TransactWriteItems' limit (API reference: TransactItems, 1-100 items)
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,21 @@ class TableSchema:
     ttl_attribute: str | None = None
 
 
+@dataclass(frozen=True)
+class _Write:
+    """One item's write: its table and key, the new item from the old (None deletes, `keep` leaves the
+    item as it is: a condition check), and the condition the old item must meet."""
+
+    table: TableSchema
+    key: str
+    change: Callable[[dict[str, Any] | None], dict[str, Any] | None]
+    check: Condition | None
+    keep: bool = False
+
+
 class DynamoDBClient:
-    """`put_item`, `get_item`, `update_item` and `delete_item` with boto3's keyword arguments and
-    DynamoDB's errors."""
+    """`put_item`, `get_item`, `update_item`, `delete_item` and `transact_write_items` with boto3's keyword
+    arguments and DynamoDB's errors."""
 
     def __init__(
         self,
@@ -65,13 +79,8 @@ class DynamoDBClient:
         ReturnValues: str = "NONE",
         **_: Any,
     ) -> dict[str, Any]:
-        table = self._table(TableName)
-        key = self._key_of(table, Item, "One or more parameter values were invalid: Missing the key")
-        for name, value in Item.items():
-            _check_attribute_value(name, value)
-        check = compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
-        new_item = dict(Item)
-        return self._write(table, key, lambda old: new_item, check, ReturnValues)
+        expression = _expression(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
+        return self._write(self._put({"TableName": TableName, "Item": Item, **expression}), ReturnValues)
 
     def update_item(
         self,
@@ -87,15 +96,9 @@ class DynamoDBClient:
     ) -> dict[str, Any]:
         """Edit an item's attributes, creating the item (its key plus the SET attributes) if there is none,
         as DynamoDB's UpdateItem does; the condition is checked against the item as it was."""
-        table = self._table(TableName)
-        key = self._key_of(table, Key, "The provided key element does not match the schema", exact=True)
-        for name, value in (ExpressionAttributeValues or {}).items():
-            _check_attribute_value(name, value)
-        keys = (table.partition_key,) + ((table.sort_key,) if table.sort_key else ())
-        update, check = compile_update(
-            UpdateExpression, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, keys
-        )
-        return self._write(table, key, lambda old: update(old or dict(Key)), check, ReturnValues)
+        expression = _expression(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
+        request = {"TableName": TableName, "Key": Key, "UpdateExpression": UpdateExpression, **expression}
+        return self._write(self._update(request), ReturnValues)
 
     def delete_item(
         self,
@@ -108,10 +111,49 @@ class DynamoDBClient:
         ReturnValues: str = "NONE",
         **_: Any,
     ) -> dict[str, Any]:
-        table = self._table(TableName)
-        key = self._key_of(table, Key, "The provided key element does not match the schema", exact=True)
-        check = compile_condition(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
-        return self._write(table, key, lambda old: None, check, ReturnValues)
+        expression = _expression(ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues)
+        return self._write(self._delete({"TableName": TableName, "Key": Key, **expression}), ReturnValues)
+
+    def transact_write_items(self, *, TransactItems: list[Mapping[str, Any]], **_: Any) -> dict[str, Any]:
+        """All the writes or none (TransactWriteItems): each item is one ConditionCheck, Put, Delete or
+        Update, at most one per item; if any condition fails nothing is written and the error is a
+        TransactionCanceledException whose CancellationReasons say, in request order, which one did
+        (`ConditionalCheckFailed`) and which did not (`None`), as DynamoDB answers."""
+        if not isinstance(TransactItems, list) or not 1 <= len(TransactItems) <= MAX_TRANSACT_ITEMS:
+            count = len(TransactItems) if isinstance(TransactItems, list) else 0
+            raise invalid(
+                "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {MAX_TRANSACT_ITEMS} and greater than or "
+                f"equal to 1 (got {count})"
+            )
+        writes = [self._transact_write(entry) for entry in TransactItems]
+        targets = [(write.table.name, write.key) for write in writes]
+        if len(set(targets)) != len(targets):
+            raise invalid("Transaction request cannot include multiple operations on one item")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                olds = [self._read(write.table, write.key) for write in writes]
+                failed = [
+                    write.check is not None and not write.check(old or {})
+                    for write, old in zip(writes, olds, strict=True)
+                ]
+                if any(failed):
+                    reasons = [
+                        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+                        if fail
+                        else {"Code": "None"}
+                        for fail in failed
+                    ]
+                    raise _cancelled(reasons)
+                for write, old in zip(writes, olds, strict=True):
+                    if not write.keep:
+                        self._store(write.table, write.key, write.change(old))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return {}
 
     def get_item(self, *, TableName: str, Key: Mapping[str, Any], **_: Any) -> dict[str, Any]:
         table = self._table(TableName)
@@ -139,39 +181,98 @@ class DynamoDBClient:
         self._db.close()
 
     # -- internals --------------------------------------------------------------------------------
-    def _write(
-        self,
-        table: TableSchema,
-        key: str,
-        change: Callable[[dict[str, Any] | None], dict[str, Any] | None],
-        check: Condition | None,
-        return_values: str,
-    ) -> dict[str, Any]:
-        """Apply `change` (old item or None -> new item, None deletes) if `check` holds for the old item."""
+    def _put(self, request: Mapping[str, Any]) -> _Write:
+        """A PutItem request (or a transaction's Put: the same members) as a write."""
+        table = self._table(request.get("TableName", ""))
+        item = request.get("Item", {})
+        key = self._key_of(table, item, "One or more parameter values were invalid: Missing the key")
+        for name, value in item.items():
+            _check_attribute_value(name, value)
+        new_item = dict(item)
+        return _Write(table, key, lambda old: new_item, _condition(request))
+
+    def _update(self, request: Mapping[str, Any]) -> _Write:
+        """An UpdateItem request (or a transaction's Update) as a write: the item is created (its key plus
+        the SET attributes) if there is none, as DynamoDB's UpdateItem does."""
+        table = self._table(request.get("TableName", ""))
+        key_value = request.get("Key", {})
+        key = self._key_of(table, key_value, "The provided key element does not match the schema", exact=True)
+        values = request.get("ExpressionAttributeValues")
+        for name, value in (values or {}).items():
+            _check_attribute_value(name, value)
+        keys = (table.partition_key,) + ((table.sort_key,) if table.sort_key else ())
+        update, check = compile_update(
+            request.get("UpdateExpression"),
+            request.get("ConditionExpression"),
+            request.get("ExpressionAttributeNames"),
+            values,
+            keys,
+        )
+        return _Write(table, key, lambda old: update(old or dict(key_value)), check)
+
+    def _delete(self, request: Mapping[str, Any]) -> _Write:
+        """A DeleteItem request (or a transaction's Delete) as a write."""
+        table = self._table(request.get("TableName", ""))
+        key = self._key_of(
+            table, request.get("Key", {}), "The provided key element does not match the schema", exact=True
+        )
+        return _Write(table, key, lambda old: None, _condition(request))
+
+    def _transact_write(self, entry: Mapping[str, Any]) -> _Write:
+        """One TransactItems member as the write it asks for."""
+        actions = [name for name in _TRANSACT_ACTIONS if name in entry] if isinstance(entry, Mapping) else []
+        if len(actions) != 1:
+            raise invalid(
+                "TransactItems can only contain one of Check, Put, Update or Delete"
+                if actions
+                else "1 validation error detected: a TransactWriteItem must name one of ConditionCheck, "
+                "Put, Delete or Update"
+            )
+        action = actions[0]
+        member: Mapping[str, Any] = entry[action]
+        if action == "Put":
+            return self._put(member)
+        if action == "Update":
+            return self._update(member)
+        if not member.get("ConditionExpression") and action == "ConditionCheck":
+            raise invalid("The ConditionCheck must have a ConditionExpression")
+        write = self._delete(member)
+        return (
+            write
+            if action == "Delete"
+            else _Write(write.table, write.key, lambda old: old, write.check, keep=True)
+        )
+
+    def _write(self, write: _Write, return_values: str) -> dict[str, Any]:
+        """Apply one write if its condition holds for the old item."""
         if return_values not in _RETURN_VALUES:
             raise invalid(f"Return values set to invalid value: {return_values}")
         with self._lock:
             # The read, the condition and the write are one transaction: the guard is atomic.
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                old = self._read(table, key)
-                if check is not None and not check(old or {}):
+                old = self._read(write.table, write.key)
+                if write.check is not None and not write.check(old or {}):
                     raise ServiceError(
                         "dynamodb", "ConditionalCheckFailedException", "The conditional request failed"
                     )
-                new = change(old)
-                if new is None:
-                    self._db.execute("DELETE FROM items WHERE tbl = ? AND pk = ?", (table.name, key))
-                else:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
-                        (table.name, key, json.dumps(new, sort_keys=True)),
-                    )
+                new = write.change(old)
+                self._store(write.table, write.key, new)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
         return _returned(return_values, old, new)
+
+    def _store(self, table: TableSchema, key: str, item: dict[str, Any] | None) -> None:
+        """Write `item` under `key` (None deletes it), inside the caller's transaction."""
+        if item is None:
+            self._db.execute("DELETE FROM items WHERE tbl = ? AND pk = ?", (table.name, key))
+        else:
+            self._db.execute(
+                "INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
+                (table.name, key, json.dumps(item, sort_keys=True)),
+            )
 
     def _read(self, table: TableSchema, key: str) -> dict[str, Any] | None:
         row = self._db.execute(
@@ -223,6 +324,38 @@ def _check_attribute_value(name: str, value: Any) -> None:
             Decimal(str(raw))
         except ArithmeticError:
             raise invalid(f"A value provided cannot be converted into a number: {name}") from None
+
+
+def _expression(
+    condition: str | None, names: Mapping[str, str] | None, values: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """A request's expression members, by their API names."""
+    return {
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+def _condition(request: Mapping[str, Any]) -> Condition | None:
+    return compile_condition(
+        request.get("ConditionExpression"),
+        request.get("ExpressionAttributeNames"),
+        request.get("ExpressionAttributeValues"),
+    )
+
+
+def _cancelled(reasons: list[dict[str, str]]) -> ServiceError:
+    """TransactionCanceledException with its CancellationReasons, in the response as DynamoDB sends it."""
+    codes = ", ".join(reason["Code"] for reason in reasons)
+    error = ServiceError(
+        "dynamodb",
+        "TransactionCanceledException",
+        f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+    )
+    response: dict[str, Any] = error.response  # type: ignore[assignment]  # botocore's TypedDict lacks it
+    response["CancellationReasons"] = reasons
+    return error
 
 
 def _returned(return_values: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:

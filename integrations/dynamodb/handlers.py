@@ -17,6 +17,7 @@ _ACTIONS = {
     "getItem": "get_item",
     "updateItem": "update_item",
     "deleteItem": "delete_item",
+    "transactWriteItems": "transact_write_items",
 }
 
 

@@ -305,3 +305,75 @@ def test_update_item_is_an_engine_resource(records: DynamoDBClient) -> None:
     model = botocore.session.get_session().get_service_model("dynamodb")
     errors = {shape.name for shape in model.operation_model("UpdateItem").error_shapes}
     assert {"ConditionalCheckFailedException", "ResourceNotFoundException"} <= errors
+
+
+# TransactWriteItems: all or nothing. Shapes from the API reference (TransactWriteItems,
+# TransactionCanceledException) and recorded responses in aws/aws-sdk-net#1292 and pynamodb/PynamoDB#1144:
+# CancellationReasons in request order, {"Code": "None"} for an item that was not the reason.
+def test_transaction_writes_every_item_or_none(client: DynamoDBClient) -> None:
+    client.put_item(TableName="EgressGuard", Item=item("held"))
+    claim = {"Put": {"TableName": "EgressGuard", "Item": item("new"), **FIRST_WRITE}}
+    taken = {"Put": {"TableName": "EgressGuard", "Item": item("held"), **FIRST_WRITE}}
+    with pytest.raises(ServiceError) as failure:
+        client.transact_write_items(TransactItems=[claim, taken])
+    assert failure.value.code == "TransactionCanceledException"
+    assert failure.value.message == (
+        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+        "[None, ConditionalCheckFailed]"
+    )
+    assert failure.value.response["CancellationReasons"] == [  # type: ignore[typeddict-item]
+        {"Code": "None"},
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"},
+    ]
+    assert client.get_item(TableName="EgressGuard", Key={"ReplyToTweetId": {"S": "new"}}) == {}
+
+    update = {
+        "Update": {
+            "TableName": "EgressGuard",
+            "Key": {"ReplyToTweetId": {"S": "held"}},
+            "UpdateExpression": "SET #s = :done",
+            "ExpressionAttributeNames": {"#s": "Status"},
+            "ExpressionAttributeValues": {":done": {"S": "COMPLETED"}},
+        }
+    }
+    check = {
+        "ConditionCheck": {
+            "TableName": "EgressGuard",
+            "Key": {"ReplyToTweetId": {"S": "held"}},
+            "ConditionExpression": "attribute_exists(ReplyToTweetId)",
+        }
+    }
+    assert client.transact_write_items(TransactItems=[claim, update]) == {}
+    held = client.get_item(TableName="EgressGuard", Key={"ReplyToTweetId": {"S": "held"}})["Item"]
+    assert held["Status"] == {"S": "COMPLETED"}
+    assert "Item" in client.get_item(TableName="EgressGuard", Key={"ReplyToTweetId": {"S": "new"}})
+    delete = {"Delete": {"TableName": "EgressGuard", "Key": {"ReplyToTweetId": {"S": "new"}}}}
+    assert client.transact_write_items(TransactItems=[delete]) == {}
+    assert client.get_item(TableName="EgressGuard", Key={"ReplyToTweetId": {"S": "new"}}) == {}
+    with pytest.raises(ServiceError) as two_on_one:
+        client.transact_write_items(TransactItems=[check, update])
+    assert two_on_one.value.code == "ValidationException"
+    assert "multiple operations on one item" in two_on_one.value.message
+
+
+def test_transaction_refuses_an_empty_or_oversized_list_and_members_naming_two_actions(
+    client: DynamoDBClient,
+) -> None:
+    put = {"Put": {"TableName": "EgressGuard", "Item": item("1")}}
+    for items in ([], [{"Put": {"TableName": "EgressGuard", "Item": item(str(n))}} for n in range(101)]):
+        with pytest.raises(ServiceError) as refused:
+            client.transact_write_items(TransactItems=items)
+        assert refused.value.code == "ValidationException"
+    with pytest.raises(ServiceError) as both:
+        client.transact_write_items(TransactItems=[{**put, "Delete": {"TableName": "EgressGuard"}}])
+    assert both.value.code == "ValidationException"
+    assert client.get_item(TableName="EgressGuard", Key={"ReplyToTweetId": {"S": "1"}}) == {}
+
+
+def test_transaction_is_a_step_functions_sdk_task_with_its_error_name(client: DynamoDBClient) -> None:
+    handler = engine_handlers(client)["arn:aws:states:::aws-sdk:dynamodb:transactWriteItems"]
+    put = {"Put": {"TableName": "EgressGuard", "Item": item("9"), **FIRST_WRITE}}
+    assert handler({"TransactItems": [put]}, None) == {}
+    with pytest.raises(ServiceError) as failure:
+        handler({"TransactItems": [put]}, None)
+    assert failure.value.code == "TransactionCanceledException"
