@@ -21,6 +21,12 @@ from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
 # Step Functions' rule for execution names: 1-80 characters, none of whitespace, brackets, wildcards,
 # special characters or control characters.
+# How an execution was started: by StartExecution (nobody waits) or StartSyncExecution (the caller waits).
+ASYNC, SYNC = "async", "sync"
+CALLER_RETRIES = (
+    "The local cloud stopped while this synchronous execution ran: its caller got no answer and starts "
+    "the work again itself, so it is not run again here."
+)
 _INVALID_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
 
 Listener = Callable[[dict[str, Any]], None]
@@ -104,7 +110,7 @@ class StepFunctionsService:
                 if existing["status"] == "RUNNING" and existing["input"] == document:
                     return {"executionArn": existing["arn"], "startDate": _date(existing["start_date"])}
                 raise _error("ExecutionAlreadyExists", f"Execution Already Exists: '{existing['arn']}'")
-        row = self._record_start(machine, name, document)
+        row = self._record_start(machine, name, document, ASYNC)
         self._submit(machine, row)
         return {"executionArn": row["arn"], "startDate": _date(row["start_date"])}
 
@@ -117,7 +123,7 @@ class StepFunctionsService:
                 "StateMachineTypeNotSupported",
                 "This operation is not supported by this type of state machine",
             )
-        row = self._record_start(machine, name, document)
+        row = self._record_start(machine, name, document, SYNC)
         self._run(machine, row)
         return self._sync_response(self._store.get(row["arn"]) or row)
 
@@ -154,11 +160,22 @@ class StepFunctionsService:
         return self._store.find(name_or_arn)
 
     def recover(self) -> int:
-        """Start again every execution a crash left RUNNING; returns how many (at-least-once)."""
+        """Start again every execution a crash left RUNNING; returns how many (at-least-once).
+
+        Not those started by StartSyncExecution: their caller waited for the answer, got none, and
+        starts the work again itself (the pipe retries its batch); running them here as well would do
+        it twice. They end ABORTED, saying why."""
         again = 0
         for row in self._store.list(status="RUNNING", limit=1_000_000):
             machine = self._machines.get(row["state_machine_arn"])
-            if machine is not None:
+            if row.get("invocation") == SYNC:
+                self._store.update(
+                    row["arn"],
+                    status="ABORTED",
+                    stop_date=_now().isoformat(),
+                    cause=CALLER_RETRIES,
+                )
+            elif machine is not None:
                 self._submit(machine, row)
                 again += 1
         return again
@@ -211,12 +228,15 @@ class StepFunctionsService:
             return f"arn:aws:states:{self.region}:{self.account}:express:{machine.name}:{name}:{uuid.uuid4()}"
         return f"arn:aws:states:{self.region}:{self.account}:execution:{machine.name}:{name}"
 
-    def _record_start(self, machine: StateMachineDefinition, name: str, document: Any) -> dict[str, Any]:
+    def _record_start(
+        self, machine: StateMachineDefinition, name: str, document: Any, invocation: str
+    ) -> dict[str, Any]:
         row = {
             "arn": self._execution_arn(machine, name),
             "state_machine_arn": self.state_machine_arn(machine.name),
             "name": name,
             "type": machine.type,
+            "invocation": invocation,
             "status": "RUNNING",
             "input": document,
             "start_date": _now().isoformat(),

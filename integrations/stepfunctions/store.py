@@ -16,6 +16,7 @@ _TEXT_COLUMNS = (
     "state_machine_arn",
     "name",
     "type",
+    "invocation",
     "status",
     "error",
     "cause",
@@ -38,6 +39,11 @@ class ExecutionStore:
             + ", ".join(f"{column} TEXT" for column in _COLUMNS)
             + ", UNIQUE (arn))"
         )
+        # A state folder written before a column existed gets it (empty for the old rows).
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(executions)")}
+        for column in _COLUMNS:
+            if column not in present:
+                self._db.execute(f"ALTER TABLE executions ADD COLUMN {column} TEXT")
 
     def insert(self, row: dict[str, Any]) -> None:
         values = [_encode(column, row.get(column)) for column in _COLUMNS]

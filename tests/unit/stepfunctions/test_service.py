@@ -9,6 +9,7 @@ import pytest
 
 from integrations.errors import ServiceError
 from integrations.stepfunctions import StateMachineDefinition, StepFunctionsService
+from integrations.stepfunctions.service import ASYNC, SYNC
 
 PASS = {
     "StartAt": "Greet",
@@ -103,7 +104,7 @@ def test_executions_left_running_by_a_crash_run_again_on_recover(tmp_path: Path)
     crashed.create_state_machine(StateMachineDefinition("Standard", PASS, "STANDARD"))
     # What a crash between the acknowledged start and the end leaves: a RUNNING record.
     row = crashed._record_start(
-        crashed._machines[crashed.state_machine_arn("Standard")], "lost", {"who": "z"}
+        crashed._machines[crashed.state_machine_arn("Standard")], "lost", {"who": "z"}, ASYNC
     )
     restarted = StepFunctionsService(path=path)
     restarted.create_state_machine(StateMachineDefinition("Standard", PASS, "STANDARD"))
@@ -112,6 +113,27 @@ def test_executions_left_running_by_a_crash_run_again_on_recover(tmp_path: Path)
     described = restarted.describe_execution(executionArn=row["arn"])
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"Hello": "z"}
+
+
+def test_a_synchronous_execution_caught_by_a_crash_is_left_to_its_caller(tmp_path: Path) -> None:
+    # StartSyncExecution answers the caller with the execution's result; a caller that got no answer
+    # (the pipe, here) starts the work again itself (Pipes retries a batch whose target failed:
+    # "Amazon EventBridge Pipes error handling"). Running it again on recover too would do it twice.
+    path = tmp_path / "executions.sqlite3"
+    crashed = StepFunctionsService(path=path)
+    crashed.create_state_machine(StateMachineDefinition("Express", PASS, "EXPRESS"))
+    machine = crashed._machines[crashed.state_machine_arn("Express")]
+    waited_for = crashed._record_start(machine, "sync", {"who": "s"}, SYNC)
+    fired = crashed._record_start(machine, "async", {"who": "a"}, ASYNC)
+    restarted = StepFunctionsService(path=path)
+    restarted.create_state_machine(StateMachineDefinition("Express", PASS, "EXPRESS"))
+    assert restarted.recover() == 1
+    assert restarted.wait_idle(30)
+    assert restarted.describe_execution(executionArn=fired["arn"])["status"] == "SUCCEEDED"
+    aborted = restarted.describe_execution(executionArn=waited_for["arn"])
+    assert aborted["status"] == "ABORTED"
+    assert "caller" in aborted["cause"]
+    assert "stopDate" in aborted
 
 
 def test_listeners_hear_every_finished_execution(service: StepFunctionsService) -> None:
