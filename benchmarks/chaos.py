@@ -13,6 +13,7 @@ sent, the last run is stopped with SIGINT and a final start lets everything sett
 The counts, per tweet id the webhook acknowledged with 200:
 * lost: no reply, nothing in a dead-letter queue, and nothing still running;
 * processed twice: more than one MESSAGE_RECEIVED or MESSAGE_ANALYSED event (distinct event ids) for it;
+* in the lake twice: more than one row of either in the data lake (Firehose flushed, read by SQL);
 * replied twice: more than one entry for it in the outbox;
 * stuck: an execution for it still RUNNING after the final settle.
 Recovery is the time the final start took to settle everything the kills left behind.
@@ -171,14 +172,30 @@ def _send_all(
     return tally
 
 
-def _settle(layout: StateLayout) -> float:
+def _settle(layout: StateLayout) -> tuple[float, Counter[str]]:
+    """The time the final start took to settle, and the data lake's rows per (tweet id, detail-type)."""
+    from infra.local.lake import lake_table
     from infra.local.session import local_session
+    from infra.topology import TOPOLOGY
+    from integrations.athena import run_query
 
     began = time.monotonic()
     with local_session(layout, gallery=None) as session:
         if not session.cloud.settle(timeout=900):
             print("the final start did not settle within 15 minutes")
-    return time.monotonic() - began
+        recovery = time.monotonic() - began
+        session.cloud.flush_lake()
+        table = lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))
+        _, rows = run_query(
+            f"""SELECT detail.twitter.tweetid, "detail-type", COUNT(*) FROM "{table.name}"
+WHERE "detail-type" IN ('MESSAGE_RECEIVED', 'MESSAGE_ANALYSED') GROUP BY 1, 2""",
+            [table],
+            store=session.cloud.objects,
+        )
+    lake: Counter[str] = Counter()
+    for tweet, _detail_type, count in rows:
+        lake[str(tweet)] = max(lake[str(tweet)], int(count))
+    return recovery, lake
 
 
 def _events(layout: StateLayout) -> list[dict[str, Any]]:
@@ -195,7 +212,7 @@ def _events(layout: StateLayout) -> list[dict[str, Any]]:
     return list(events.values())
 
 
-def _report(layout: StateLayout, tally: Tally, recovery: float, kills: int) -> None:
+def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Counter[str], kills: int) -> None:
     events = _events(layout)
 
     def per_tweet(detail_type: str) -> Counter[str]:
@@ -230,6 +247,7 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, kills: int) -> N
     print(f"acknowledged mentions    {len(tally.acknowledged)}")
     print(f"lost                     {len(lost)}")
     print(f"processed twice          {len(twice)}")
+    print(f"in the lake twice        {sum(1 for tweet in tally.acknowledged if lake[tweet] > 1)}")
     print(f"replied twice            {sum(1 for count in replies.values() if count > 1)}")
     print(f"stuck                    {len(stuck)}")
     print(f"dead-lettered            {len(dead_lettered)}")
@@ -263,8 +281,8 @@ def main() -> None:
     print(f"state folder {layout.home}; {len(plan)} webhooks, {arguments.kills} kills, seed {arguments.seed}")
     tally = _send_all(cloud, plan, arguments.kills, rng, arguments.time_limit)
     cloud.stop()
-    recovery = _settle(layout)
-    _report(layout, tally, recovery, arguments.kills)
+    recovery, lake = _settle(layout)
+    _report(layout, tally, recovery, lake, arguments.kills)
 
 
 if __name__ == "__main__":

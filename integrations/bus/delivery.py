@@ -181,7 +181,9 @@ class Dispatcher:
 
     def _record(self, outcomes: list[_Outcome]) -> None:
         now = self._clock.now()
-        with self._store.transaction() as db:
+        # A lost outcome only makes the delivery happen again (EventBridge's at-least-once); the
+        # dead-letter rows it may write come with the delivery row they replace, in the same commit.
+        with self._store.transaction(wait_for_disk=False) as db:
             for outcome in outcomes:
                 row = outcome.row
                 if outcome.skipped:
@@ -218,7 +220,10 @@ class Dispatcher:
 
     def process(self, rows: list[_Row]) -> None:
         try:
-            self._record([self._attempt(row) for row in rows])
+            # Each outcome is recorded as soon as its target answers: a crash later in the batch must not
+            # deliver again what a target had already accepted (a second row in the data lake, say).
+            for row in rows:
+                self._record([self._attempt(row)])
         finally:
             with self._claim_lock:
                 self._inflight.difference_update(row.id for row in rows)

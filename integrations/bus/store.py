@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from integrations.database import open_database
 
@@ -58,20 +58,32 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         # FULL survives power loss; NORMAL survives a process crash (SIGKILL) only.
-        self._db = open_database(path, synchronous="FULL" if synchronous == "FULL" else "NORMAL")
+        self._synchronous: Literal["FULL", "NORMAL"] = "FULL" if synchronous == "FULL" else "NORMAL"
+        self._db = open_database(path, synchronous=self._synchronous)
         self._db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic, committed (durable) write; BEGIN IMMEDIATE so concurrent writers queue up."""
+    def transaction(self, *, wait_for_disk: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic, committed write; BEGIN IMMEDIATE so concurrent writers queue up.
+
+        `wait_for_disk=False` commits without waiting for the disk (SQLite's NORMAL in WAL mode: it
+        survives a crash of the process, and the next waiting commit makes it durable too), for writes
+        whose loss to a power cut only repeats work, such as deleting a delivery its target accepted."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            relaxed = not wait_for_disk and self._synchronous == "FULL"
+            if relaxed:
+                self._db.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            finally:
+                if relaxed:
+                    self._db.execute(f"PRAGMA synchronous={self._synchronous}")
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

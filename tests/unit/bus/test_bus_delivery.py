@@ -275,3 +275,28 @@ def test_event_patterns_are_at_most_4096_characters(bus: EventBus) -> None:
         with pytest.raises(ServiceError, match="less than or equal to 4096") as raised:
             call()
         assert raised.value.code == "ValidationException"
+
+
+class _Crash(BaseException):
+    """What a SIGKILL does to the delivery loop, as far as the store can tell: it stops mid-batch."""
+
+
+def test_a_crash_mid_batch_delivers_again_only_what_no_target_had_accepted(bus: EventBus) -> None:
+    # EventBridge delivers at least once; a target that accepted an event is not sent it again unless
+    # the acceptance itself was lost. The local bus records each acceptance as it happens, so a crash
+    # after the first of two deliveries leaves only the second pending (not both, as a whole-batch
+    # record would: a second row in the data lake for the first event).
+    accepted: list[str] = []
+
+    def deliver(payload: dict) -> None:
+        if accepted:
+            raise _Crash
+        accepted.append(payload["id"])
+
+    route(bus, deliver)
+    first, second = put(bus, Text="one"), put(bus, Text="two")
+    with pytest.raises(_Crash):
+        bus.drain()
+    assert accepted == [first]
+    pending = [json.loads(row[0])["id"] for row in bus.store.query("SELECT event FROM deliveries")]
+    assert pending == [second]
