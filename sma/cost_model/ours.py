@@ -38,9 +38,10 @@ ASSUMPTIONS = (
     " the service instead, for a similar time.",
     "Ours: the workflows log at ERROR, so successful executions write no logs; X-Ray records the default"
     f" sampling rule's {XRAY_SAMPLED:.0%} of executions.",
-    "Ours: Lex is asked only about text in the bot's language (its locale, en_GB) or in none that X or"
-    " Comprehend could name (und; X's qst, very short, and qht, hashtags only, are counted with the English"
-    " posts): the English share, plus the rest of the posts X gave no language for. A bare mention, a post"
+    f"Ours: Lex is asked only about text in the bot's language (its locale, {TOPOLOGY.bot.locale}) or in none"
+    " that X or Comprehend could name (und; X's qst, very short, and qht, hashtags only, are counted with the"
+    " English posts): the English share, plus the rest of the posts X gave no language for (both set by"
+    " --english-share and --declared-language-share). A bare mention, a post"
     " X marks as having no words (zxx, qam, qme, qct) or one in another language is answered from the content"
     " bucket without a Lex request (workflows/respond-text.asl.json; X's codes: X developer community,"
     " 'Unknown language code qht returned by API').",
