@@ -182,9 +182,10 @@ def _print(
     console.print(ratio_table)
     seeds_text, shared = text_floor(result)
     console.print(
-        f"1M text messages cost the seeds ${seeds_text * ONE_MILLION:,.0f}; the Lex request and the"
-        f" DetectSentiment call both designs make for each are ${shared * ONE_MILLION:,.0f} of that"
-        f" ({shared / seeds_text:.2f}), which bounds the ratio where text messages dominate."
+        f"1M text messages cost the seeds ${seeds_text * ONE_MILLION:,.0f}; the DetectSentiment call on each"
+        f" and the Lex request on each the bot can read ({ours.lex_share(result.mix):.0%}), which this design"
+        f" makes too, are ${shared * ONE_MILLION:,.0f} of that ({shared / seeds_text:.2f}): the bound on the"
+        " ratio where text messages dominate."
     )
     console.print("Each price's source and re-check date: `sma cost --json`. Assumptions:")
     for assumption in assumptions:

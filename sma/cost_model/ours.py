@@ -10,7 +10,7 @@ Modelled, because the demo's few samples are not a fair mix: the Comprehend, Rek
 from the rules in workflows/analyse.asl.json and respond-text.asl.json (X's language where it gives one,
 else DetectDominantLanguage; DetectSentiment always; DetectToxicContent on English messages that read
 negative or mixed; DetectLabels on every photo and RecognizeCelebrities where the labels see someone;
-Lex once per text message).
+Lex only for a text message with words in the bot's language or in no language anyone could name).
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ ASSUMPTIONS = (
     " the service instead, for a similar time.",
     "Ours: the workflows log at ERROR, so successful executions write no logs; X-Ray records the default"
     f" sampling rule's {XRAY_SAMPLED:.0%} of executions.",
+    f"Ours: Lex is asked only about text in the bot's language (its locale, {TOPOLOGY.bot.locale}) or in none"
+    " that X or Comprehend could name (und; X's qst, very short, and qht, hashtags only, are counted with the"
+    " English posts): the English share, plus the rest of the posts X gave no language for (both set by"
+    " --english-share and --declared-language-share). A bare mention, a post"
+    " X marks as having no words (zxx, qam, qme, qct) or one in another language is answered from the content"
+    " bucket without a Lex request (workflows/respond-text.asl.json; X's codes: X developer community,"
+    " 'Unknown language code qht returned by API').",
     "Ours: one webhook (API Gateway request, Kinesis record, pipe request) per message; each activity item"
     " yields its raw TWITTER_<TYPE> event and MESSAGE_RECEIVED.",
     "Both: an event's size is the mean of the local cloud's event log; Firehose bills each record in 5 KB"
@@ -153,6 +160,13 @@ def _webhook_bytes(ingests: list[Mapping[str, Any]]) -> float:
     return sum(sizes) / len(sizes) if sizes else 5_000.0
 
 
+def lex_share(mix: Mix) -> float:
+    """The text messages respond-text asks Lex about, as its Choice rules decide: those in the bot's language
+    (English), and of the others those whose language nobody could name (X gave none, and the analysis
+    reports 'und' where DetectDominantLanguage finds none either: at most all of them, which is counted)."""
+    return mix.english_share + (1 - mix.declared_language_share) * (1 - mix.english_share)
+
+
 def usage(measured: Mapping[str, Usage], mix: Mix) -> dict[str, Usage]:
     """The measured infrastructure plus the AI calls the workflows make for `mix`'s messages."""
     units = comprehend_units(mix.characters)
@@ -164,7 +178,7 @@ def usage(measured: Mapping[str, Usage], mix: Mix) -> dict[str, Usage]:
         used["comprehend_unit"] += units * (detections + 1)  # and DetectSentiment on every message
         used["comprehend_toxicity_unit"] += units * mix.english_share * mix.negative_share
         if kind == "text":
-            used["lex_text_request"] += 1
+            used["lex_text_request"] += lex_share(mix)
         else:
             rekognition = photos * (1 + mix.people_share)  # DetectLabels, RecognizeCelebrities where someone
             used["rekognition_image"] += rekognition

@@ -78,9 +78,14 @@ def test_bot_and_content_files_exist_and_fit_a_tweet() -> None:
     assert any(locale["LocaleId"] == TOPOLOGY.bot.locale for locale in bot["BotLocales"])
     seeded = [bucket for bucket in TOPOLOGY.buckets if bucket.seed_folder]
     for bucket in seeded:
-        for name in ("jokes.json", "facts.json"):
+        for name, least in (
+            ("jokes.json", 10),
+            ("facts.json", 10),
+            ("greetings.json", 3),
+            ("other-languages.json", 3),
+        ):
             items = json.loads((ROOT / bucket.seed_folder / name).read_text())
-            assert len(items) >= 10
+            assert len(items) >= least, name
             # '@' + a 15-character screen name + a space leaves 263 characters of X's 280.
             assert all(isinstance(item, str) and 0 < len(item) <= 250 for item in items), name
 

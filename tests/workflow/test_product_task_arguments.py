@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / "workflows"
 JOKES = json.loads((ROOT / "infra/content/jokes.json").read_text(encoding="utf-8"))
 FACTS = json.loads((ROOT / "infra/content/facts.json").read_text(encoding="utf-8"))
+GREETINGS = json.loads((ROOT / "infra/content/greetings.json").read_text(encoding="utf-8"))
+OTHER_LANGUAGES = json.loads((ROOT / "infra/content/other-languages.json").read_text(encoding="utf-8"))
+CONTENT_BUCKET = "sma-content-123456789012"
 MEDIA_BUCKET = "sma-media-123456789012"
 SUITES = ("ingest", "analyse", "respond-text", "respond-image", "egress")
 
@@ -306,8 +309,10 @@ LEX = {"BotId": "0A10604488", "BotAliasId": "07ACB568A9", "LocaleId": "en_GB"}
         ("JokeIntent", "1570000000000000042", "tell me a joke about serverless, please!"),
         ("FactIntent", "1590000000000000013", "teach me something new"),
         ("FallbackUsesTheBotsMessage", "1580000000000000077", "what's the weather like in Leeds tomorrow?"),
-        ("BareMentionGetsAGreeting", "1570000000000000042", "hello"),
-        ("OnlyMentionsAndALinkGetAGreeting", "1570000000000000042", "hello"),
+        # Words in no language X or Comprehend could name may still be English: Lex is asked.
+        ("VeryShortTextAsksLex", "1570000000000000042", "hi"),
+        ("UndeterminedLanguageAsksLex", "1570000000000000042", "joke pls"),
+        ("HashtagsOnlyAskLex", "1570000000000000042", "#joke"),
     ],
 )
 def test_respond_text_lex_sees_the_text_without_mentions_and_links(
@@ -347,7 +352,7 @@ def send_tweet(execution: Execution) -> dict[str, Any]:
 
 def test_respond_text_a_joke_from_the_content_bucket() -> None:
     execution = run("respond-text", "JokeIntent")
-    assert calls(execution, "LoadJokes") == [{"Bucket": "sma-content-123456789012", "Key": "jokes.json"}]
+    assert calls(execution, "LoadReplies") == [{"Bucket": CONTENT_BUCKET, "Key": "jokes.json"}]
     command = send_tweet(execution)
     assert command["Text"].removeprefix("@alice_codes ") in JOKES
     assert command["ReplyToTweetId"] == "1991000000000000101"
@@ -357,7 +362,7 @@ def test_respond_text_a_joke_from_the_content_bucket() -> None:
 
 def test_respond_text_a_fact_from_the_content_bucket() -> None:
     execution = run("respond-text", "FactIntent")
-    assert calls(execution, "LoadFacts") == [{"Bucket": "sma-content-123456789012", "Key": "facts.json"}]
+    assert calls(execution, "LoadReplies") == [{"Bucket": CONTENT_BUCKET, "Key": "facts.json"}]
     assert send_tweet(execution)["Text"].removeprefix("@carol_ops ") in FACTS
 
 
@@ -368,12 +373,45 @@ def test_respond_text_a_fact_from_the_content_bucket() -> None:
             "FallbackUsesTheBotsMessage",
             "@bob_photos Sorry, I didn't get that. Try asking me for a joke or a fact.",
         ),
-        ("BareMentionGetsAGreeting", "@alice_codes Hello! Ask me for a joke or a fact."),
+        ("VeryShortTextAsksLex", "@alice_codes Hello! Ask me for a joke or a fact."),
         ("SingleJokeInTheFile", f"@alice_codes {JOKES[0]}"),
     ],
 )
 def test_respond_text_reply(case: str, text: str) -> None:
     assert send_tweet(run("respond-text", case))["Text"] == text
+
+
+# Lex is asked only where it can find something (X's lang: BCP 47 or "und", Twitter developer blog,
+# "Introducing new metadata for Tweets", 2013; X's own codes zxx, qam, qme, qct, qht and qst: X developer
+# community, "Unknown language code qht returned by API", quoted in FxEmbed/FxEmbed#2151).
+@pytest.mark.parametrize(
+    ("case", "replies", "content"),
+    [
+        ("BareMentionGetsAGreeting", "greetings.json", GREETINGS),
+        ("OnlyMentionsAndALinkGetAGreeting", "greetings.json", GREETINGS),
+        ("EmojiOnlyGetsAGreeting", "greetings.json", GREETINGS),
+        ("CashtagsOnlyGetAGreeting", "greetings.json", GREETINGS),
+        ("PostInAnotherLanguage", "other-languages.json", OTHER_LANGUAGES),
+        ("TraditionalChineseIsAnotherLanguage", "other-languages.json", OTHER_LANGUAGES),
+    ],
+)
+def test_respond_text_without_a_lex_request(case: str, replies: str, content: list[str]) -> None:
+    execution = run("respond-text", case)
+    assert calls(execution, "AskBot") == []
+    assert calls(execution, "LoadReplies") == [{"Bucket": CONTENT_BUCKET, "Key": replies}]
+    author = case_input("respond-text", case)["detail"]["Author"]
+    assert send_tweet(execution)["Text"].removeprefix(f"@{author} ") in content
+
+
+def test_respond_text_mocked_content_is_the_content_bucket_files() -> None:
+    # The mock config serves the very files the content bucket is seeded with, so a reply the tests accept
+    # is one the bot can really send.
+    mocked = json.loads((WORKFLOWS / "respond-text.mock.json").read_text(encoding="utf-8"))["MockedResponses"]
+    for response, content in (
+        ("RespondTextGreetingsFile", GREETINGS),
+        ("RespondTextOtherLanguagesFile", OTHER_LANGUAGES),
+    ):
+        assert json.loads(mocked[response]["0"]["Return"]["Body"]) == content
 
 
 def test_respond_text_every_item_can_be_picked() -> None:

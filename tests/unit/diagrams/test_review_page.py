@@ -39,7 +39,7 @@ def test_every_workflow_is_drawn_and_the_reviewed_one_comes_first(
     assert page.count("<svg") == len(TOPOLOGY.state_machines)
     run = _data(page, "execution-data")
     assert run["workflow"] == "respond-text" and run["status"] == "SUCCEEDED"
-    assert "LoadJokes" in run["visits"] and "LoadFacts" not in run["visits"]
+    assert "LoadReplies" in run["visits"] and "UseBotMessage" not in run["visits"]
     tables = _data(page, "graphs-data")
     assert ["AskBot", "AskBot — Lex V2 RecognizeText"] in tables["respond-text"]["nodes"].values()
 

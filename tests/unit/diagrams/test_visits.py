@@ -9,8 +9,8 @@ from infra.diagrams.visits import state_visits
 
 def test_inputs_and_outputs_of_each_state(recorded: dict[str, dict[str, Any]]) -> None:
     visits = state_visits(recorded["JokeIntent"]["history"])
-    assert {"CleanText", "AskBot", "LoadJokes", "PickOne", "SendTweet"} <= visits.keys()
-    assert "LoadFacts" not in visits and "UseBotMessage" not in visits
+    assert {"CleanText", "AskBot", "LoadReplies", "PickOne", "SendTweet"} <= visits.keys()
+    assert "UseBotMessage" not in visits
     ask = visits["AskBot"][0]
     assert isinstance(ask["input"], dict) and "output" in ask and "error" not in ask
 
