@@ -73,7 +73,9 @@ def cost(
     ),
     english_share: float = _fraction("--english-share", Mix.english_share, "Posts in English."),
     negative_share: float = _fraction(
-        "--negative-share", Mix.negative_share, "Posts reading negative or mixed."
+        "--negative-share",
+        Mix.negative_share,
+        "Posts reading negative (they raise an alert and get no Lex request).",
     ),
     characters: int = typer.Option(Mix.characters, "--characters", min=1, help="Characters per post."),
     home: Annotated[

@@ -10,7 +10,8 @@ Modelled, because the demo's few samples are not a fair mix: the Comprehend, Rek
 from the rules in workflows/analyse.asl.json and respond-text.asl.json (X's language where it gives one,
 else DetectDominantLanguage; DetectSentiment always; DetectToxicContent on English messages that read
 negative or mixed; DetectLabels on every photo and RecognizeCelebrities where the labels see someone;
-Lex only for a text message with words in the bot's language or in no language anyone could name).
+Lex only for a text message that raised no negative alert, with words in the bot's language or in no
+language anyone could name).
 """
 
 from __future__ import annotations
@@ -161,10 +162,12 @@ def _webhook_bytes(ingests: list[Mapping[str, Any]]) -> float:
 
 
 def lex_share(mix: Mix) -> float:
-    """The text messages respond-text asks Lex about, as its Choice rules decide: those in the bot's language
-    (English), and of the others those whose language nobody could name (X gave none, and the analysis
-    reports 'und' where DetectDominantLanguage finds none either: at most all of them, which is counted)."""
-    return mix.english_share + (1 - mix.declared_language_share) * (1 - mix.english_share)
+    """The text messages respond-text asks Lex about, as its Choice rules decide: not those that raised a
+    negative alert (a person answers them), and of the rest those in the bot's language (English) and
+    those whose language nobody could name (X gave none, and the analysis reports 'und' where
+    DetectDominantLanguage finds none either: at most all of them, which is counted)."""
+    readable = mix.english_share + (1 - mix.declared_language_share) * (1 - mix.english_share)
+    return (1 - mix.negative_share) * readable
 
 
 def usage(measured: Mapping[str, Usage], mix: Mix) -> dict[str, Usage]:

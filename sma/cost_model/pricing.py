@@ -62,7 +62,8 @@ def ratios(measured: Mapping[str, Usage], mix: Mix, event_bytes: float) -> dict[
 def text_floor(comparison: Comparison) -> tuple[float, float]:
     """What one text message costs the seeds, and the part of it this design cannot avoid either: the
     DetectSentiment call the alerts need, and the Lex request that chooses the reply wherever the bot can
-    read the text (`ours.lex_share`). Their quotient bounds the ratio wherever text messages dominate."""
+    read the text and no person has been alerted to answer it (`ours.lex_share`). Their quotient bounds
+    the ratio wherever text messages dominate."""
     seeds_text = sum(q * PRICES[m].usd for m, q in comparison.seeds_usage["text"].items())
     units = comprehend_units(comparison.mix.characters)
     shared = (

@@ -96,8 +96,10 @@ def test_the_ai_calls_follow_the_workflows_rules_on_the_stated_mix(rows) -> None
     assert used["photo"]["rekognition_image"] == pytest.approx(1.25)
     two = ours.usage(measured, replace(mix, photos_per_message=2))
     assert two["photo"]["rekognition_image"] == pytest.approx(2.5)
-    # Lex for English text, and for the rest where nobody named a language: 0.5 + 0.1 * 0.5.
-    assert (used["text"]["lex_text_request"], used["photo"].get("lex_text_request", 0)) == (0.55, 0)
+    # Lex for English text, and for the rest where nobody named a language (0.5 + 0.1 * 0.5), unless it
+    # read negative (20 %: a person answers it).
+    lex = (used["text"]["lex_text_request"], used["photo"].get("lex_text_request", 0))
+    assert lex == (pytest.approx(0.8 * 0.55), 0)
     # A long post costs more units per call: 450 characters are 5.
     assert ours.usage(measured, replace(mix, characters=450))["text"]["comprehend_unit"] == pytest.approx(5.5)
 
@@ -120,34 +122,42 @@ def test_the_model_knows_every_ai_call_the_analysis_can_make() -> None:
 
 
 @pytest.mark.parametrize(
-    ("case", "language", "asked"),
+    ("case", "language", "sentiment", "asked"),
     [
-        ("JokeIntent", "en", True),
-        ("UndeterminedLanguageAsksLex", "und", True),
-        ("PostInAnotherLanguage", "es", False),
-        ("EmojiOnlyGetsAGreeting", "zxx", False),
+        ("JokeIntent", "en", "POSITIVE", True),
+        ("MixedPostAsksLex", "en", "MIXED", True),
+        ("NegativePostIsHandedOver", "en", "NEGATIVE", False),
+        ("UndeterminedLanguageAsksLex", "und", "POSITIVE", True),
+        ("PostInAnotherLanguage", "es", "POSITIVE", False),
+        ("EmojiOnlyGetsAGreeting", "zxx", "POSITIVE", False),
     ],
 )
-def test_lex_is_modelled_where_respond_text_asks_it(case: str, language: str, asked: bool) -> None:
+def test_lex_is_modelled_where_respond_text_asks_it(
+    case: str, language: str, sentiment: str, asked: bool
+) -> None:
     # The model's Lex share follows respond-text's own Choice rules, run here on its mock-config cases: a
     # post in English or in no named language goes to Lex, one in another language or without words does
     # not (X's lang codes: Twitter developer blog, "Introducing new metadata for Tweets", 2013, for BCP 47
-    # and "und"; X developer community, "Unknown language code qht returned by API", for zxx and the q*).
+    # and "und"; X developer community, "Unknown language code qht returned by API", for zxx and the q*);
+    # nor does a NEGATIVE post, which has raised an alert for a person to answer.
     result = load_suite("respond-text", WORKFLOWS).run(case)
     assert result.passed, result.failures
     assert result.case.input["detail"]["Analysis"]["Language"] == language
+    assert result.case.input["detail"]["Analysis"]["TextSentiment"] == sentiment
     visited = {
         e["stateEnteredEventDetails"]["name"]
         for e in result.execution.history
         if e["type"] == "TaskStateEntered"
     }
     assert ("AskBot" in visited) is asked
-    # A traffic of only such posts, in the model: English, X's language named but not English, none named.
+    # A traffic of only such posts, in the model: English, X's language named but not English, none named;
+    # negative or not.
+    negative = 1.0 if sentiment == "NEGATIVE" else 0.0
     only = {
-        "en": Mix(english_share=1.0, declared_language_share=1.0),
-        "und": Mix(english_share=0.0, declared_language_share=0.0),
-        "es": Mix(english_share=0.0, declared_language_share=1.0),
-        "zxx": Mix(english_share=0.0, declared_language_share=1.0),
+        "en": Mix(english_share=1.0, declared_language_share=1.0, negative_share=negative),
+        "und": Mix(english_share=0.0, declared_language_share=0.0, negative_share=negative),
+        "es": Mix(english_share=0.0, declared_language_share=1.0, negative_share=negative),
+        "zxx": Mix(english_share=0.0, declared_language_share=1.0, negative_share=negative),
     }[language]
     assert ours.lex_share(only) == (1.0 if asked else 0.0)
 
@@ -182,8 +192,9 @@ def test_both_designs_are_priced_on_the_same_mix_and_compared(rows) -> None:
 def test_the_text_message_floor_is_what_both_designs_must_pay(rows) -> None:
     result = compare(ours.measure(rows, EVENT_BYTES), Mix(), 1, EVENT_BYTES)
     seeds_text, shared = text_floor(result)
-    # DetectSentiment on every text, Lex on the 81% the bot can read (80% English, 5% of the rest unnamed).
-    lex = 0.8 + 0.05 * 0.2
+    # DetectSentiment on every text, Lex on the 81% the bot can read (80% English, 5% of the rest unnamed)
+    # less the 16% that read negative (a person answers those).
+    lex = (0.8 + 0.05 * 0.2) * (1 - 0.16)
     assert shared == pytest.approx(lex * PRICES["lex_text_request"].usd + 3 * PRICES["comprehend_unit"].usd)
     # The seeds pay that and more (entities, Standard transitions, Lambdas) for every text message.
     assert shared < seeds_text < 2 * shared

@@ -83,6 +83,7 @@ def test_bot_and_content_files_exist_and_fit_a_tweet() -> None:
             ("facts.json", 10),
             ("greetings.json", 3),
             ("other-languages.json", 3),
+            ("handed-over.json", 3),
         ):
             items = json.loads((ROOT / bucket.seed_folder / name).read_text())
             assert len(items) >= least, name

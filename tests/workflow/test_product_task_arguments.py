@@ -25,6 +25,7 @@ WORKFLOWS = ROOT / "workflows"
 JOKES = json.loads((ROOT / "infra/content/jokes.json").read_text(encoding="utf-8"))
 FACTS = json.loads((ROOT / "infra/content/facts.json").read_text(encoding="utf-8"))
 GREETINGS = json.loads((ROOT / "infra/content/greetings.json").read_text(encoding="utf-8"))
+HANDED_OVER = json.loads((ROOT / "infra/content/handed-over.json").read_text(encoding="utf-8"))
 OTHER_LANGUAGES = json.loads((ROOT / "infra/content/other-languages.json").read_text(encoding="utf-8"))
 CONTENT_BUCKET = "sma-content-123456789012"
 MEDIA_BUCKET = "sma-media-123456789012"
@@ -393,6 +394,9 @@ def test_respond_text_reply(case: str, text: str) -> None:
         ("CashtagsOnlyGetAGreeting", "greetings.json", GREETINGS),
         ("PostInAnotherLanguage", "other-languages.json", OTHER_LANGUAGES),
         ("TraditionalChineseIsAnotherLanguage", "other-languages.json", OTHER_LANGUAGES),
+        # A NEGATIVE post has raised an alert: a person answers it (Lex's guide suggests this hand-over
+        # for a negative sentiment: Amazon Lex, "Sentiment analysis").
+        ("NegativePostIsHandedOver", "handed-over.json", HANDED_OVER),
     ],
 )
 def test_respond_text_without_a_lex_request(case: str, replies: str, content: list[str]) -> None:
@@ -410,6 +414,7 @@ def test_respond_text_mocked_content_is_the_content_bucket_files() -> None:
     for response, content in (
         ("RespondTextGreetingsFile", GREETINGS),
         ("RespondTextOtherLanguagesFile", OTHER_LANGUAGES),
+        ("RespondTextHandedOverFile", HANDED_OVER),
     ):
         assert json.loads(mocked[response]["0"]["Return"]["Body"]) == content
 

@@ -87,9 +87,9 @@ def test_states_that_ran_are_marked_and_a_linked_state_opens(
     page.write_text(review_page(recorded["JokeIntent"]), encoding="utf-8")
     dom = _chromium(tmp_path, "--dump-dom", page.as_uri() + "#state=AskBot")
     visited = dom.count('class="node visited')  # the linked state is also "selected"
-    # Start, CleanText, AnythingLeftToUnderstand, DoesTheBotReadIt, AskBot, WhatDoesTheAuthorWant,
-    # LoadReplies, PickOne, ComposeReply, SendTweet, End: UseBotMessage did not run.
-    assert visited == 11
+    # Start, CleanText, HasAPersonBeenAlerted, AnythingLeftToUnderstand, DoesTheBotReadIt, AskBot,
+    # WhatDoesTheAuthorWant, LoadReplies, PickOne, ComposeReply, SendTweet, End: UseBotMessage did not run.
+    assert visited == 12
     details = dom[dom.index('<aside id="details">') :]
     assert "AskBot — Lex V2 RecognizeText" in details
     assert "<h4>Input</h4>" in details and "<h4>Output</h4>" in details
