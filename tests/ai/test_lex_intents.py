@@ -67,8 +67,8 @@ def test_prepare_embeds_the_utterances_before_the_first_request(monkeypatch):
         len(intent.utterances) for intent in runtime.bot.locales["en_GB"].intents.values()
     )
     embedded = []
-    real = embeddings.embed_tensor
-    monkeypatch.setattr(embeddings, "embed_tensor", lambda texts: embedded.append(len(texts)) or real(texts))
+    real = embeddings.embed
+    monkeypatch.setattr(embeddings, "embed", lambda texts: embedded.append(len(texts)) or real(texts))
     response = runtime.recognize_text({**BOT, "sessionId": "warm", "text": "tell me a joke"})
     assert response["sessionState"]["intent"]["name"] == "Joke"
     assert embedded == [1]  # only the request's own text: the utterances were embedded by prepare()
