@@ -13,15 +13,18 @@ onnxruntime, tokenizers or onnx), a TF-IDF model over word unigrams and bigrams 
 stands in (similarity only), and says so in `backend`.
 
 Speed: the utterances are embedded once, by `prepare()` (which `sma ai warmup` and `sma ai serve --warm`
-call), not on the first request. A request embeds its text (onnxruntime, one thread) and scores every
-utterance with one float32 matrix-vector product in numpy, then takes each intent's best matches on a
-padded grid of intents by utterances. numpy's BLAS is held to the same thread count as the model
-(`threads.limit_blas_threads`): when MiniLM ran on torch, BLAS threads and torch's OpenMP threads spun
-against each other on the 2 cores (a RecognizeText over 3,000 utterances took 108 ms instead of 13 ms).
+call), not on the first request, and the embeddings and regression are kept in the user's cache
+(`intent_cache`), so a restart with the same bot reads them back instead. A request embeds its text
+(onnxruntime, one thread) and scores every utterance with one float32 matrix-vector product in numpy,
+then takes each intent's best matches on a padded grid of intents by utterances. numpy's BLAS is held to
+the same thread count as the model (`threads.limit_blas_threads`): when MiniLM ran on torch, BLAS
+threads and torch's OpenMP threads spun against each other on the 2 cores (a RecognizeText over 3,000
+utterances took 108 ms instead of 13 ms).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
 TOP_MATCHES = 2
 REGULARISATION = 20.0  # C of the regression, chosen on CLINC150's validation split (10, 20 and 50 tried)
+MAX_ITERATIONS = 200
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -119,11 +123,24 @@ class IntentClassifier:
 def _grid(intents: list[str], samples: Mapping[str, Sequence[str]], texts: list[str]) -> _Grid:
     import numpy as np
 
-    from integrations.ai.text.embeddings import embed
+    from integrations.ai.text import intent_cache
     from integrations.ai.threads import limit_blas_threads
 
     limit_blas_threads()
-    utterances = np.ascontiguousarray(embed(texts), dtype=np.float32)
+    cached_file = intent_cache.cache_file(
+        intents, samples, {"regularisation": REGULARISATION, "max_iter": MAX_ITERATIONS}
+    )
+    cached = intent_cache.load(cached_file, len(texts), len(intents))
+    if cached is not None:
+        utterances, weights, bias = cached
+    else:
+        from integrations.ai.text.embeddings import embed
+
+        utterances = np.ascontiguousarray(embed(texts), dtype=np.float32)
+        owners = [number for number, intent in enumerate(intents) for _ in samples[intent]]
+        weights, bias = _regression(utterances, owners, len(intents))
+        with contextlib.suppress(OSError):  # an unwritable cache only means preparing again next time
+            intent_cache.save(cached_file, utterances, weights, bias)
     width = max(len(samples[intent]) for intent in intents)
     rows = np.full((len(intents), width), len(texts), dtype=np.intp)  # len(texts): the -inf row
     start = 0
@@ -132,8 +149,6 @@ def _grid(intents: list[str], samples: Mapping[str, Sequence[str]], texts: list[
         rows[number, :count] = np.arange(start, start + count)
         start += count
     counts = np.asarray([min(TOP_MATCHES, len(samples[intent])) for intent in intents], dtype=np.float32)
-    owners = [number for number, intent in enumerate(intents) for _ in samples[intent]]
-    weights, bias = _regression(utterances, owners, len(intents))
     return _Grid(utterances, rows, counts, weights, bias)
 
 
@@ -146,7 +161,7 @@ def _regression(utterances: np.ndarray, owners: list[int], intents: int) -> tupl
         return np.zeros((1, utterances.shape[1]), dtype=np.float32), np.zeros(1, dtype=np.float32)
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=REGULARISATION, max_iter=200).fit(utterances, owners)
+    model = LogisticRegression(C=REGULARISATION, max_iter=MAX_ITERATIONS).fit(utterances, owners)
     coefficients = np.asarray(model.coef_, dtype=np.float32)
     intercept = np.asarray(model.intercept_, dtype=np.float32)
     if intents == 2:  # scikit-learn keeps one row for two classes: the second class's logit

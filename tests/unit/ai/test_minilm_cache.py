@@ -12,6 +12,7 @@ import pytest
 
 from integrations.ai import threads
 from integrations.ai.text import minilm_cache
+from integrations.ai.user_cache import cache_dir
 
 WEIGHTS_SHA = minilm_cache.EXPECTED_SHA256[minilm_cache.WEIGHTS]
 
@@ -84,9 +85,9 @@ def test_an_unwritable_cache_serves_the_model_from_memory(builds, tmp_path, monk
 def test_the_cache_folder_follows_xdg_unless_given(monkeypatch, tmp_path):
     monkeypatch.delenv("SMA_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert minilm_cache.cache_dir() == tmp_path / "sma"
+    assert cache_dir() == tmp_path / "sma"
     monkeypatch.setenv("SMA_CACHE_DIR", str(tmp_path / "mine"))
-    assert minilm_cache.cache_dir() == tmp_path / "mine"
+    assert cache_dir() == tmp_path / "mine"
 
 
 def test_the_thread_knob_and_its_former_name(monkeypatch):
