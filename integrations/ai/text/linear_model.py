@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from integrations.ai.text.ngrams import analyser as ngrams_of
+
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 WORD_NGRAMS = (1, 2)
@@ -70,19 +71,12 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32).reshape(len(texts), LEXICON_FEATURES)
 
 
-def _vectorizer(analyzer: str, ngrams: tuple[int, int], **options: Any) -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(
-        analyzer=analyzer, ngram_range=ngrams, sublinear_tf=True, lowercase=True, dtype=np.float32, **options
-    )
-
-
 @dataclass
 class Vocabulary:
-    """One TF-IDF space: scikit-learn's analyser (the same tokens as in training), its terms and their
-    IDF. Vectors are computed here, not by TfidfVectorizer.transform: its input validation costs
-    ~10 ms a call, more than the whole model on one tweet."""
+    """One TF-IDF space: its n-grams (`ngrams`, the same function in training and at run time), its terms
+    and their IDF. Vectors are computed here, not by TfidfVectorizer.transform: its input validation
+    costs ~10 ms a call, more than the whole model on one tweet, and loading a model then needs no
+    scikit-learn at all."""
 
     analyse: Callable[[str], list[str]]
     index: dict[str, int]
@@ -90,15 +84,17 @@ class Vocabulary:
 
     @classmethod
     def fit(cls, analyzer: str, ngrams: tuple[int, int], texts: Sequence[str], **options: Any) -> Vocabulary:
-        vectorizer = _vectorizer(analyzer, ngrams, **options).fit(texts)
-        return cls(
-            vectorizer.build_analyzer(), dict(vectorizer.vocabulary_), vectorizer.idf_.astype(np.float32)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        analyse = ngrams_of(analyzer, ngrams)
+        vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float32, **options).fit(
+            texts
         )
+        return cls(analyse, dict(vectorizer.vocabulary_), vectorizer.idf_.astype(np.float32))
 
     @classmethod
     def of(cls, analyzer: str, ngrams: tuple[int, int], terms: Sequence[str], idf: np.ndarray) -> Vocabulary:
-        analyse = _vectorizer(analyzer, ngrams).build_analyzer()
-        return cls(analyse, {str(term): number for number, term in enumerate(terms)}, idf)
+        return cls(ngrams_of(analyzer, ngrams), {str(term): number for number, term in enumerate(terms)}, idf)
 
     def terms(self) -> np.ndarray:
         return np.asarray(sorted(self.index, key=self.index.__getitem__), dtype=str)

@@ -1,0 +1,136 @@
+"""MiniLM on onnxruntime gives the embeddings transformers gives, and the text path never imports torch.
+
+The reference is computed here through transformers' `BertModel` (on torch, which stays installed for
+EfficientNet) with sentence-transformers' pooling and normalisation written out, from the same
+checkpoint: the committed toxicity models were trained on embeddings of that model, so the served ones
+must be the same numbers, not merely similar ones.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from integrations.ai.text import embeddings, minilm_cache
+from integrations.ai.weights import package_file
+
+ROOT = Path(__file__).resolve().parents[2]
+SENTENCES = [
+    "tell me a joke",
+    "Hello!!! 😀😀 this bot is 🔥🔥🔥 #blessed @someone https://t.co/abc123",
+    "Привет! Как дела? Расскажи мне что-нибудь интересное.",
+    "今日はとても良い天気ですね。散歩に行きましょう。",
+    "مرحبا، كيف حالك اليوم؟",
+    "Ünïcödé àccents, naïve café, Straße — and “curly quotes”",
+    "a",
+    "",
+    # Longer than max_seq_length (256 word pieces), so cut there.
+    "The committee met again on Tuesday to discuss the budget, the roads and the new library. " * 20,
+    "這是一個很長的句子，用來測試截斷。" * 40,  # noqa: RUF001 - Chinese punctuation, on purpose
+]
+
+
+def reference(texts: list[str]) -> np.ndarray:
+    """Embeddings through transformers: BertModel's last hidden state, mean-pooled over the attention
+    mask, L2-normalised (the model's modules.json), texts cut at max_seq_length."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    directory = package_file(minilm_cache.MODEL_DIR)
+    max_length = json.loads((directory / "sentence_bert_config.json").read_text())["max_seq_length"]
+    tokenizer = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)
+    model = AutoModel.from_pretrained(str(directory), local_files_only=True).eval()
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+    with torch.inference_mode():
+        tokens = model(**batch).last_hidden_state
+    mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+    pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
+
+
+def test_the_tokenizer_cuts_and_pads_as_transformers_does():
+    from transformers import AutoTokenizer
+
+    model = embeddings.MINILM.get()
+    directory = package_file(minilm_cache.MODEL_DIR)
+    expected = AutoTokenizer.from_pretrained(str(directory), local_files_only=True)(
+        SENTENCES, padding=True, truncation=True, max_length=model.max_length
+    )
+    encodings = model.tokenizer.encode_batch(SENTENCES)
+    assert [encoding.ids for encoding in encodings] == expected["input_ids"]
+    assert [encoding.attention_mask for encoding in encodings] == expected["attention_mask"]
+    assert model.max_length == 256
+    assert sum(encodings[-1].attention_mask) == 256  # the long ones were cut, not dropped
+    assert sum(encodings[-2].attention_mask) == 256
+
+
+def test_embeddings_equal_transformers_within_float32_rounding():
+    served = embeddings.embed(SENTENCES)
+    expected = reference(SENTENCES)
+    assert served.dtype == np.float32 and served.shape == (len(SENTENCES), 384)
+    assert np.abs(served - expected).max() < 1e-5
+    assert np.allclose(np.linalg.norm(served, axis=1), 1.0, atol=1e-5)
+
+
+def test_long_lists_go_in_batches_and_keep_their_order():
+    texts = [f"{text} {number}" for number in range(9) for text in SENTENCES[:8]]  # 72 > one batch of 64
+    served = embeddings.embed(texts)
+    one_by_one = np.vstack([embeddings.embed([text]) for text in texts])
+    assert np.abs(served - one_by_one).max() < 1e-5
+    assert np.abs(served[:8] - reference(texts[:8])).max() < 1e-5
+
+
+def test_the_session_runs_on_the_threads_it_is_given():
+    model = embeddings.MiniLM(package_file(minilm_cache.MODEL_DIR), minilm_cache.onnx_model(), 2)
+    options = model.session.get_session_options()
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (2, 1)
+    assert np.abs(model.encode(SENTENCES[:2]) - embeddings.embed(SENTENCES[:2])).max() < 1e-5
+
+
+def test_the_text_path_imports_neither_torch_nor_transformers():
+    code = (
+        "import sys; from integrations.ai.lex import LexRuntime; "
+        "from integrations.ai.text import sentiment, toxicity; "
+        "lex = LexRuntime(); lex.prepare(); "
+        "r = lex.recognize_text({'botId': 'ABCDEFGHIJ', 'botAliasId': 'TSTALIASID', 'localeId': 'en_GB', "
+        "'sessionId': 's1', 'text': 'tell me a joke'}); "
+        "assert r['sessionState']['intent']['name'] == 'Joke', r; "
+        "sentiment.analyse('what a lovely day'); toxicity.detect(['you are an idiot']); "
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=240
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+@pytest.fixture
+def cache_copy(tmp_path, monkeypatch):
+    """A private cache folder holding a copy of the built model, and MiniLM reloaded from it."""
+    real = minilm_cache.onnx_model()
+    assert isinstance(real, Path)
+    cached = minilm_cache.CachedModel.for_weights(
+        minilm_cache.EXPECTED_SHA256[minilm_cache.WEIGHTS], tmp_path
+    )
+    cached.onnx_file.write_bytes(real.read_bytes())
+    cached.note_file.write_text(real.with_suffix(".json").read_text())
+    monkeypatch.setenv("SMA_CACHE_DIR", str(tmp_path))
+    return cached
+
+
+def test_a_corrupt_cached_model_is_rebuilt_and_serves_the_same_numbers(cache_copy, capsys):
+    data = bytearray(cache_copy.onnx_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte inside a weight
+    cache_copy.onnx_file.write_bytes(bytes(data))
+    model = embeddings.MiniLM(package_file(minilm_cache.MODEL_DIR), minilm_cache.onnx_model(), 1)
+    assert "altered" in capsys.readouterr().err
+    assert np.abs(model.encode(SENTENCES[:3]) - embeddings.embed(SENTENCES[:3])).max() < 1e-6
+    assert (
+        minilm_cache.CachedModel.problem(cache_copy, minilm_cache.EXPECTED_SHA256[minilm_cache.WEIGHTS])
+        is None
+    )
