@@ -25,6 +25,11 @@ class LazyModel(Generic[T]):
         self.load_seconds: float | None = None
 
     @property
+    def module(self) -> str:
+        """The module that declares the model (its loader's)."""
+        return str(getattr(self._loader, "__module__", ""))
+
+    @property
     def loaded(self) -> bool:
         return self._value is not None
 
