@@ -7,7 +7,7 @@ people enrolled in the gallery collection (`sma faces add NAME IMAGE…`, defaul
 with a Similarity of at least CELEBRITY_THRESHOLD.
 
 Detections are cached per image (by content hash) for a few images, because the analyse workflow asks
-for labels, then text and celebrities of the same photo, and labels already needed faces and text.
+for labels, then celebrities of the same photo, and labels already needed its faces.
 """
 
 from __future__ import annotations
@@ -136,6 +136,9 @@ class Rekognition:
     def _lines(self, image: LoadedImage) -> list[dict[str, Any]]:
         return self._cached(image, "text", lambda: ocr.detect_text(image.pixels))
 
+    def _text_confidence(self, image: LoadedImage) -> float | None:
+        return self._cached(image, "text-label", lambda: ocr.text_confidence(image.pixels))
+
     def _load(self, request: Mapping[str, Any]) -> LoadedImage:
         return load_image(request.get("Image"), self.read_object)
 
@@ -150,7 +153,7 @@ class Rekognition:
         response: dict[str, Any] = {"LabelModelVersion": LABEL_MODEL_VERSION}
         if "GENERAL_LABELS" in features:
             found = label_models.detect_labels(
-                image.pixels, self._faces(image), self._lines(image), min_confidence
+                image.pixels, self._faces(image), self._text_confidence(image), min_confidence
             )
             kept = [label for label in found if _wanted(label, request.get("Settings"))]
             response["Labels"] = [label.as_rekognition() for label in kept[:max_labels]]
