@@ -209,7 +209,7 @@ class Rekognition:
             described = face_models.compared_face(image.pixels, face)
             matches = []
             if known:
-                vector = face_models.embedding(image.pixels, face)
+                vector = face_models.embedding(face)
                 matches = self.store.search(self.gallery, vector, CELEBRITY_THRESHOLD, 1)
             if not matches:
                 unrecognised.append(described)
@@ -290,7 +290,7 @@ class Rekognition:
             }
             if external:
                 record["ExternalImageId"] = external
-            stored.append({**record, "Embedding": face_models.embedding(image.pixels, face).tolist()})
+            stored.append({**record, "Embedding": face_models.embedding(face).tolist()})
             records.append({"Face": record, "FaceDetail": detail})
         self.store.add(collection_id, stored)
         return {"FaceRecords": records, "FaceModelVersion": FACE_MODEL_VERSION, "UnindexedFaces": unindexed}
@@ -306,9 +306,7 @@ class Rekognition:
             raise _invalid("There are no faces in the image. Should be at least 1.")
         # Rekognition searches with the largest face in the image.
         face = max(found, key=lambda item: (item.edges[2] - item.edges[0]) * (item.edges[3] - item.edges[1]))
-        matches = self.store.search(
-            collection_id, face_models.embedding(image.pixels, face), threshold, max_faces
-        )
+        matches = self.store.search(collection_id, face_models.embedding(face), threshold, max_faces)
         return {
             "SearchedFaceBoundingBox": box(face.edges, (image.width, image.height)),
             "SearchedFaceConfidence": face.confidence,
