@@ -8,8 +8,10 @@ Run: .venv/bin/python benchmarks/ai.py [--quick] [--json PATH]
 * memory: each model's resident memory (RSS growth of the fresh process that loads it) and the peak RSS of
   this process with every model loaded and exercised;
 * quality: each trained model's figures on its validation split, measured now when the labelled data is
-  at hand (`--data`, default ../shared/data), else the figures recorded in the model file at training.
-Baseline for sentiment: VADER alone, measured in the same process.
+  at hand (`--data`, default ../shared/data), else the figures recorded in the model file at training;
+  and DetectLabels' "Text" label against images drawn here with and without text.
+Baselines, measured in the same process: for sentiment, VADER alone; for the "Text" label, reading every
+line with DetectText's full OCR.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -125,6 +129,80 @@ def workload(services: AiServices) -> dict[str, list[object]]:
             lambda d=d: _uncached(rekognition, "recognize_celebrities", d) for d in images
         ],
     }
+
+
+def text_label_images() -> list[tuple[str, bool, np.ndarray]]:
+    """(name, has text, RGB pixels): the samples (only the notice has text), and images drawn here:
+    a word or a short line at 14-100 px on the samples and on flat backgrounds of 300-1920 px, and
+    noise, scattered lines and coloured blocks without any."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    photos = {path.stem: Image.open(path).convert("RGB") for path in sorted(MEDIA.glob("*.jpg"))}
+    images: list[tuple[str, bool, np.ndarray]] = [
+        (name, name == "notice", np.asarray(image)) for name, image in photos.items()
+    ]
+    rng = random.Random(3)
+    words = ["SALE", "Hello world", "Open 9-5", "Coffee and cake", "No parking", "2026", "THE END", "Exit"]
+    for index in range(18):
+        size = rng.choice([14, 18, 24, 36, 60, 100])
+        if index % 2:
+            canvas = list(photos.values())[index % len(photos)].copy()
+            if index % 4 == 3:
+                canvas = canvas.resize((canvas.width * 3, canvas.height * 3))
+        else:
+            colour = tuple(rng.randint(150, 255) for _ in range(3))
+            canvas = Image.new("RGB", (rng.randint(300, 1920), rng.randint(300, 1200)), colour)
+        ink = (255, 255, 255) if index % 3 == 0 else tuple(rng.randint(0, 80) for _ in range(3))
+        spot = (rng.randint(0, canvas.width // 3), rng.randint(0, canvas.height // 2))
+        ImageDraw.Draw(canvas).text(spot, rng.choice(words), fill=ink, font=ImageFont.load_default(size=size))
+        images.append((f"text {size} px on {canvas.width}x{canvas.height}", True, np.asarray(canvas)))
+    for index in range(12):
+        width, height = rng.randint(300, 1600), rng.randint(300, 1200)
+        if index % 3 == 0:
+            noise = np.random.default_rng(index).integers(0, 256, (height, width, 3), dtype=np.uint8)
+            images.append((f"noise {width}x{height}", False, noise))
+            continue
+        canvas = Image.new("RGB", (width, height), "white")
+        draw = ImageDraw.Draw(canvas)
+        for _ in range(12 if index % 3 == 1 else 30):
+            x, y = rng.randint(0, width), rng.randint(0, height)
+            if index % 3 == 1:
+                shade = tuple(rng.randint(0, 255) for _ in range(3))
+                draw.rectangle((x, y, x + rng.randint(10, 200), y + rng.randint(10, 200)), fill=shade)
+            else:
+                end = (rng.randint(0, width), rng.randint(0, height))
+                draw.line(((x, y), end), fill=(0, 0, 0), width=rng.randint(1, 6))
+        images.append((f"shapes {width}x{height}", False, np.asarray(canvas)))
+    return images
+
+
+def text_label_quality() -> dict[str, float]:
+    """The "Text" label as DetectLabels decides it (detection at 640 px, the best boxes read) against
+    reading every line with DetectText's OCR: right answers, CPU seconds per image."""
+    from integrations.ai.vision import ocr
+
+    def full_reading(pixels: np.ndarray) -> bool:
+        lines = ocr.detect_text(pixels)
+        return any(
+            ocr.readable(line["DetectedText"], line["Confidence"]) for line in lines if line["Type"] == "LINE"
+        )
+
+    images = text_label_images()
+    figures: dict[str, float] = {"images": len(images), "with_text": sum(truth for _, truth, _ in images)}
+    for name, decide in (
+        ("label", lambda pixels: ocr.text_confidence(pixels) is not None),
+        ("full_ocr", full_reading),
+    ):
+        decide(images[0][2])  # models loaded before the clock starts
+        started = time.process_time()
+        answers = [(decide(pixels), truth) for _, truth, pixels in images]
+        figures[f"{name}_cpu_s_per_image"] = (time.process_time() - started) / len(images)
+        figures[f"{name}_right"] = sum(answer == truth for answer, truth in answers)
+        figures[f"{name}_false_text"] = sum(answer and not truth for answer, truth in answers)
+        figures[f"{name}_missed_text"] = sum(truth and not answer for answer, truth in answers)
+    return figures
 
 
 def clinc_bot(data: dict[str, list[list[str]]], path: Path, threshold: float = 0.4) -> None:
@@ -258,6 +336,15 @@ def main() -> None:
     report["validation"] = figures = validation_figures(args.data)
     for name, line in figures.items():
         print(f"  {name:24s} {line}")
+    report["text_label"] = text = text_label_quality()
+    print(
+        f"  {'Text label (DetectLabels)':24s} right on {text['label_right']:.0f} of {text['images']:.0f} "
+        "images "
+        f"({text['with_text']:.0f} with text; {text['label_false_text']:.0f} false, "
+        f"{text['label_missed_text']:.0f} missed), {1000 * text['label_cpu_s_per_image']:.0f} ms CPU each; "
+        f"baseline, every line read: {text['full_ocr_right']:.0f} ({text['full_ocr_false_text']:.0f} false, "
+        f"{text['full_ocr_missed_text']:.0f} missed), {1000 * text['full_ocr_cpu_s_per_image']:.0f} ms each"
+    )
     services = AiServices.local(Path(tempfile.mkdtemp(prefix="sma-ai-bench-")))
     rows = {}
     print(
