@@ -75,19 +75,24 @@ LANDMARKS: dict[str, tuple[int, ...]] = {
 DEFAULT_LANDMARKS = ("eyeLeft", "eyeRight", "mouthLeft", "mouthRight", "nose")
 
 
-def _load() -> tuple[Any, Any, Any]:
+def _load_detector() -> tuple[Any, Any]:
     import dlib
 
     predictor = verified_file("face_recognition_models/models/shape_predictor_68_face_landmarks.dat")
+    return dlib.get_frontal_face_detector(), dlib.shape_predictor(str(predictor))
+
+
+def _load_recogniser() -> Any:
+    import dlib
+
     resnet = verified_file("face_recognition_models/models/dlib_face_recognition_resnet_model_v1.dat")
-    return (
-        dlib.get_frontal_face_detector(),
-        dlib.shape_predictor(str(predictor)),
-        dlib.face_recognition_model_v1(str(resnet)),
-    )
+    return dlib.face_recognition_model_v1(str(resnet))
 
 
-DLIB_FACES = lazy_model("dlib-faces", _load)
+# Two models, two locks (neither dlib object may be used by two threads at once, but they do not share
+# state): one photo's faces can be found while another's are embedded. dlib releases the GIL meanwhile.
+DLIB_FACES = lazy_model("dlib-faces", _load_detector)
+DLIB_EMBEDDING = lazy_model("dlib-face-embedding", _load_recogniser)
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ def detect(pixels: np.ndarray) -> list[Face]:
     scale_x, scale_y = work.shape[1] / width, work.shape[0] / height
     upsample = 1 if max(work.shape[:2]) < SMALL_SIDE else 0
     faces = []
-    with DLIB_FACES.exclusive() as (detector, predictor, _recogniser):
+    with DLIB_FACES.exclusive() as (detector, predictor):
         rects, scores, _kinds = detector.run(work, upsample, DETECTION_THRESHOLD)
         for rect, score in zip(rects, scores, strict=True):
             shape = predictor(work, rect)
@@ -127,7 +132,7 @@ def detect(pixels: np.ndarray) -> list[Face]:
 
 def embedding(face: Face) -> np.ndarray:
     """dlib's 128-d face descriptor; two photos of one person are usually closer than 0.6 apart."""
-    with DLIB_FACES.exclusive() as (_detector, _predictor, recogniser):
+    with DLIB_EMBEDDING.exclusive() as recogniser:
         return np.array(recogniser.compute_face_descriptor(face.seen, face.shape), dtype=float)
 
 
