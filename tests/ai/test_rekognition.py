@@ -292,18 +292,21 @@ def test_bad_requests_get_rekognition_errors(rekognition, operation, request_, c
 def test_concurrent_requests_give_the_same_answers_as_one_at_a_time(photo, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    images = [photo(name) for name in ("astronaut", "chelsea", "astronaut", "coffee")] * 2
+    images = [photo(name) for name in ("astronaut", "chelsea", "notice", "coffee")] * 2
 
-    def faces(data):
+    def answers(data):
         service = Rekognition(FaceStore(tmp_path))  # no shared cache: every call does the work
-        return [
-            face["BoundingBox"] for face in service.detect_faces({"Image": {"Bytes": data}})["FaceDetails"]
-        ]
+        request = {"Image": {"Bytes": data}}
+        faces = [face["BoundingBox"] for face in service.detect_faces(request)["FaceDetails"]]
+        # The Text label's detector and reader run without a lock (their settings never change per call).
+        labels = [(label["Name"], label["Confidence"]) for label in service.detect_labels(request)["Labels"]]
+        return faces, labels
 
-    alone = [faces(data) for data in images]
+    alone = [answers(data) for data in images]
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(faces, images))
+        together = list(pool.map(answers, images))
     assert together == alone
+    assert any(name == "Text" for _, labels in alone for name, _ in labels)
 
 
 def test_label_settings_filter_by_name_and_category(rekognition, photo):
