@@ -8,8 +8,10 @@ Run: .venv/bin/python benchmarks/ai.py [--quick] [--json PATH]
 * memory: each model's resident memory (RSS growth of the fresh process that loads it) and the peak RSS of
   this process with every model loaded and exercised;
 * quality: each trained model's figures on its validation split, measured now when the labelled data is
-  at hand (`--data`, default ../shared/data), else the figures recorded in the model file at training.
-Baseline for sentiment: VADER alone, measured in the same process.
+  at hand (`--data`, default ../shared/data), else the figures recorded in the model file at training;
+  and DetectLabels' "Text" label against images drawn here with and without text.
+Baselines, measured in the same process: for sentiment, VADER alone; for the "Text" label, reading every
+line with DetectText's full OCR.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -125,6 +130,95 @@ def workload(services: AiServices) -> dict[str, list[object]]:
             lambda d=d: _uncached(rekognition, "recognize_celebrities", d) for d in images
         ],
     }
+
+
+def text_label_images() -> Iterator[tuple[str, bool, np.ndarray]]:
+    """(name, has text, RGB pixels), one at a time: the samples (only the notice has text), and images
+    drawn here: a word or a short line at 14-100 px on the samples and on flat backgrounds of 300-1920
+    px, and noise, scattered lines and coloured blocks without any."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    photos = {path.stem: Image.open(path).convert("RGB") for path in sorted(MEDIA.glob("*.jpg"))}
+    for name, image in photos.items():
+        yield name, name == "notice", np.asarray(image)
+    rng = random.Random(3)
+    words = ["SALE", "Hello world", "Open 9-5", "Coffee and cake", "No parking", "2026", "THE END", "Exit"]
+    for index in range(18):
+        size = rng.choice([14, 18, 24, 36, 60, 100])
+        if index % 2:
+            canvas = list(photos.values())[index % len(photos)].copy()
+            if index % 4 == 3:
+                canvas = canvas.resize((canvas.width * 3, canvas.height * 3))
+        else:
+            colour = tuple(rng.randint(150, 255) for _ in range(3))
+            canvas = Image.new("RGB", (rng.randint(300, 1920), rng.randint(300, 1200)), colour)
+        ink = (255, 255, 255) if index % 3 == 0 else tuple(rng.randint(0, 80) for _ in range(3))
+        spot = (rng.randint(0, canvas.width // 3), rng.randint(0, canvas.height // 2))
+        ImageDraw.Draw(canvas).text(spot, rng.choice(words), fill=ink, font=ImageFont.load_default(size=size))
+        yield f"text {size} px on {canvas.width}x{canvas.height}", True, np.asarray(canvas)
+    for index in range(12):
+        width, height = rng.randint(300, 1600), rng.randint(300, 1200)
+        if index % 3 == 0:
+            noise = np.random.default_rng(index).integers(0, 256, (height, width, 3), dtype=np.uint8)
+            yield f"noise {width}x{height}", False, noise
+            continue
+        canvas = Image.new("RGB", (width, height), "white")
+        draw = ImageDraw.Draw(canvas)
+        for _ in range(12 if index % 3 == 1 else 30):
+            x, y = rng.randint(0, width), rng.randint(0, height)
+            if index % 3 == 1:
+                shade = tuple(rng.randint(0, 255) for _ in range(3))
+                draw.rectangle((x, y, x + rng.randint(10, 200), y + rng.randint(10, 200)), fill=shade)
+            else:
+                end = (rng.randint(0, width), rng.randint(0, height))
+                draw.line(((x, y), end), fill=(0, 0, 0), width=rng.randint(1, 6))
+        yield f"shapes {width}x{height}", False, np.asarray(canvas)
+
+
+def text_label_quality_apart() -> dict[str, float]:
+    """`text_label_quality` in a fresh process: reading large drawn images in full takes memory that
+    would otherwise count in this process's peak RSS, the figure for the models themselves."""
+    code = "import json, sys; sys.path.insert(0, 'benchmarks'); import ai; "
+    code += "print(json.dumps(ai.text_label_quality()))"
+    out = subprocess.run(
+        [sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def text_label_quality() -> dict[str, float]:
+    """The "Text" label as DetectLabels decides it (detection at 640 px, the best boxes read) against
+    reading every line with DetectText's OCR: right and wrong answers, CPU seconds in all."""
+    from integrations.ai.vision import ocr
+
+    def full_reading(pixels: np.ndarray) -> bool:
+        lines = ocr.detect_text(pixels)
+        return any(
+            ocr.readable(line["DetectedText"], line["Confidence"]) for line in lines if line["Type"] == "LINE"
+        )
+
+    deciders = {"label": lambda pixels: ocr.text_confidence(pixels) is not None, "full_ocr": full_reading}
+    figures: dict[str, float] = dict.fromkeys(("images", "with_text"), 0.0)
+    for name in deciders:
+        figures.update(
+            dict.fromkeys([f"{name}_{part}" for part in ("cpu_s", "right", "false", "missed")], 0.0)
+        )
+    for index, (_, truth, pixels) in enumerate(text_label_images()):
+        figures["images"] += 1
+        figures["with_text"] += truth
+        for name, decide in deciders.items():
+            if index == 0:
+                decide(pixels)  # models loaded before the clock starts
+            started = time.process_time()
+            answer = decide(pixels)
+            figures[f"{name}_cpu_s"] += time.process_time() - started
+            figures[f"{name}_right"] += answer == truth
+            figures[f"{name}_false"] += answer and not truth
+            figures[f"{name}_missed"] += truth and not answer
+    return figures
 
 
 def clinc_bot(data: dict[str, list[list[str]]], path: Path, threshold: float = 0.4) -> None:
@@ -258,6 +352,15 @@ def main() -> None:
     report["validation"] = figures = validation_figures(args.data)
     for name, line in figures.items():
         print(f"  {name:24s} {line}")
+    report["text_label"] = text = text_label_quality_apart()
+    print(
+        f"  {'Text label (DetectLabels)':24s} right on {text['label_right']:.0f} of {text['images']:.0f} "
+        "images "
+        f"({text['with_text']:.0f} with text; {text['label_false']:.0f} false, "
+        f"{text['label_missed']:.0f} missed), {1000 * text['label_cpu_s'] / text['images']:.0f} ms CPU each; "
+        f"baseline, every line read: {text['full_ocr_right']:.0f} ({text['full_ocr_false']:.0f} false, "
+        f"{text['full_ocr_missed']:.0f} missed), {1000 * text['full_ocr_cpu_s'] / text['images']:.0f} ms each"
+    )
     services = AiServices.local(Path(tempfile.mkdtemp(prefix="sma-ai-bench-")))
     rows = {}
     print(

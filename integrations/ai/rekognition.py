@@ -7,7 +7,7 @@ people enrolled in the gallery collection (`sma faces add NAME IMAGE…`, defaul
 with a Similarity of at least CELEBRITY_THRESHOLD.
 
 Detections are cached per image (by content hash) for a few images, because the analyse workflow asks
-for labels, then text and celebrities of the same photo, and labels already needed faces and text.
+for labels, then celebrities of the same photo, and labels already needed its faces.
 """
 
 from __future__ import annotations
@@ -136,6 +136,9 @@ class Rekognition:
     def _lines(self, image: LoadedImage) -> list[dict[str, Any]]:
         return self._cached(image, "text", lambda: ocr.detect_text(image.pixels))
 
+    def _text_confidence(self, image: LoadedImage) -> float | None:
+        return self._cached(image, "text-label", lambda: ocr.text_confidence(image.pixels))
+
     def _load(self, request: Mapping[str, Any]) -> LoadedImage:
         return load_image(request.get("Image"), self.read_object)
 
@@ -150,7 +153,7 @@ class Rekognition:
         response: dict[str, Any] = {"LabelModelVersion": LABEL_MODEL_VERSION}
         if "GENERAL_LABELS" in features:
             found = label_models.detect_labels(
-                image.pixels, self._faces(image), self._lines(image), min_confidence
+                image.pixels, self._faces(image), self._text_confidence(image), min_confidence
             )
             kept = [label for label in found if _wanted(label, request.get("Settings"))]
             response["Labels"] = [label.as_rekognition() for label in kept[:max_labels]]
@@ -206,7 +209,7 @@ class Rekognition:
             described = face_models.compared_face(image.pixels, face)
             matches = []
             if known:
-                vector = face_models.embedding(image.pixels, face)
+                vector = face_models.embedding(face)
                 matches = self.store.search(self.gallery, vector, CELEBRITY_THRESHOLD, 1)
             if not matches:
                 unrecognised.append(described)
@@ -287,7 +290,7 @@ class Rekognition:
             }
             if external:
                 record["ExternalImageId"] = external
-            stored.append({**record, "Embedding": face_models.embedding(image.pixels, face).tolist()})
+            stored.append({**record, "Embedding": face_models.embedding(face).tolist()})
             records.append({"Face": record, "FaceDetail": detail})
         self.store.add(collection_id, stored)
         return {"FaceRecords": records, "FaceModelVersion": FACE_MODEL_VERSION, "UnindexedFaces": unindexed}
@@ -303,9 +306,7 @@ class Rekognition:
             raise _invalid("There are no faces in the image. Should be at least 1.")
         # Rekognition searches with the largest face in the image.
         face = max(found, key=lambda item: (item.edges[2] - item.edges[0]) * (item.edges[3] - item.edges[1]))
-        matches = self.store.search(
-            collection_id, face_models.embedding(image.pixels, face), threshold, max_faces
-        )
+        matches = self.store.search(collection_id, face_models.embedding(face), threshold, max_faces)
         return {
             "SearchedFaceBoundingBox": box(face.edges, (image.width, image.height)),
             "SearchedFaceConfidence": face.confidence,

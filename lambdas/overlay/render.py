@@ -23,14 +23,18 @@ MAX_FONT_PX = 120
 
 
 def upright_rgb(image: Image.Image) -> Image.Image:
-    """The image as displayed (EXIF orientation applied), in RGB; transparency flattened onto white."""
-    upright = ImageOps.exif_transpose(image)
-    if upright.mode in {"RGBA", "LA"} or (upright.mode == "P" and "transparency" in upright.info):
-        rgba = upright.convert("RGBA")
+    """The image as displayed (EXIF orientation applied), in RGB; transparency flattened onto white.
+
+    `image` is turned in place, and returned itself when it is already RGB: a 4096x3072 photo is not
+    copied twice (for the orientation, then for the mode) before it is drawn on.
+    """
+    ImageOps.exif_transpose(image, in_place=True)
+    if image.mode in {"RGBA", "LA"} or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return upright.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def blur_faces(image: Image.Image, faces: Sequence[Face]) -> None:

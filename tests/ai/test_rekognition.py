@@ -110,6 +110,59 @@ def test_large_photos_are_read_as_well_as_small_ones(rekognition, photo):
         assert type(big["Geometry"]["BoundingBox"]["Top"]) is float
 
 
+def test_a_large_photo_gets_the_same_faces_and_names_as_a_small_one(rekognition, photo):
+    # BoundingBox and Landmarks are ratios of the image's width and height, so one face gives the same
+    # answer at any size (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_BoundingBox.html).
+    # A 2400 px photo is past the detector's bound: it finds the face on a scaled copy and maps it back.
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(photo("astronaut"))).resize((2400, 2400)).save(buffer, format="JPEG", quality=90)
+    small, large = {"Bytes": photo("astronaut")}, {"Bytes": buffer.getvalue()}
+    [little] = rekognition.detect_faces({"Image": small})["FaceDetails"]
+    [big] = _valid("DetectFaces", rekognition.detect_faces({"Image": large}))["FaceDetails"]
+    for side in ("Left", "Top", "Width", "Height"):
+        assert big["BoundingBox"][side] == pytest.approx(little["BoundingBox"][side], abs=0.02)
+    for near, far in zip(little["Landmarks"], big["Landmarks"], strict=True):
+        assert near["Type"] == far["Type"]
+        assert (far["X"], far["Y"]) == pytest.approx((near["X"], near["Y"]), abs=0.015)
+    rekognition.create_collection({"CollectionId": "gallery"})
+    rekognition.index_faces({"CollectionId": "gallery", "Image": small, "ExternalImageId": "Eileen_Collins"})
+    known = _valid("RecognizeCelebrities", rekognition.recognize_celebrities({"Image": large}))
+    assert [face["Name"] for face in known["CelebrityFaces"]] == ["Eileen Collins"]
+    assert known["CelebrityFaces"][0]["Face"]["BoundingBox"] == big["BoundingBox"]
+
+
+def test_the_text_label_needs_a_line_that_reads_as_text(rekognition, photo):
+    # "Text" is one of Rekognition's labels, category "Text and Documents"
+    # (https://docs.aws.amazon.com/rekognition/latest/dg/labels.html).
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from integrations.ai.vision import ocr
+
+    def labels(image: Image.Image) -> set[str]:
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=90)
+        return set(_names(rekognition.detect_labels({"Image": {"Bytes": buffer.getvalue()}})))
+
+    # A line on a large photo: the detector sees it scaled down, the reader reads it at full size.
+    poster = Image.open(io.BytesIO(photo("rocket"))).convert("RGB").resize((2560, 1707))
+    ImageDraw.Draw(poster).text(
+        (200, 150), "Launch at dawn", fill="white", font=ImageFont.load_default(size=90)
+    )
+    assert "Text" in labels(poster)
+    # The coffee photo: the detector boxes the cup's rim as a line, the reader finds no word in it.
+    cup = Image.open(io.BytesIO(photo("coffee"))).convert("RGB")
+    found = ocr.TEXT_FINDER.get()(np.ascontiguousarray(np.asarray(cup)[:, :, ::-1]))
+    assert found.boxes is not None and len(found.boxes) > 0
+    assert "Text" not in labels(cup)
+
+
 @pytest.mark.parametrize(
     ("name", "expected", "absent"),
     [
@@ -239,18 +292,21 @@ def test_bad_requests_get_rekognition_errors(rekognition, operation, request_, c
 def test_concurrent_requests_give_the_same_answers_as_one_at_a_time(photo, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    images = [photo(name) for name in ("astronaut", "chelsea", "astronaut", "coffee")] * 2
+    images = [photo(name) for name in ("astronaut", "chelsea", "notice", "coffee")] * 2
 
-    def faces(data):
+    def answers(data):
         service = Rekognition(FaceStore(tmp_path))  # no shared cache: every call does the work
-        return [
-            face["BoundingBox"] for face in service.detect_faces({"Image": {"Bytes": data}})["FaceDetails"]
-        ]
+        request = {"Image": {"Bytes": data}}
+        faces = [face["BoundingBox"] for face in service.detect_faces(request)["FaceDetails"]]
+        # The Text label's detector and reader run without a lock (their settings never change per call).
+        labels = [(label["Name"], label["Confidence"]) for label in service.detect_labels(request)["Labels"]]
+        return faces, labels
 
-    alone = [faces(data) for data in images]
+    alone = [answers(data) for data in images]
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(faces, images))
+        together = list(pool.map(answers, images))
     assert together == alone
+    assert any(name == "Text" for _, labels in alone for name, _ in labels)
 
 
 def test_label_settings_filter_by_name_and_category(rekognition, photo):

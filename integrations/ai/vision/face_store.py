@@ -43,9 +43,9 @@ class FaceStore:
 
     @property
     def root(self) -> Path:
-        folder = self._root / "collections"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        # Made by the first change, not on every read: RecognizeCelebrities looks the gallery up for
+        # every photo with a face, and a missing folder already reads as "no such collection".
+        return self._root / "collections"
 
     def _path(self, collection_id: object) -> Path:
         if not isinstance(collection_id, str) or not _COLLECTION_ID.match(collection_id):
@@ -113,6 +113,7 @@ class FaceStore:
     @contextmanager
     def _changing(self) -> Iterator[None]:
         """This thread's and this process's exclusive right to change the collections."""
+        self.root.mkdir(parents=True, exist_ok=True)
         with self._lock, (self.root / ".lock").open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:

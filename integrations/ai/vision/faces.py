@@ -17,18 +17,27 @@ What is measured and what is estimated:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from integrations.ai.lazy import lazy_model
-from integrations.ai.vision.images import box, gray_quality, luminance
+from integrations.ai.vision.images import box, gray_quality, luminance, resized
 from integrations.ai.weights import verified_file
 
 DETECTION_THRESHOLD = 0.3  # below this the HOG detector's hits were mostly badges and patterns, not faces
-MAX_SIDE = 1200  # larger images are scaled down first: HOG time grows with the pixel count
-SMALL_SIDE = 800  # images smaller than this are upsampled once to find small faces
+# The detector sees a bounded image: larger ones are scaled down first (HOG time grows with the pixel
+# count), and boxes and landmarks are mapped back to the image's own pixels, so every answer, given as
+# ratios of the image (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_BoundingBox.html),
+# is the same whatever the photo's size. Its 80 px window then finds faces down to 1/15 of the longer
+# side; Rekognition's documented floor is 40 px in a 1920x1080 image, 1/48
+# (https://docs.aws.amazon.com/rekognition/latest/dg/limits.html), which HOG cannot afford on a CPU.
+MAX_SIDE = 1200
+# Smaller images are upsampled once, to find faces down to 40 px: this doubles each side, so it is most
+# of a small photo's face-detection time (85 ms of CPU for a 512 px photo, 23 ms without), but a
+# smaller bound missed the 30-50 px faces an unknown person's blur must not miss (benchmarks/ai.py).
+SMALL_SIDE = 800
 
 # Rekognition landmark → 68-point indices (the mean of several points where Rekognition names a centre).
 LANDMARKS: dict[str, tuple[int, ...]] = {
@@ -66,19 +75,24 @@ LANDMARKS: dict[str, tuple[int, ...]] = {
 DEFAULT_LANDMARKS = ("eyeLeft", "eyeRight", "mouthLeft", "mouthRight", "nose")
 
 
-def _load() -> tuple[Any, Any, Any]:
+def _load_detector() -> tuple[Any, Any]:
     import dlib
 
     predictor = verified_file("face_recognition_models/models/shape_predictor_68_face_landmarks.dat")
+    return dlib.get_frontal_face_detector(), dlib.shape_predictor(str(predictor))
+
+
+def _load_recogniser() -> Any:
+    import dlib
+
     resnet = verified_file("face_recognition_models/models/dlib_face_recognition_resnet_model_v1.dat")
-    return (
-        dlib.get_frontal_face_detector(),
-        dlib.shape_predictor(str(predictor)),
-        dlib.face_recognition_model_v1(str(resnet)),
-    )
+    return dlib.face_recognition_model_v1(str(resnet))
 
 
-DLIB_FACES = lazy_model("dlib-faces", _load)
+# Two models, two locks (neither dlib object may be used by two threads at once, but they do not share
+# state): one photo's faces can be found while another's are embedded. dlib releases the GIL meanwhile.
+DLIB_FACES = lazy_model("dlib-faces", _load_detector)
+DLIB_EMBEDDING = lazy_model("dlib-face-embedding", _load_recogniser)
 
 
 @dataclass(frozen=True)
@@ -89,7 +103,8 @@ class Face:
     score: float
     points: np.ndarray  # 68 x 2 (x, y)
     shape: Any  # dlib.full_object_detection at the detection scale, for the embedding
-    scale: float  # detection image = original * scale
+    # The image the detector saw (shared by every face of one image), so an embedding needs no resize.
+    seen: np.ndarray = field(repr=False, compare=False)
 
     @property
     def confidence(self) -> float:
@@ -99,32 +114,26 @@ class Face:
 def detect(pixels: np.ndarray) -> list[Face]:
     """Faces in an RGB image, most confident first."""
     scale = min(1.0, MAX_SIDE / max(pixels.shape[:2]))
-    work = pixels if scale == 1.0 else _resize(pixels, scale)
+    height, width = pixels.shape[:2]
+    work = pixels if scale == 1.0 else resized(pixels, (round(width * scale), round(height * scale)))
+    scale_x, scale_y = work.shape[1] / width, work.shape[0] / height
     upsample = 1 if max(work.shape[:2]) < SMALL_SIDE else 0
     faces = []
-    with DLIB_FACES.exclusive() as (detector, predictor, _recogniser):
+    with DLIB_FACES.exclusive() as (detector, predictor):
         rects, scores, _kinds = detector.run(work, upsample, DETECTION_THRESHOLD)
         for rect, score in zip(rects, scores, strict=True):
             shape = predictor(work, rect)
-            points = np.array([[part.x, part.y] for part in shape.parts()], dtype=float) / scale
-            edges = (rect.left() / scale, rect.top() / scale, rect.right() / scale, rect.bottom() / scale)
-            faces.append(Face(edges, float(score), points, shape, scale))
+            points = np.array([[part.x, part.y] for part in shape.parts()], dtype=float) / (scale_x, scale_y)
+            left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+            edges = (left / scale_x, top / scale_y, right / scale_x, bottom / scale_y)
+            faces.append(Face(edges, float(score), points, shape, work))
     return sorted(faces, key=lambda face: face.score, reverse=True)
 
 
-def _resize(pixels: np.ndarray, scale: float) -> np.ndarray:
-    from PIL import Image
-
-    height, width = pixels.shape[:2]
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR))
-
-
-def embedding(pixels: np.ndarray, face: Face) -> np.ndarray:
+def embedding(face: Face) -> np.ndarray:
     """dlib's 128-d face descriptor; two photos of one person are usually closer than 0.6 apart."""
-    work = pixels if face.scale == 1.0 else _resize(pixels, face.scale)
-    with DLIB_FACES.exclusive() as (_detector, _predictor, recogniser):
-        return np.array(recogniser.compute_face_descriptor(work, face.shape), dtype=float)
+    with DLIB_EMBEDDING.exclusive() as recogniser:
+        return np.array(recogniser.compute_face_descriptor(face.seen, face.shape), dtype=float)
 
 
 def _point(face: Face, name: str) -> np.ndarray:

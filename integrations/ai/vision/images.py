@@ -138,5 +138,21 @@ def gray_quality(gray: np.ndarray) -> dict[str, float]:
     }
 
 
+def resized(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The RGB image at (width, height), resampled bilinearly (Pillow filters over the whole footprint
+    when it shrinks, so fine detail such as small text blurs rather than aliases)."""
+    if (pixels.shape[1], pixels.shape[0]) == size:
+        return pixels
+    return np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR))
+
+
+def scaled(pixels: np.ndarray, longest: int) -> np.ndarray:
+    """The image shrunk so that its longer side is at most `longest` (unchanged when it already is)."""
+    factor = longest / max(pixels.shape[:2])
+    if factor >= 1.0:
+        return pixels
+    return resized(pixels, (max(1, round(pixels.shape[1] * factor)), max(1, round(pixels.shape[0] * factor))))
+
+
 def luminance(pixels: np.ndarray) -> np.ndarray:
     return pixels.astype(float) @ np.array([0.299, 0.587, 0.114])

@@ -5,7 +5,9 @@
 * Person and Face: dlib's faces, one Instance each (the face's box: there is no body detector, so a
   person whose face is hidden or turned away is not found). OpenCV's HOG pedestrian detector was tried
   and dropped: on the sample photos it found no real person and fired on rockets and lines of text.
-* Text: RapidOCR found a line it reads with confidence ≥ 80.
+* Text: RapidOCR's detector found a line that its recogniser reads with confidence ≥ 80 (see
+  `ocr.text_confidence`); the label's confidence is that reading's. Rekognition names it "Text", in the
+  category "Text and Documents" (https://docs.aws.amazon.com/rekognition/latest/dg/labels.html).
 * Parents are also listed as labels of their own, as Rekognition does, at their best child's confidence.
 """
 
@@ -20,8 +22,6 @@ from integrations.ai.vision import efficientnet
 from integrations.ai.vision.faces import Face
 from integrations.ai.vision.images import box
 from integrations.ai.vision.label_catalog import GROUPS
-
-TEXT_CONFIDENCE = 80.0
 
 
 @dataclass
@@ -57,13 +57,8 @@ def _person_labels(pixels: np.ndarray, faces: list[Face]) -> list[Label]:
     ]
 
 
-def _text_label(text_lines: list[dict[str, Any]]) -> list[Label]:
-    readable = [
-        line["Confidence"]
-        for line in text_lines
-        if line["Confidence"] >= TEXT_CONFIDENCE and sum(char.isalnum() for char in line["DetectedText"]) >= 2
-    ]
-    return [Label("Text", max(readable), (), "Text and Documents")] if readable else []
+def _text_label(text_confidence: float | None) -> list[Label]:
+    return [] if text_confidence is None else [Label("Text", text_confidence, (), "Text and Documents")]
 
 
 def _class_labels(pixels: np.ndarray) -> list[Label]:
@@ -76,12 +71,12 @@ def _class_labels(pixels: np.ndarray) -> list[Label]:
 
 
 def detect_labels(
-    pixels: np.ndarray, faces: list[Face], text_lines: list[dict[str, Any]], min_confidence: float
+    pixels: np.ndarray, faces: list[Face], text_confidence: float | None, min_confidence: float
 ) -> list[Label]:
     """All labels at or above `min_confidence`, most confident first, parents included."""
     found = [
         label
-        for label in [*_class_labels(pixels), *_person_labels(pixels, faces), *_text_label(text_lines)]
+        for label in [*_class_labels(pixels), *_person_labels(pixels, faces), *_text_label(text_confidence)]
         if label.confidence >= min_confidence
     ]
     by_name = {label.name: label for label in found}

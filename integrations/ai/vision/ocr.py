@@ -1,8 +1,19 @@
 """Text in images: RapidOCR (PP-OCRv6 small detection and recognition, ONNX models inside the wheel).
 
-RapidOCR finds text lines and, with word boxes on, the words in them; Rekognition's DetectText answers
-LINE detections (Id 0..n) followed by WORD detections whose ParentId is their line's Id. PP-OCR reads
-Latin script and Chinese; other scripts come out wrong or not at all.
+Two jobs, each doing only the work its answer needs:
+
+* DetectText reads everything: RapidOCR finds text lines and, with word boxes on, the words in them;
+  Rekognition's DetectText answers LINE detections (Id 0..n) followed by WORD detections whose ParentId
+  is their line's Id. PP-OCR reads Latin script and Chinese; other scripts come out wrong or not at all.
+* DetectLabels only asks whether there is text (the "Text" label): the detector runs once on the image
+  scaled down to FIND_SIDE, and only its READ_CANDIDATES most confident boxes are read, cut from the
+  image at full size, until one reads as a word. Reading every line (and detecting at RapidOCR's default
+  of at least 736 px on the *shorter* side, which triples the pixels of a small photo) cost 0.5-2 s of
+  CPU per photo; this costs 0.05-0.15 s and, on photos with and without text, agrees with it except
+  where it was wrong (benchmarks/ai.py, "Text label").
+
+Every engine runs its ONNX sessions on one thread: two photos in flight then use the two cores, where
+onnxruntime's default pool (a thread per core, spinning while it waits for work) made them fight.
 """
 
 from __future__ import annotations
@@ -14,22 +25,54 @@ from typing import Any
 import numpy as np
 
 from integrations.ai.lazy import lazy_model
-from integrations.ai.vision.images import box
+from integrations.ai.threads import ai_threads
+from integrations.ai.vision.images import box, scaled
 
 MAX_WORDS = 100  # Rekognition DetectText returns at most 100 words per image
 MAX_SIDE = 2000  # larger photos are scaled down first: as readable, 2-3x faster (boxes are ratios anyway)
-_inference = threading.Lock()  # RapidOCR keeps per-call settings on the engine: one call at a time
+FIND_SIDE = 640  # the "Text" label's detector sees the photo at most this large (text >= ~10 px stays)
+READ_CANDIDATES = 3  # boxes read, most confident first, before saying there is no readable text
+READABLE_CONFIDENCE = 80.0  # a line read at least this surely, with 2+ letters or digits, is text
+_inference = threading.Lock()  # DetectText's engine takes per-call settings: one call at a time
+_QUIET = {"Global.log_level": "error"}
 
 
-def _load() -> Any:
+def _engine(**settings: Any) -> Any:
     from rapidocr import RapidOCR
 
-    engine = RapidOCR(params={"Global.log_level": "error", "Global.return_word_box": True})
+    threads = {"EngineConfig.onnxruntime.intra_op_num_threads": ai_threads()}
+    engine = RapidOCR(params={**_QUIET, **threads, **settings})
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return engine
 
 
-RAPIDOCR = lazy_model("rapidocr-pp-ocrv6", _load)
+def _ready(engine: Any, image: np.ndarray) -> Any:
+    """RapidOCR opens its ONNX sessions on first use: open them now, while loading, not in a request."""
+    engine(image)
+    return engine
+
+
+RAPIDOCR = lazy_model("rapidocr-pp-ocrv6", lambda: _engine(**{"Global.return_word_box": True}))
+# The fixed settings below are never changed per call, so these two engines need no lock.
+TEXT_FINDER = lazy_model(
+    "rapidocr-text-finder",
+    lambda: _ready(
+        _engine(
+            **{"Global.use_cls": False, "Global.use_rec": False},
+            **{"Det.limit_type": "max", "Det.limit_side_len": FIND_SIDE},
+        ),
+        np.zeros((64, 64, 3), dtype=np.uint8),
+    ),
+)
+TEXT_READER = lazy_model(
+    "rapidocr-text-reader",
+    lambda: _ready(_engine(**{"Global.use_det": False}), np.zeros((48, 160, 3), dtype=np.uint8)),
+)
+
+
+def readable(text: str, confidence: float) -> bool:
+    """A line that says something: read with READABLE_CONFIDENCE or more, and 2+ letters or digits."""
+    return confidence >= READABLE_CONFIDENCE and sum(char.isalnum() for char in text) >= 2
 
 
 def _geometry(points: Any, size: tuple[int, int]) -> dict[str, Any]:
@@ -44,20 +87,38 @@ def _geometry(points: Any, size: tuple[int, int]) -> dict[str, Any]:
 
 
 def _bgr(pixels: np.ndarray) -> np.ndarray:
-    """The image as RapidOCR (OpenCV) wants it: BGR, contiguous, at most MAX_SIDE on its longer side."""
-    scale = MAX_SIDE / max(pixels.shape[:2])
-    if scale < 1.0:
-        from PIL import Image
-
-        size = (max(1, round(pixels.shape[1] * scale)), max(1, round(pixels.shape[0] * scale)))
-        pixels = np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.BILINEAR))
+    """The image as RapidOCR (OpenCV) wants it: BGR, contiguous."""
     return np.ascontiguousarray(pixels[:, :, ::-1])
+
+
+def text_confidence(pixels: np.ndarray) -> float | None:
+    """How surely the image shows readable text (a readable line's confidence), or None when it shows none.
+
+    Detection alone is not enough: on the sample photos it also boxes a cup's rim and flat-coloured
+    rectangles with scores as high as real lines', so the best few boxes are read to tell them apart.
+    """
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    small = scaled(pixels, FIND_SIDE)
+    found = TEXT_FINDER.get()(_bgr(small))
+    if found.boxes is None or not len(found.boxes):
+        return None
+    # Boxes back to full-size pixels (per axis: the scaled size was rounded), to read the sharpest crop.
+    ratio = np.array([pixels.shape[1] / small.shape[1], pixels.shape[0] / small.shape[0]], dtype=np.float32)
+    reader = TEXT_READER.get()
+    for index in np.argsort(-np.asarray(found.scores, dtype=float))[:READ_CANDIDATES]:
+        corners = np.asarray(found.boxes[index], dtype=np.float32) * ratio
+        line = reader(_bgr(get_rotate_crop_image(pixels, corners)))
+        for text, score in zip(line.txts or (), line.scores or (), strict=True):
+            if readable(text, float(score) * 100.0):
+                return float(score) * 100.0
+    return None
 
 
 def detect_text(pixels: np.ndarray, min_confidence: float = 0.0) -> list[dict[str, Any]]:
     """Rekognition's TextDetections: LINEs first, then their WORDs."""
     engine = RAPIDOCR.get()
-    work = _bgr(pixels)
+    work = _bgr(scaled(pixels, MAX_SIDE))
     with _inference:
         output = engine(work, use_det=True, use_cls=True, use_rec=True)
     if getattr(output, "txts", None) is None or output.boxes is None:

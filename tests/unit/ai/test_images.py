@@ -92,3 +92,17 @@ def test_malformed_image_parameters():
     assert _code({"Bytes": _png(), "S3Object": {"Bucket": "b", "Name": "k"}}) == "InvalidParameterException"
     assert _code({"Bytes": "not base64!"}) == "InvalidParameterException"
     assert _code({"S3Object": {"Bucket": "b"}}) == "InvalidParameterException"
+
+
+def test_scaled_bounds_the_longer_side_and_keeps_the_shape():
+    import numpy as np
+
+    from integrations.ai.vision.images import scaled
+
+    wide = np.zeros((300, 1200, 3), dtype=np.uint8)
+    wide[:, 600:] = 255  # right half white: still the right half after scaling
+    small = scaled(wide, 400)
+    assert small.shape == (100, 400, 3)
+    assert small[:, :190].max() == 0 and small[:, 210:].min() == 255
+    assert scaled(wide, 1200) is wide  # already within the bound: the same array, not a copy
+    assert scaled(np.zeros((900, 30, 3), dtype=np.uint8), 300).shape == (300, 10, 3)

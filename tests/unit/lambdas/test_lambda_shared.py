@@ -146,3 +146,22 @@ def test_a_mistyped_log_level_falls_back_to_info(monkeypatch: pytest.MonkeyPatch
     assert get_logger("sma.test-level").level == logging.INFO
     monkeypatch.setenv("LOG_LEVEL", "debug")
     assert get_logger("sma.test-level").level == logging.DEBUG
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])
+def test_a_jpeg_is_inspected_at_its_full_size_and_checked_to_its_last_byte(mode: str) -> None:
+    import io
+
+    from PIL import Image
+
+    photo = Image.radial_gradient("L").resize((1600, 1200)).convert(mode)
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=90, progressive=mode == "L")
+    data = buffer.getvalue()
+    info = inspect_image(data)
+    # The check decodes at 1/8 scale; what it reports is the stored photo's own size.
+    assert (info.content_type, info.width, info.height) == ("image/jpeg", 1600, 1200)
+    for cut in (len(data) // 2, len(data) - 40):
+        with pytest.raises(ImageRejected) as raised:
+            inspect_image(data[:cut])
+        assert raised.value.code == "BrokenImage"
