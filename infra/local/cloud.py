@@ -91,6 +91,7 @@ class LocalCloud:
         self._listeners: list[Listener] = []
         self._provision()
         self.gateway: HttpGateway | None = None
+        self._models_warm = threading.Event()
 
     # -- the account's services, under the names the CLI and tests use ---------------------------
     @property
@@ -329,13 +330,46 @@ class LocalCloud:
         if recovered:
             self._emit("recovered", {"executions": recovered})
         if self.settings.warm_models:
-            threading.Thread(target=_warm_models, args=(self.ai,), name="ai-warmup", daemon=True).start()
+            threading.Thread(
+                target=self._warm_models, args=(self._uses_spacy(),), name="ai-warmup", daemon=True
+            ).start()
+        else:
+            self._models_warm.set()
         self.gateway = HttpGateway(self.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
         self.topics.start()
         self.pipe.start()
         self.delivery_streams.start()
         return self
+
+    def wait_for_models(self, timeout: float | None = None) -> bool:
+        """Wait until the background warm-up has loaded the models (or given up on one); False if
+        `timeout` passed first. A benchmark waits here so that it measures messages, not loading."""
+        return self._models_warm.wait(timeout)
+
+    def _uses_spacy(self) -> bool:
+        """Whether any workflow calls the Comprehend operations spaCy serves (entities, key phrases):
+        the bot's own do not, and loading it costs seconds of CPU and ~100 MB for nothing."""
+        operations = ("detectEntities", "detectKeyPhrases", "batchDetectEntities", "batchDetectKeyPhrases")
+        texts = [machine.path.read_text(encoding="utf-8") for machine in self.topology.state_machines]
+        return any(f'comprehend:{operation}"' in text for text in texts for operation in operations)
+
+    def _warm_models(self, with_spacy: bool) -> None:
+        """Prepare the Lex bot (MiniLM and its utterances: what a text message's reply waits for
+        longest), then load every other local AI model the workflows use, once. A model that fails to
+        load fails its first request instead, with the service's own error, so nothing is reported."""
+        from integrations.ai.text.nlp import SPACY_EN
+        from integrations.ai.warmup import models
+
+        try:
+            self.ai.lex.prepare()
+            for model in models().values():
+                if model is not SPACY_EN or with_spacy:
+                    model.get()
+        except Exception:
+            return
+        finally:
+            self._models_warm.set()
 
     @property
     def webhook_url(self) -> str:
@@ -379,17 +413,3 @@ class LocalCloud:
         self.delivery_streams.stop()  # delivers what is buffered, as Firehose does on shutdown
         self._lock.release()
         return left
-
-
-def _warm_models(ai: AiServices) -> None:
-    """Prepare the Lex bot (MiniLM and its utterances: what a text message's reply waits for longest),
-    then load every other local AI model once. A model that fails to load fails its first request
-    instead, with the service's own error, so nothing is reported here."""
-    from integrations.ai.warmup import load_all
-
-    try:
-        ai.lex.prepare()
-        for _ in load_all():
-            pass
-    except Exception:
-        return
