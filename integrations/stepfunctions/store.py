@@ -26,6 +26,10 @@ _JSON_COLUMNS = ("input", "output", "transitions", "resource_calls", "history", 
 _COLUMNS = _TEXT_COLUMNS + _JSON_COLUMNS
 
 
+class JsonText(str):
+    """A JSON column's value already written as JSON text (the store writes it as it is)."""
+
+
 class ExecutionStore:
     """One row per execution; JSON columns hold documents (input, output, history, …)."""
 
@@ -96,7 +100,7 @@ class ExecutionStore:
 def _encode(column: str, value: Any) -> Any:
     if value is None or column in _TEXT_COLUMNS:
         return value
-    return json.dumps(value)
+    return str(value) if isinstance(value, JsonText) else json.dumps(value)
 
 
 def _decode(row: sqlite3.Row) -> dict[str, Any]:
