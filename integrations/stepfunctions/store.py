@@ -1,4 +1,9 @@
-"""Executions in SQLite: written before a start is acknowledged, updated when the execution ends."""
+"""Executions in SQLite: written before a start is acknowledged, updated when the execution ends.
+
+A start is on the disk before StartExecution answers (the caller, a bus delivery say, then forgets it).
+An end survives a crash of the process; lost to a power failure, it leaves the execution RUNNING, and
+the next start runs it again (at-least-once, as Express runs are): so it costs no disk flush.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from integrations.database import open_database
+from integrations.database import GroupCommit, open_database
 
 # Plain text columns are what executions are looked up and filtered by; the others hold JSON documents.
 _TEXT_COLUMNS = (
@@ -35,7 +40,8 @@ class ExecutionStore:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = open_database(path)
+        self._db = open_database(path, synchronous="NORMAL")
+        self._disk = GroupCommit(path)
         self._db.row_factory = sqlite3.Row
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS executions (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -50,6 +56,8 @@ class ExecutionStore:
                 f"INSERT INTO executions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                 values,
             )
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)
 
     def update(self, arn: str, **fields: Any) -> None:
         assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -95,6 +103,7 @@ class ExecutionStore:
 
     def close(self) -> None:
         self._db.close()
+        self._disk.close()
 
 
 def _encode(column: str, value: Any) -> Any:

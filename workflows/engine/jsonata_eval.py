@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import jsonata
@@ -31,6 +31,8 @@ Evaluator = Callable[[Bindings], Any]
 
 # `$name.field.field…` with plain names: JSONata's reserved words would parse as operators, not fields.
 _READ = re.compile(r"\$([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)", re.ASCII)
+# A variable an expression reads (JSONata has no way to read one by a computed name).
+_VARIABLE = re.compile(r"\$(\w+)")
 _RESERVED = frozenset({"and", "or", "in", "true", "false", "null", "function"})
 
 
@@ -39,14 +41,18 @@ class _Fallback(Exception):
 
 
 class _Scope:
-    """The bindings of one evaluation: as given, and converted for the library only if it is needed."""
+    """The bindings of one evaluation: as given, and converted for the library only where an
+    expression reads them (a workflow's lookup tables are not copied for expressions that never look)."""
 
     def __init__(self, bindings: Bindings) -> None:
         self.raw = bindings
+        self._converted: dict[str, Any] = {}
 
-    @cached_property
-    def converted(self) -> dict[str, Any]:
-        return {name: to_jsonata(value) for name, value in self.raw.items()}
+    def converted(self, names: frozenset[str]) -> dict[str, Any]:
+        for name in names - self._converted.keys():
+            if name in self.raw:
+                self._converted[name] = to_jsonata(self.raw[name])
+        return {name: self._converted[name] for name in names if name in self._converted}
 
 
 Compiled = Callable[[_Scope], Any]
@@ -132,6 +138,7 @@ def _expression(text: str, field: str) -> Compiled:
     except Exception as exc:  # the library raises JException and, for some inputs, other errors
         raise DefinitionError(f"{field!r}: bad JSONata {body!r}: {exc}") from None
     direct = _direct_read(body)
+    names = frozenset(_VARIABLE.findall(body))
 
     def evaluate(scope: _Scope) -> Any:
         if direct is not None:
@@ -140,7 +147,7 @@ def _expression(text: str, field: str) -> Compiled:
             except _Fallback:
                 pass
         try:
-            result = expression.evaluate(None, scope.converted)
+            result = expression.evaluate(None, scope.converted(names))
         except Exception as exc:  # every evaluation failure is a QueryEvaluationError in ASL
             code = getattr(exc, "error", None)
             if isinstance(exc, StatesQueryEvaluationError):  # raised by a Step Functions function
