@@ -92,6 +92,8 @@ class LocalCloud:
         self._provision()
         self.gateway: HttpGateway | None = None
         self._models_warm = threading.Event()
+        self._warm_up_lock = threading.Lock()
+        self._warm_up_started = False
 
     # -- the account's services, under the names the CLI and tests use ---------------------------
     @property
@@ -329,18 +331,27 @@ class LocalCloud:
         recovered = self.stepfunctions.recover()
         if recovered:
             self._emit("recovered", {"executions": recovered})
-        if self.settings.warm_models:
-            threading.Thread(
-                target=self._warm_models, args=(self._uses_spacy(),), name="ai-warmup", daemon=True
-            ).start()
-        else:
-            self._models_warm.set()
+        self.warm_up()
         self.gateway = HttpGateway(self.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
         self.topics.start()
         self.pipe.start()
         self.delivery_streams.start()
         return self
+
+    def warm_up(self) -> None:
+        """Start loading the AI models in the background (once; `start()` does it if nobody did): a
+        caller with work to do before `start()`, such as enrolling a gallery, starts it sooner."""
+        with self._warm_up_lock:
+            if self._warm_up_started:
+                return
+            self._warm_up_started = True
+        if not self.settings.warm_models:
+            self._models_warm.set()
+            return
+        threading.Thread(
+            target=self._warm_models, args=(self._uses_spacy(),), name="ai-warmup", daemon=True
+        ).start()
 
     def wait_for_models(self, timeout: float | None = None) -> bool:
         """Wait until the background warm-up has loaded the models (or given up on one); False if
