@@ -9,6 +9,7 @@ state machines), then run the pollers. A restart resumes from the state folder w
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import mimetypes
@@ -368,17 +369,19 @@ class LocalCloud:
     def _warm_models(self, with_spacy: bool) -> None:
         """Prepare the Lex bot (MiniLM and its utterances: what a text message's reply waits for
         longest), then load every other local AI model the workflows use, once. A model that fails to
-        load fails its first request instead, with the service's own error, so nothing is reported."""
+        load fails its first request instead, with the service's own error, so nothing is reported here
+        and the others still load. (A second loader thread, for the photo models, made `sma demo` no
+        faster on this 2-core machine: the loads contend for the same cores and the interpreter lock.)"""
         from integrations.ai.text.nlp import SPACY_EN
         from integrations.ai.warmup import models
 
         try:
-            self.ai.lex.prepare()
+            with contextlib.suppress(Exception):  # the first RecognizeText reports it
+                self.ai.lex.prepare()
             for model in models().values():
                 if model is not SPACY_EN or with_spacy:
-                    model.get()
-        except Exception:
-            return
+                    with contextlib.suppress(Exception):
+                        model.get()
         finally:
             self._models_warm.set()
 
