@@ -70,7 +70,7 @@ def _print_table(console: Console, title: str, columns: list[str], rows: list[tu
 
 
 def _send_samples(console: Console, session: Session) -> list[dict[str, Any]]:
-    """POST every sample, a few at a time as X does (each waits ~40 ms for its durable record), and
+    """POST every sample, eight at a time (each POST waits tens of ms for its durable record), and
     print the answers in the samples' order."""
     from infra.local.webhooks import deliver, sample_payloads, with_local_media
 
