@@ -1,14 +1,18 @@
 """Where the local cloud's time goes: py-spy samples of `benchmarks/e2e.py`, summed by what they were doing.
 
-    .venv/bin/python benchmarks/profile_e2e.py [--rate 50] -- --single 0 --text 100 --photos 0
+    .venv/bin/python benchmarks/profile_e2e.py [--rate 50] [--gil|--wall] -- --single 0 --text 100 --photos 0
     .venv/bin/python benchmarks/profile_e2e.py --raw /tmp/profile.txt     # summarise an earlier recording
 
-Every thread is sampled while it runs on a CPU (`py-spy record --threads`; add `--wall` to sample idle
-threads too, so that waiting shows as well as work). Each sample
-is charged to the first frame, from the innermost outwards, that a category below recognises; the table
-prints each category's share of all samples and of the busy (non-waiting) ones, and its CPU-seconds
-(samples / rate). py-spy sees Python frames: time inside a C extension (SQLite, torch, dlib, ONNX) is
-charged to the Python function that called it, which is what the categories name.
+py-spy attaches when e2e.py says it starts measuring (the cloud is up, the models are warm) and stops
+when it says it has measured, so the start, the loading and the stop are left out. Every thread is
+sampled while it runs on a CPU (`py-spy record --threads`); `--gil` keeps only the thread holding the
+interpreter lock (what one Python process can do at a time), `--wall` adds idle threads (waiting shows
+as well as work). The file is not called `profile.py`: that name would shadow the standard library's
+`profile` module for every script in this folder. Each sample is charged to the first frame, from the
+innermost outwards, that a category below recognises; the table prints each category's share of all
+samples and of the busy (non-waiting) ones, and its CPU-seconds (samples / rate). py-spy sees Python
+frames: time inside a C extension (SQLite, torch, dlib, ONNX) is charged to the Python function that
+called it, which is what the categories name.
 """
 
 from __future__ import annotations
