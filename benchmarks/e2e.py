@@ -21,6 +21,7 @@ import json
 import os
 import random
 import resource
+import sys
 import tempfile
 import threading
 import time
@@ -36,6 +37,9 @@ OPENINGS = [
     "Give me a fact about",
     "What do you think of",
 ]
+# The lines this script writes once the cloud is up and the models are warm, just before it measures,
+# and when it has measured (before the cloud stops).
+MEASURING, MEASURED = "e2e: measuring", "e2e: measured"
 TOPICS = ["serverless", "event buses", "state machines", "the weather", "my deployment", "coffee", "rockets"]
 
 
@@ -63,13 +67,15 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _figures(messages: int, latencies: list[float], elapsed: float) -> dict[str, float]:
-    """A run's row: messages, replies, seconds, messages per second and latency p50 / p95 / max."""
+def _figures(messages: int, latencies: list[float], elapsed: float, cpu: float) -> dict[str, float]:
+    """A run's row: messages, replies, seconds, messages per second, the process's CPU milliseconds per
+    message (every thread, both cores) and latency p50 / p95 / max."""
     return {
         "messages": messages,
         "replied": len(latencies),
         "seconds": elapsed,
         "per_second": messages / elapsed,
+        "cpu_ms": 1000 * cpu / messages,
         "p50": _percentile(latencies, 0.50),
         "p95": _percentile(latencies, 0.95),
         "max": max(latencies),
@@ -97,13 +103,13 @@ def _burst(session: Any, payloads: list[dict[str, Any]], concurrency: int) -> di
         if status != 200:
             raise RuntimeError(f"webhook answered {status}: {answer}")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(post, payloads))
     session.cloud.settle(timeout=3600)
     elapsed = time.perf_counter() - started
     latencies = [replied[tweet] - posted[tweet] for tweet in posted if tweet in replied]
-    return _figures(len(payloads), latencies, elapsed)
+    return _figures(len(payloads), latencies, elapsed, time.process_time() - cpu)
 
 
 def _single(session: Any, payloads: list[dict[str, Any]], quiet_seconds: float = 0.5) -> dict[str, float]:
@@ -120,7 +126,7 @@ def _single(session: Any, payloads: list[dict[str, Any]], quiet_seconds: float =
 
     session.cloud.on(hear)
     latencies = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for payload in payloads:
         tweet_id = payload["tweet_create_events"][0]["id_str"]
         replied[tweet_id] = threading.Event()
@@ -132,7 +138,7 @@ def _single(session: Any, payloads: list[dict[str, Any]], quiet_seconds: float =
             raise RuntimeError(f"no SEND_TWEET for {tweet_id} within 120 s")
         latencies.append(time.perf_counter() - posted)
         time.sleep(quiet_seconds)  # egress and the lake finish; the next message meets an idle cloud
-    return _figures(len(payloads), latencies, time.perf_counter() - started)
+    return _figures(len(payloads), latencies, time.perf_counter() - started, time.process_time() - cpu)
 
 
 def main() -> None:
@@ -158,6 +164,7 @@ def main() -> None:
         )
         deliver(session.cloud.webhook_url, json.dumps(warm).encode(), session.secret)
         session.cloud.settle(timeout=600)
+        session.cloud.wait_for_models(timeout=600)  # the rest of the warm-up, still loading in the background
 
         rng = random.Random(7)
         texts = [
@@ -184,14 +191,17 @@ def main() -> None:
             for n in range(arguments.single)
         ]
         results = {}
+        # Said on stderr so that benchmarks/profile_e2e.py samples the measured runs only, not the start.
+        print(MEASURING, file=sys.stderr, flush=True)
         if singles:
             results["single"] = _single(session, singles)
         if texts:
             results["text"] = _burst(session, texts, arguments.concurrency)
         if photos:
             results["photo"] = _burst(session, photos, arguments.concurrency)
+        print(MEASURED, file=sys.stderr, flush=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    columns = ("messages", "replied", "seconds", "per_second", "p50", "p95", "max")
+    columns = ("messages", "replied", "seconds", "per_second", "cpu_ms", "p50", "p95", "max")
     print(f"{'burst':<6}" + "".join(f"{column:>11}" for column in columns))
     for kind, figures in results.items():
         print(f"{kind:<6}" + "".join(f"{figures[column]:>11.2f}" for column in columns))

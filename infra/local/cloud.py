@@ -9,6 +9,7 @@ state machines), then run the pollers. A restart resumes from the state folder w
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import mimetypes
@@ -91,6 +92,9 @@ class LocalCloud:
         self._listeners: list[Listener] = []
         self._provision()
         self.gateway: HttpGateway | None = None
+        self._models_warm = threading.Event()
+        self._warm_up_lock = threading.Lock()
+        self._warm_up_started = False
 
     # -- the account's services, under the names the CLI and tests use ---------------------------
     @property
@@ -328,14 +332,58 @@ class LocalCloud:
         recovered = self.stepfunctions.recover()
         if recovered:
             self._emit("recovered", {"executions": recovered})
-        if self.settings.warm_models:
-            threading.Thread(target=_warm_models, args=(self.ai,), name="ai-warmup", daemon=True).start()
+        self.warm_up()
         self.gateway = HttpGateway(self.gateway_routes(), port=self.settings.port).start()
         self.bus.start(workers=self.settings.workers)
         self.topics.start()
         self.pipe.start()
         self.delivery_streams.start()
         return self
+
+    def warm_up(self) -> None:
+        """Start loading the AI models in the background (once; `start()` does it if nobody did): a
+        caller with work to do before `start()`, such as enrolling a gallery, starts it sooner."""
+        with self._warm_up_lock:
+            if self._warm_up_started:
+                return
+            self._warm_up_started = True
+        if not self.settings.warm_models:
+            self._models_warm.set()
+            return
+        threading.Thread(
+            target=self._warm_models, args=(self._uses_spacy(),), name="ai-warmup", daemon=True
+        ).start()
+
+    def wait_for_models(self, timeout: float | None = None) -> bool:
+        """Wait until the background warm-up has loaded the models (or given up on one); False if
+        `timeout` passed first. A benchmark waits here so that it measures messages, not loading."""
+        return self._models_warm.wait(timeout)
+
+    def _uses_spacy(self) -> bool:
+        """Whether any workflow calls the Comprehend operations spaCy serves (entities, key phrases):
+        the bot's own do not, and loading it costs seconds of CPU and ~100 MB for nothing."""
+        operations = ("detectEntities", "detectKeyPhrases", "batchDetectEntities", "batchDetectKeyPhrases")
+        texts = [machine.path.read_text(encoding="utf-8") for machine in self.topology.state_machines]
+        return any(f'comprehend:{operation}"' in text for text in texts for operation in operations)
+
+    def _warm_models(self, with_spacy: bool) -> None:
+        """Prepare the Lex bot (MiniLM and its utterances: what a text message's reply waits for
+        longest), then load every other local AI model the workflows use, once. A model that fails to
+        load fails its first request instead, with the service's own error, so nothing is reported here
+        and the others still load. (A second loader thread, for the photo models, made `sma demo` no
+        faster on this 2-core machine: the loads contend for the same cores and the interpreter lock.)"""
+        from integrations.ai.text.nlp import SPACY_EN
+        from integrations.ai.warmup import models
+
+        try:
+            with contextlib.suppress(Exception):  # the first RecognizeText reports it
+                self.ai.lex.prepare()
+            for model in models().values():
+                if model is not SPACY_EN or with_spacy:
+                    with contextlib.suppress(Exception):
+                        model.get()
+        finally:
+            self._models_warm.set()
 
     @property
     def webhook_url(self) -> str:
@@ -379,17 +427,3 @@ class LocalCloud:
         self.delivery_streams.stop()  # delivers what is buffered, as Firehose does on shutdown
         self._lock.release()
         return left
-
-
-def _warm_models(ai: AiServices) -> None:
-    """Prepare the Lex bot (MiniLM and its utterances: what a text message's reply waits for longest),
-    then load every other local AI model once. A model that fails to load fails its first request
-    instead, with the service's own error, so nothing is reported here."""
-    from integrations.ai.warmup import load_all
-
-    try:
-        ai.lex.prepare()
-        for _ in load_all():
-            pass
-    except Exception:
-        return

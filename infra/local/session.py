@@ -107,6 +107,7 @@ def local_session(
             media.stop()
         lock.release()
         raise
+    cloud.warm_up()  # the models load while the gallery is enrolled and the cloud starts
     recorder = Recorder()
     cloud.on(recorder.hear)
     for topic in cloud.topology.topics:

@@ -181,9 +181,9 @@ class Dispatcher:
 
     def _record(self, outcomes: list[_Outcome]) -> None:
         now = self._clock.now()
-        # A lost outcome only makes the delivery happen again (EventBridge's at-least-once); the
-        # dead-letter rows it may write come with the delivery row they replace, in the same commit.
-        with self._store.transaction(wait_for_disk=False) as db:
+        # A dead letter must not be lost; a delivered row's removal or a retry's new due time may be (the
+        # delivery is then made again), so those cost no disk flush.
+        with self._store.transaction(durable=any(outcome.exhausted for outcome in outcomes)) as db:
             for outcome in outcomes:
                 row = outcome.row
                 if outcome.skipped:

@@ -1,8 +1,10 @@
 """The bus's durable state in one SQLite database (WAL): the event journal, archives, rules and targets,
 pending deliveries, dead letters and replays.
 
-Every write that PutEvents acknowledges is committed before it returns; deliveries are rows that are
-deleted only after their target accepted them, so a crash re-delivers instead of losing (at-least-once).
+Every write that PutEvents acknowledges is committed, and on the disk, before it returns; deliveries
+are rows that are deleted only after their target accepted them, so a crash re-delivers instead of
+losing (at-least-once). Removing a delivered row needs no disk flush: lost to a power failure, the
+delivery is only made again.
 The connection is shared by the bus's threads behind one lock; other processes (the `sma` CLI) open the
 same file concurrently, which WAL allows.
 """
@@ -14,9 +16,9 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from integrations.database import open_database
+from integrations.database import GroupCommit, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -57,33 +59,29 @@ class Store:
     def __init__(self, path: Path, synchronous: str = "FULL") -> None:
         self.path = path
         self._lock = threading.RLock()
-        # FULL survives power loss; NORMAL survives a process crash (SIGKILL) only.
-        self._synchronous: Literal["FULL", "NORMAL"] = "FULL" if synchronous == "FULL" else "NORMAL"
-        self._db = open_database(path, synchronous=self._synchronous)
+        # Every commit survives a process crash (SIGKILL); with "FULL" the durable ones also survive a
+        # power failure (flushed by a group commit), with "NORMAL" none is flushed.
+        self._db = open_database(path, synchronous="NORMAL")
         self._db.executescript(SCHEMA)  # idempotent; executescript manages its own transaction
+        self._disk = GroupCommit(path) if synchronous == "FULL" else None
 
     @contextmanager
-    def transaction(self, *, wait_for_disk: bool = True) -> Iterator[sqlite3.Connection]:
-        """One atomic, committed write; BEGIN IMMEDIATE so concurrent writers queue up.
-
-        `wait_for_disk=False` commits without waiting for the disk (SQLite's NORMAL in WAL mode: it
-        survives a crash of the process, and the next waiting commit makes it durable too), for writes
-        whose loss to a power cut only repeats work, such as deleting a delivery its target accepted."""
+    def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One atomic, committed write, on the disk when it returns if `durable`; BEGIN IMMEDIATE so
+        concurrent writers queue up."""
+        ticket = None
         with self._lock:
-            relaxed = not wait_for_disk and self._synchronous == "FULL"
-            if relaxed:
-                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-            finally:
-                if relaxed:
-                    self._db.execute(f"PRAGMA synchronous={self._synchronous}")
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            if durable and self._disk is not None:
+                ticket = self._disk.committed()
+        if ticket is not None and self._disk is not None:
+            self._disk.sync(ticket)  # outside the lock: other writers commit meanwhile
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -92,3 +90,5 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._disk is not None:
+                self._disk.close()

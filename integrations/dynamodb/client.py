@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from integrations.database import open_database
+from integrations.database import GroupCommit, open_database
 from integrations.dynamodb.conditions import Condition, compile_condition, invalid
 from integrations.dynamodb.updates import compile_update
 from integrations.errors import ServiceError
@@ -58,7 +58,9 @@ class DynamoDBClient:
         self._tables = {table.name: table for table in tables or ()}
         self._now = now
         self._lock = threading.Lock()
-        self._db = open_database(path)
+        # Every write is on the disk before it is acknowledged, several writers sharing one flush.
+        self._db = open_database(path, synchronous="NORMAL")
+        self._disk = GroupCommit(path)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS items (tbl TEXT, pk TEXT, item TEXT, PRIMARY KEY (tbl, pk))"
         )
@@ -179,6 +181,7 @@ class DynamoDBClient:
 
     def close(self) -> None:
         self._db.close()
+        self._disk.close()
 
     # -- internals --------------------------------------------------------------------------------
     def _put(self, request: Mapping[str, Any]) -> _Write:
@@ -262,6 +265,8 @@ class DynamoDBClient:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)
         return _returned(return_values, old, new)
 
     def _store(self, table: TableSchema, key: str, item: dict[str, Any] | None) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from integrations.database import open_database
+from integrations.database import GroupCommit, open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY, destination TEXT NOT NULL, created REAL NOT NULL);
@@ -62,12 +62,16 @@ class Buffer:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = open_database(path)
+        # A record is on the disk before PutRecord answers, an intent before its object is written; a
+        # delivered chunk forgotten survives a crash of the process, and a power failure only repeats it.
+        self._db = open_database(path, synchronous="NORMAL")
         self._db.executescript(_SCHEMA)
+        self._disk = GroupCommit(path)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._disk.close()
 
     # -- delivery streams ------------------------------------------------------------------------------
 
@@ -112,6 +116,8 @@ class Buffer:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)
         return ids
 
     def partitions(self, stream: str) -> list[PartitionState]:
@@ -178,6 +184,8 @@ class Buffer:
                 "INSERT OR IGNORE INTO intents VALUES (?, ?, ?, ?)",
                 (stream, partition, chunk[0].id, chunk[-1].id),
             )
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)  # before the object is written: a redelivery then reuses its key
 
     def complete_delivery(self, stream: str, chunk: Sequence[Buffered]) -> None:
         """Forget a delivered object's records and its intent, in one transaction."""

@@ -11,12 +11,13 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from integrations.errors import ServiceError
 from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
-from integrations.stepfunctions.store import ExecutionStore
+from integrations.stepfunctions.store import ExecutionStore, JsonText
 from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
 # Step Functions' rule for execution names: 1-80 characters, none of whitespace, brackets, wildcards,
@@ -39,6 +40,11 @@ class StateMachineDefinition:
     name: str
     definition: dict[str, Any]
     type: Literal["STANDARD", "EXPRESS"]
+
+    @cached_property
+    def text(self) -> str:
+        """The definition as JSON text: what the engine compiles (and caches) by, written out once."""
+        return json.dumps(self.definition)
 
 
 def _error(code: str, message: str) -> ServiceError:
@@ -71,7 +77,7 @@ class StepFunctionsService:
         self._engine_options: dict[str, Any] = {}
         self._store = ExecutionStore(path)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="execution")
-        self._running: set[Future[None]] = set()
+        self._running: set[Future[Any]] = set()
         self._lock = threading.Lock()
         self._abandoned = False
         self._idle = threading.Condition(self._lock)
@@ -124,8 +130,7 @@ class StepFunctionsService:
                 "This operation is not supported by this type of state machine",
             )
         row = self._record_start(machine, name, document, SYNC)
-        self._run(machine, row)
-        return self._sync_response(self._store.get(row["arn"]) or row)
+        return self._sync_response(self._run(machine, row) or row)
 
     def describe_execution(self, *, executionArn: str, **_: Any) -> dict[str, Any]:
         row = self._store.get(executionArn)
@@ -246,21 +251,22 @@ class StepFunctionsService:
 
     def _submit(self, machine: StateMachineDefinition, row: dict[str, Any]) -> None:
         with self._lock:
-            future = self._pool.submit(self._run, machine, row)
+            future: Future[Any] = self._pool.submit(self._run, machine, row)
             self._running.add(future)
         future.add_done_callback(self._finished)
 
-    def _finished(self, future: Future[None]) -> None:
+    def _finished(self, future: Future[Any]) -> None:
         with self._idle:
             self._running.discard(future)
             self._idle.notify_all()
 
-    def _run(self, machine: StateMachineDefinition, row: dict[str, Any]) -> None:
+    def _run(self, machine: StateMachineDefinition, row: dict[str, Any]) -> dict[str, Any] | None:
+        """Run the execution and record its end; the finished row (None if the stop abandoned it)."""
         from workflows.engine import execute
 
         try:
             execution = execute(
-                machine.definition,
+                machine.text,
                 row["input"],
                 name=row["name"],
                 state_machine_type=machine.type,
@@ -274,8 +280,9 @@ class StepFunctionsService:
                 "cause": execution.cause,
                 "transitions": execution.transitions,
                 "resource_calls": dict(execution.resource_calls),
-                "history": json.loads(json.dumps(execution.history, default=str)),
-                "states_visited": json.loads(json.dumps(execution.states_visited, default=str)),
+                # Timestamps become text the way the store writes them; encoded once, here.
+                "history": JsonText(json.dumps(execution.history, default=str)),
+                "states_visited": execution.states_visited,
             }
         except Exception as crash:  # an engine defect must not lose the execution's record
             fields = {
@@ -283,14 +290,17 @@ class StepFunctionsService:
                 "error": "States.Runtime",
                 "cause": f"local engine error: {crash!r}",
             }
+        fields["stop_date"] = _now().isoformat()
         with self._lock:
             if self._abandoned:  # the cloud stopped without it: leave it RUNNING for recover()
-                return
-            self._store.update(row["arn"], stop_date=_now().isoformat(), **fields)
-        finished = self._store.get(row["arn"])
-        if finished is not None:
+                return None
+            self._store.update(row["arn"], **fields)
+        finished = {**row, **fields}
+        if self._listeners:
+            description = self._description(finished)
             for listener in self._listeners:
-                listener(self._description(finished))
+                listener(description)
+        return finished
 
     def _description(self, row: Mapping[str, Any]) -> dict[str, Any]:
         description = {

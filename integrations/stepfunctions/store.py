@@ -1,4 +1,9 @@
-"""Executions in SQLite: written before a start is acknowledged, updated when the execution ends."""
+"""Executions in SQLite: written before a start is acknowledged, updated when the execution ends.
+
+A start is on the disk before StartExecution answers (the caller, a bus delivery say, then forgets it).
+An end survives a crash of the process; lost to a power failure, it leaves the execution RUNNING, and
+the next start runs it again (at-least-once, as Express runs are): so it costs no disk flush.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from integrations.database import open_database
+from integrations.database import GroupCommit, open_database
 
 # Plain text columns are what executions are looked up and filtered by; the others hold JSON documents.
 _TEXT_COLUMNS = (
@@ -27,12 +32,17 @@ _JSON_COLUMNS = ("input", "output", "transitions", "resource_calls", "history", 
 _COLUMNS = _TEXT_COLUMNS + _JSON_COLUMNS
 
 
+class JsonText(str):
+    """A JSON column's value already written as JSON text (the store writes it as it is)."""
+
+
 class ExecutionStore:
     """One row per execution; JSON columns hold documents (input, output, history, …)."""
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._db = open_database(path)
+        self._db = open_database(path, synchronous="NORMAL")
+        self._disk = GroupCommit(path)
         self._db.row_factory = sqlite3.Row
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS executions (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
@@ -52,6 +62,8 @@ class ExecutionStore:
                 f"INSERT INTO executions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                 values,
             )
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)
 
     def update(self, arn: str, **fields: Any) -> None:
         assignments = ", ".join(f"{name} = ?" for name in fields)
@@ -97,12 +109,13 @@ class ExecutionStore:
 
     def close(self) -> None:
         self._db.close()
+        self._disk.close()
 
 
 def _encode(column: str, value: Any) -> Any:
     if value is None or column in _TEXT_COLUMNS:
         return value
-    return json.dumps(value)
+    return str(value) if isinstance(value, JsonText) else json.dumps(value)
 
 
 def _decode(row: sqlite3.Row) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """The stream's durable log: SQLite in WAL mode at the path its caller names.
 
-A record is committed (and fsynced: `synchronous=FULL`) before PutRecord returns its sequence number,
-so an acknowledged record survives a crash. Sequence numbers come from one AUTOINCREMENT counter, which
-makes them increase within every shard (Kinesis promises no more); they are rendered as fixed-width
-decimal strings like Kinesis's, so comparing the strings compares the numbers.
+A record is committed and on the disk (a group commit's fsync, see `integrations.database`) before
+PutRecord returns its sequence number, so an acknowledged record survives a crash of the process or of
+the machine: X does not send a webhook it saw acknowledged again. Sequence numbers come from one
+AUTOINCREMENT counter, which makes them increase within every shard (Kinesis promises no more); they
+are rendered as fixed-width decimal strings like Kinesis's, so comparing the strings compares the
+numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from integrations.database import open_database
+from integrations.database import GroupCommit, open_database
 
 Clock = Callable[[], float]
 
@@ -78,12 +80,14 @@ class StreamStore:
         self._lock = threading.RLock()
         self._last_trim: dict[str, float] = {}
         self._appended: list[Callable[[str], None]] = []
-        self._db = open_database(self.path)
+        self._db = open_database(self.path, synchronous="NORMAL")
         self._db.executescript(_SCHEMA)
+        self._disk = GroupCommit(self.path)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._disk.close()
 
     # -- streams ---------------------------------------------------------------------------------------
 
@@ -94,7 +98,9 @@ class StreamStore:
                 "INSERT OR IGNORE INTO streams VALUES (?, ?, ?, ?)",
                 (name, shard_count, retention_hours, self.clock()),
             )
-            return cursor.rowcount == 1
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)
+        return cursor.rowcount == 1
 
     def get(self, name: str) -> StreamInfo | None:
         with self._lock:
@@ -138,6 +144,8 @@ class StreamStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            ticket = self._disk.committed()
+        self._disk.sync(ticket)
         for listener in list(self._appended):
             listener(name)
         return stored

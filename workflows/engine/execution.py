@@ -224,6 +224,7 @@ def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, st
     return status, output, error, cause
 
 
+@lru_cache(maxsize=256)  # compiled definitions are cached, so each is checked once, not per execution
 def _check_express(machine: Branch) -> None:
     """Express workflows support request-response integrations only (CreateStateMachine says so too)."""
     for walked in walk_states(machine.spec):

@@ -2,10 +2,17 @@
 
 Expressions see `$states` (input, result, errorOutput, context) and the workflow variables as `$name`.
 JSON null is passed to the library as its own null marker, so `null` and "missing" stay different.
+
+Most expressions in real workflows only read a value (`$states.input.detail.Twitter`, `$TableName`):
+those are answered by walking the objects directly, without converting every binding for the library
+and interpreting the expression (a tenth of a text message's CPU went there). Anything else, and any
+read that meets an array, a missing field or a function on its way, goes to the library, so both
+routes give the same answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -21,6 +28,34 @@ OPEN, CLOSE = "{%", "%}"
 
 Bindings = Mapping[str, Any]
 Evaluator = Callable[[Bindings], Any]
+
+# `$name.field.field…` with plain names: JSONata's reserved words would parse as operators, not fields.
+_READ = re.compile(r"\$([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)", re.ASCII)
+# A variable an expression reads (JSONata has no way to read one by a computed name).
+_VARIABLE = re.compile(r"\$(\w+)")
+_RESERVED = frozenset({"and", "or", "in", "true", "false", "null", "function"})
+
+
+class _Fallback(Exception):
+    """A direct read cannot answer exactly as the library would: let the library evaluate it."""
+
+
+class _Scope:
+    """The bindings of one evaluation: as given, and converted for the library only where an
+    expression reads them (a workflow's lookup tables are not copied for expressions that never look)."""
+
+    def __init__(self, bindings: Bindings) -> None:
+        self.raw = bindings
+        self._converted: dict[str, Any] = {}
+
+    def converted(self, names: frozenset[str]) -> dict[str, Any]:
+        for name in names - self._converted.keys():
+            if name in self.raw:
+                self._converted[name] = to_jsonata(self.raw[name])
+        return {name: self._converted[name] for name in names if name in self._converted}
+
+
+Compiled = Callable[[_Scope], Any]
 
 
 def is_expression(value: Any) -> bool:
@@ -44,17 +79,57 @@ def compile_value(template: Any, field: str) -> Evaluator:
     return _converting(_template(template, field))
 
 
-def _converting(evaluator: Evaluator) -> Evaluator:
-    """Convert the bindings to the library's form once per field, however many expressions it holds."""
+def _converting(evaluator: Compiled) -> Evaluator:
+    """Convert the bindings to the library's form at most once per field, however many expressions it
+    holds, and only when one of them needs the library."""
 
     def evaluate(bindings: Bindings) -> Any:
-        return evaluator({name: to_jsonata(value) for name, value in bindings.items()})
+        return evaluator(_Scope(bindings))
 
     evaluate.source = getattr(evaluator, "source", "")  # type: ignore[attr-defined]
     return evaluate
 
 
-def _expression(text: str, field: str) -> Evaluator:
+def _direct_read(body: str) -> Callable[[Bindings], Any] | None:
+    """For `$name.field…`, a reader of the bindings that answers as the library would, or raises
+    _Fallback; None for any other expression."""
+    match = _READ.fullmatch(body)
+    if match is None:
+        return None
+    name, fields = match.group(1), match.group(2).split(".")[1:]
+    if _RESERVED.intersection(fields):
+        return None
+
+    def read(bindings: Bindings) -> Any:
+        if name not in bindings:
+            raise _Fallback
+        value = bindings[name]
+        for step in fields:
+            # JSONata maps a step over an array and flattens; a missing field is undefined (an error
+            # here); both are the library's to say.
+            if type(value) is not dict or step not in value:
+                raise _Fallback
+            value = value[step]
+        return _json_copy(value)
+
+    return read
+
+
+def _json_copy(value: Any) -> Any:
+    """The value as the library route returns it: a copy, whole floats as ints; a function is no JSON."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _json_copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_json_copy(item) for item in value]
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < _MAX_SAFE_INTEGER else value
+    if value is None or kind in (str, int, bool):
+        return value
+    raise _Fallback
+
+
+def _expression(text: str, field: str) -> Compiled:
     body = text[len(OPEN) : -len(CLOSE)].strip()
     if not body:
         raise DefinitionError(f"{field!r}: the JSONata expression {text!r} is empty")
@@ -62,10 +137,17 @@ def _expression(text: str, field: str) -> Evaluator:
         expression = _compiled(body)
     except Exception as exc:  # the library raises JException and, for some inputs, other errors
         raise DefinitionError(f"{field!r}: bad JSONata {body!r}: {exc}") from None
+    direct = _direct_read(body)
+    names = frozenset(_VARIABLE.findall(body))
 
-    def evaluate(converted: Bindings) -> Any:
+    def evaluate(scope: _Scope) -> Any:
+        if direct is not None:
+            try:
+                return direct(scope.raw)
+            except _Fallback:
+                pass
         try:
-            result = expression.evaluate(None, converted)
+            result = expression.evaluate(None, scope.converted(names))
         except Exception as exc:  # every evaluation failure is a QueryEvaluationError in ASL
             code = getattr(exc, "error", None)
             if isinstance(exc, StatesQueryEvaluationError):  # raised by a Step Functions function
@@ -94,17 +176,17 @@ def _expression(text: str, field: str) -> Evaluator:
     return evaluate
 
 
-def _template(template: Any, field: str) -> Evaluator:
+def _template(template: Any, field: str) -> Compiled:
     """Fields are named as AWS names them in causes: `Output/a/b[0]`."""
     if is_expression(template):
         return _expression(template, field)
     if isinstance(template, dict):
         parts = [(key, _template(value, f"{field}/{key}")) for key, value in template.items()]
-        return lambda converted: {key: part(converted) for key, part in parts}
+        return lambda scope: {key: part(scope) for key, part in parts}
     if isinstance(template, list):
         items = [_template(item, f"{field}[{index}]") for index, item in enumerate(template)]
-        return lambda converted: [item(converted) for item in items]
-    return lambda converted: template
+        return lambda scope: [item(scope) for item in items]
+    return lambda scope: template
 
 
 def to_jsonata(value: Any) -> Any:
