@@ -96,7 +96,14 @@ def _add_execution(usage: Usage, row: Mapping[str, Any], share: float = 1.0) -> 
         add_lambda(
             usage, share * invocations, LAMBDA_SECONDS[function], TOPOLOGY.function(function).memory_mb
         )
-    usage["dynamodb_write"] += share * _calls(row, "dynamodb")
+    # A transaction bills two write units per item (DynamoDB pricing, "transactional write requests");
+    # ingest's marks one message per webhook, each delivery being its own batch at this volume.
+    transactions = sum(
+        n
+        for resource, n in (row.get("resource_calls") or {}).items()
+        if resource.endswith(":dynamodb:transactWriteItems")
+    )
+    usage["dynamodb_write"] += share * (_calls(row, "dynamodb") + transactions)
     usage["s3_get"] += share * _calls(row, "s3")
     if machine != TOPOLOGY.pipe.target:  # the ingest's events are counted per activity item
         usage["custom_event"] += share * _calls(row, "events")

@@ -273,3 +273,20 @@ def test_firehose_bills_records_in_5_kb_steps() -> None:
     assert large["firehose_gb"] == pytest.approx(4 * 10_240 / 1e9)
     assert small["firehose_partitioning_gb"] == pytest.approx(4 * 1_000 / 1e9)
     assert "firehose_partitioning_gb" not in large
+
+
+def test_a_dynamodb_transaction_bills_two_write_units_per_item() -> None:
+    # DynamoDB pricing: a transactional write request costs two write request units per item. Ingest
+    # marks one message per transaction (a webhook is its own batch at this volume).
+    usage = Usage()
+    row = {
+        "state_machine_arn": f"arn:aws:states:eu-west-2:123456789012:stateMachine:{TOPOLOGY.pipe.target}",
+        "start_date": "2026-12-03T10:00:00+00:00",
+        "stop_date": "2026-12-03T10:00:00.200000+00:00",
+        "resource_calls": {
+            "arn:aws:states:::dynamodb:putItem": 1,
+            "arn:aws:states:::aws-sdk:dynamodb:transactWriteItems": 1,
+        },
+    }
+    ours._add_execution(usage, row)
+    assert usage["dynamodb_write"] == 3
