@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from integrations.topics import Topics
 
 Listener = Callable[[str, dict[str, Any]], None]
+# How long a stop waits for the model the background warm-up is building (the slowest, EfficientNet with
+# torch's import, takes a few seconds on 2 busy cores).
+WARM_UP_JOIN_SECONDS = 60.0
 
 
 @dataclass
@@ -95,6 +98,8 @@ class LocalCloud:
         self._models_warm = threading.Event()
         self._warm_up_lock = threading.Lock()
         self._warm_up_started = False
+        self._warm_up_thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # -- the account's services, under the names the CLI and tests use ---------------------------
     @property
@@ -350,9 +355,10 @@ class LocalCloud:
         if not self.settings.warm_models:
             self._models_warm.set()
             return
-        threading.Thread(
+        self._warm_up_thread = threading.Thread(
             target=self._warm_models, args=(self._uses_spacy(),), name="ai-warmup", daemon=True
-        ).start()
+        )
+        self._warm_up_thread.start()
 
     def wait_for_models(self, timeout: float | None = None) -> bool:
         """Wait until the background warm-up has loaded the models (or given up on one); False if
@@ -379,6 +385,8 @@ class LocalCloud:
             with contextlib.suppress(Exception):  # the first RecognizeText reports it
                 self.ai.lex.prepare()
             for model in models().values():
+                if self._stopping.is_set():  # stop() waits for the load in progress, not the rest
+                    break
                 if model is not SPACY_EN or with_spacy:
                     with contextlib.suppress(Exception):
                         model.get()
@@ -415,6 +423,7 @@ class LocalCloud:
         running now `grace_seconds` to end, and flush Firehose's buffer. What is still queued stays
         durable (records in the stream, deliveries in the bus, executions left RUNNING) and is carried
         on by the next start. Returns how many executions were left to the next start."""
+        self._stopping.set()
         if self.gateway is not None:
             self.gateway.stop()
             self.gateway = None
@@ -425,5 +434,9 @@ class LocalCloud:
         self.stepfunctions.close()
         self.bus.close()
         self.delivery_streams.stop()  # delivers what is buffered, as Firehose does on shutdown
+        if self._warm_up_thread is not None:
+            # A model half-built in native code (onnxruntime, torch, dlib) when the interpreter exits
+            # aborts the process ("terminate called without an active exception"): let it finish.
+            self._warm_up_thread.join(timeout=WARM_UP_JOIN_SECONDS)
         self._lock.release()
         return left
