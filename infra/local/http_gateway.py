@@ -40,6 +40,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 ProxyHandler = Callable[[dict[str, Any]], Mapping[str, Any]]
 
+# serve_forever looks for a shutdown request this often (socketserver's default, 0.5 s, made every stop
+# of the local cloud wait up to half a second per server).
+SHUTDOWN_POLL_SECONDS = 0.05
+
 API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024
 DEFAULT_READ_TIMEOUT = 15.0
 DEFAULT_MAX_WORKERS = 16
@@ -198,7 +202,12 @@ class HttpGateway:
         return f"http://{host!s}:{port}"
 
     def start(self) -> HttpGateway:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="http-gateway", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name="http-gateway",
+            daemon=True,
+        )
         self._thread.start()
         return self
 

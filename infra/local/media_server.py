@@ -15,6 +15,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from infra.local.http_gateway import SHUTDOWN_POLL_SECONDS
+
 X_MEDIA_PREFIX = "https://pbs.twimg.com/media/"
 
 
@@ -77,7 +79,12 @@ class MediaServer:
             ) from None
         remembered.write_text(str(self._server.server_address[1]))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="media-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS},
+            name="media-server",
+            daemon=True,
+        )
 
     @property
     def origin(self) -> str:
