@@ -8,7 +8,7 @@ is POSTed to its webhook with real signatures. The burst mixes text mentions, ph
 redeliveries of earlier webhooks (as X retries them), and hostile deliveries (a wrong signature,
 malformed JSON, an oversized body, a 100 KB text, 48 KB of emoji, a lone surrogate). While it is sent,
 the cloud is killed with SIGKILL several times at random moments and restarted. Once every webhook is
-sent, the last run is stopped with SIGINT and a final start lets everything settle.
+sent, the last run is stopped with SIGTERM and a final start lets everything settle.
 
 The counts, per tweet id the webhook acknowledged with 200:
 * lost: no reply, nothing in a dead-letter queue, and nothing still running;
@@ -94,8 +94,10 @@ class Cloud:
             process.wait()
 
     def stop(self) -> None:
+        # SIGTERM, not SIGINT: a shell runs a background job with SIGINT ignored, and a child inherits
+        # that until `sma up` installs its handler; both signals take the same clean stop.
         if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=300)
 
 

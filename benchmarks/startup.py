@@ -66,7 +66,7 @@ def one_run() -> tuple[float, float]:
             time.sleep(0.01)
         return serving, time.perf_counter() - started
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # not SIGINT, which a background job's children may ignore
         process.wait(timeout=LIMIT_SECONDS)
 
 
