@@ -34,14 +34,13 @@ class TableSchema:
 
 @dataclass(frozen=True)
 class _Write:
-    """One item's write: its table and key, the new item from the old (None deletes, `keep` leaves the
-    item as it is: a condition check), and the condition the old item must meet."""
+    """One item's write: its table and key, the new item from the old (None deletes; a condition check
+    gives the old item back), and the condition the old item must meet."""
 
     table: TableSchema
     key: str
     change: Callable[[dict[str, Any] | None], dict[str, Any] | None]
     check: Condition | None
-    keep: bool = False
 
 
 class DynamoDBClient:
@@ -132,29 +131,7 @@ class DynamoDBClient:
         targets = [(write.table.name, write.key) for write in writes]
         if len(set(targets)) != len(targets):
             raise invalid("Transaction request cannot include multiple operations on one item")
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                olds = [self._read(write.table, write.key) for write in writes]
-                failed = [
-                    write.check is not None and not write.check(old or {})
-                    for write, old in zip(writes, olds, strict=True)
-                ]
-                if any(failed):
-                    reasons = [
-                        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
-                        if fail
-                        else {"Code": "None"}
-                        for fail in failed
-                    ]
-                    raise _cancelled(reasons)
-                for write, old in zip(writes, olds, strict=True):
-                    if not write.keep:
-                        self._store(write.table, write.key, write.change(old))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        self._apply(writes, _cancelled)
         return {}
 
     def get_item(self, *, TableName: str, Key: Mapping[str, Any], **_: Any) -> dict[str, Any]:
@@ -240,34 +217,41 @@ class DynamoDBClient:
         if not member.get("ConditionExpression") and action == "ConditionCheck":
             raise invalid("The ConditionCheck must have a ConditionExpression")
         write = self._delete(member)
-        return (
-            write
-            if action == "Delete"
-            else _Write(write.table, write.key, lambda old: old, write.check, keep=True)
-        )
+        return write if action == "Delete" else _Write(write.table, write.key, lambda old: old, write.check)
 
     def _write(self, write: _Write, return_values: str) -> dict[str, Any]:
         """Apply one write if its condition holds for the old item."""
         if return_values not in _RETURN_VALUES:
             raise invalid(f"Return values set to invalid value: {return_values}")
+        ((old, new),) = self._apply([write], _conditional_check_failed)
+        return _returned(return_values, old, new)
+
+    def _apply(
+        self, writes: list[_Write], refusal: Callable[[list[bool]], ServiceError]
+    ) -> list[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """Apply every write or none: the reads, the conditions and the writes are one transaction, so a
+        guard is atomic; if a condition fails, `refusal` (given which did) is the error. Returns each
+        item's (old, new). Acknowledged only once on the disk, several writers sharing one flush."""
         with self._lock:
-            # The read, the condition and the write are one transaction: the guard is atomic.
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                old = self._read(write.table, write.key)
-                if write.check is not None and not write.check(old or {}):
-                    raise ServiceError(
-                        "dynamodb", "ConditionalCheckFailedException", "The conditional request failed"
-                    )
-                new = write.change(old)
-                self._store(write.table, write.key, new)
+                olds = [self._read(write.table, write.key) for write in writes]
+                failed = [
+                    write.check is not None and not write.check(old or {})
+                    for write, old in zip(writes, olds, strict=True)
+                ]
+                if any(failed):
+                    raise refusal(failed)
+                news = [write.change(old) for write, old in zip(writes, olds, strict=True)]
+                for write, new in zip(writes, news, strict=True):
+                    self._store(write.table, write.key, new)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             ticket = self._disk.committed()
         self._disk.sync(ticket)
-        return _returned(return_values, old, new)
+        return list(zip(olds, news, strict=True))
 
     def _store(self, table: TableSchema, key: str, item: dict[str, Any] | None) -> None:
         """Write `item` under `key` (None deletes it), inside the caller's transaction."""
@@ -350,8 +334,20 @@ def _condition(request: Mapping[str, Any]) -> Condition | None:
     )
 
 
-def _cancelled(reasons: list[dict[str, str]]) -> ServiceError:
-    """TransactionCanceledException with its CancellationReasons, in the response as DynamoDB sends it."""
+def _conditional_check_failed(failed: list[bool]) -> ServiceError:
+    del failed  # a single write: it was the one
+    return ServiceError("dynamodb", "ConditionalCheckFailedException", "The conditional request failed")
+
+
+def _cancelled(failed: list[bool]) -> ServiceError:
+    """TransactionCanceledException with its CancellationReasons, in request order (`None` for the items
+    that were not the reason), in the response as DynamoDB sends it."""
+    reasons = [
+        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}
+        if fail
+        else {"Code": "None"}
+        for fail in failed
+    ]
     codes = ", ".join(reason["Code"] for reason in reasons)
     error = ServiceError(
         "dynamodb",
