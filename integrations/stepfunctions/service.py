@@ -20,14 +20,16 @@ from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.stepfunctions.store import ExecutionStore, JsonText
 from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
 
-# Step Functions' rule for execution names: 1-80 characters, none of whitespace, brackets, wildcards,
-# special characters or control characters.
 # How an execution was started: by StartExecution (nobody waits) or StartSyncExecution (the caller waits).
-ASYNC, SYNC = "async", "sync"
+Invocation = Literal["async", "sync"]
+ASYNC: Invocation = "async"
+SYNC: Invocation = "sync"
 CALLER_RETRIES = (
     "The local cloud stopped while this synchronous execution ran: its caller got no answer and starts "
     "the work again itself, so it is not run again here."
 )
+# Step Functions' rule for execution names: 1-80 characters, none of whitespace, brackets, wildcards,
+# special characters or control characters.
 _INVALID_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
 
 Listener = Callable[[dict[str, Any]], None]
@@ -234,7 +236,7 @@ class StepFunctionsService:
         return f"arn:aws:states:{self.region}:{self.account}:execution:{machine.name}:{name}"
 
     def _record_start(
-        self, machine: StateMachineDefinition, name: str, document: Any, invocation: str
+        self, machine: StateMachineDefinition, name: str, document: Any, invocation: Invocation
     ) -> dict[str, Any]:
         row = {
             "arn": self._execution_arn(machine, name),
