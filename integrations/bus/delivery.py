@@ -179,26 +179,26 @@ class Dispatcher:
         base = min(2.0 ** (attempts - 1), MAX_BACKOFF_SECONDS)
         return base * (0.5 + self._rng.random() / 2)
 
-    def _record(self, outcomes: list[_Outcome]) -> None:
-        now = self._clock.now()
+    def _record(self, outcome: _Outcome) -> None:
+        """Record one delivery's outcome (a skipped one stays pending as it is)."""
+        if outcome.skipped:
+            return
+        row, now = outcome.row, self._clock.now()
         # A dead letter must not be lost; a delivered row's removal or a retry's new due time may be (the
         # delivery is then made again), so those cost no disk flush.
-        with self._store.transaction(durable=any(outcome.exhausted for outcome in outcomes)) as db:
-            for outcome in outcomes:
-                row = outcome.row
-                if outcome.skipped:
-                    continue
-                if outcome.error is None:
-                    db.execute("DELETE FROM deliveries WHERE id = ?", (row.id,))
-                elif outcome.exhausted:
-                    self._dead_letter(db, row, outcome, now)
-                    db.execute("DELETE FROM deliveries WHERE id = ?", (row.id,))
-                else:
-                    db.execute(
-                        "UPDATE deliveries SET attempts = ?, due = ?, last_error = ? WHERE id = ?",
-                        (row.attempts + 1, now + self._backoff(row.attempts + 1), str(outcome.error), row.id),
-                    )
-        self.delivered += sum(1 for outcome in outcomes if outcome.error is None and not outcome.skipped)
+        with self._store.transaction(durable=outcome.exhausted is not None) as db:
+            if outcome.error is None:
+                db.execute("DELETE FROM deliveries WHERE id = ?", (row.id,))
+            elif outcome.exhausted:
+                self._dead_letter(db, row, outcome, now)
+                db.execute("DELETE FROM deliveries WHERE id = ?", (row.id,))
+            else:
+                db.execute(
+                    "UPDATE deliveries SET attempts = ?, due = ?, last_error = ? WHERE id = ?",
+                    (row.attempts + 1, now + self._backoff(row.attempts + 1), str(outcome.error), row.id),
+                )
+        if outcome.error is None:
+            self.delivered += 1
 
     def _dead_letter(self, db: Any, row: _Row, outcome: _Outcome, now: float) -> None:
         target = outcome.target
@@ -223,7 +223,7 @@ class Dispatcher:
             # Each outcome is recorded as soon as its target answers: a crash later in the batch must not
             # deliver again what a target had already accepted (a second row in the data lake, say).
             for row in rows:
-                self._record([self._attempt(row)])
+                self._record(self._attempt(row))
         finally:
             with self._claim_lock:
                 self._inflight.difference_update(row.id for row in rows)
