@@ -67,8 +67,13 @@ def _seconds(row: Mapping[str, Any]) -> float:
     return max((stopped - started).total_seconds(), 0.0)
 
 
-def _calls(row: Mapping[str, Any], service: str) -> int:
-    return sum(n for resource, n in (row.get("resource_calls") or {}).items() if f":{service}:" in resource)
+def _calls(row: Mapping[str, Any], service: str, action: str = "") -> int:
+    """How many Task calls the execution made to `service` (to its `action` only, if given)."""
+    return sum(
+        n
+        for resource, n in (row.get("resource_calls") or {}).items()
+        if f":{service}:" in resource and (not action or resource.endswith(f":{action}"))
+    )
 
 
 def _function_of(machine: str) -> str | None:
@@ -98,11 +103,7 @@ def _add_execution(usage: Usage, row: Mapping[str, Any], share: float = 1.0) -> 
         )
     # A transaction bills two write units per item (DynamoDB pricing, "transactional write requests");
     # ingest's marks one message per webhook, each delivery being its own batch at this volume.
-    transactions = sum(
-        n
-        for resource, n in (row.get("resource_calls") or {}).items()
-        if resource.endswith(":dynamodb:transactWriteItems")
-    )
+    transactions = _calls(row, "dynamodb", "transactWriteItems")
     usage["dynamodb_write"] += share * (_calls(row, "dynamodb") + transactions)
     usage["s3_get"] += share * _calls(row, "s3")
     if machine != TOPOLOGY.pipe.target:  # the ingest's events are counted per activity item
