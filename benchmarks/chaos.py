@@ -12,10 +12,14 @@ sent, the last run is stopped with SIGTERM and a final start lets everything set
 
 The counts, per tweet id the webhook acknowledged with 200:
 * lost: no reply, nothing in a dead-letter queue, and nothing still running;
-* processed twice: more than one MESSAGE_RECEIVED or MESSAGE_ANALYSED event (distinct event ids) for it;
-* in the lake twice: more than one row of either in the data lake (Firehose flushed, read by SQL);
+* done twice: analysed twice (more than one MESSAGE_ANALYSED event), alerted twice (more than one alert
+  on the topic), or counted twice by the data lake (more than one MESSAGE_RECEIVED or MESSAGE_ANALYSED row
+  in `analysed-messages-table`, the view queries read; Firehose flushed, read by SQL);
 * replied twice: more than one entry for it in the outbox;
 * stuck: an execution for it still RUNNING after the final settle.
+Also printed, as what the idempotency absorbs rather than a fault: MESSAGE_RECEIVED published again
+under a new event id (a kill between ingest's PutEvents and its COMPLETED mark), and rows the lake's
+table holds twice (the same event delivered again, or published again) that its view drops.
 Recovery is the time the final start took to settle everything the kills left behind.
 The run is bounded: it stops sending when --time-limit is reached and reports what it has.
 """
@@ -174,30 +178,49 @@ def _send_all(
     return tally
 
 
-def _settle(layout: StateLayout) -> tuple[float, Counter[str]]:
-    """The time the final start took to settle, and the data lake's rows per (tweet id, detail-type)."""
-    from infra.local.lake import lake_table
+@dataclass
+class Lake:
+    """Rows per tweet id of MESSAGE_RECEIVED and MESSAGE_ANALYSED (the most of either): in the view
+    queries read, and in the table below it."""
+
+    view: Counter[str] = field(default_factory=Counter)
+    table: Counter[str] = field(default_factory=Counter)
+
+
+def _settle(layout: StateLayout) -> tuple[float, Lake]:
+    """The time the final start took to settle, and the data lake's rows per tweet id."""
+    from infra.local.lake import lake_tables
     from infra.local.session import local_session
     from infra.topology import TOPOLOGY
     from integrations.athena import run_query
 
     began = time.monotonic()
+    lake = Lake()
     with local_session(layout, gallery=None) as session:
         if not session.cloud.settle(timeout=900):
             print("the final start did not settle within 15 minutes")
         recovery = time.monotonic() - began
         session.cloud.flush_lake()
-        table = lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))
-        _, rows = run_query(
-            f"""SELECT detail.twitter.tweetid, "detail-type", COUNT(*) FROM "{table.name}"
+        tables = lake_tables(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))
+        for counter, name in ((lake.view, TOPOLOGY.lake_view.name), (lake.table, TOPOLOGY.lake.name)):
+            _, rows = run_query(
+                f"""SELECT detail.twitter.tweetid, "detail-type", COUNT(*) FROM "{name}"
 WHERE "detail-type" IN ('MESSAGE_RECEIVED', 'MESSAGE_ANALYSED') GROUP BY 1, 2""",
-            [table],
-            store=session.cloud.objects,
-        )
-    lake: Counter[str] = Counter()
-    for tweet, _detail_type, count in rows:
-        lake[str(tweet)] = max(lake[str(tweet)], int(count))
+                tables,
+                store=session.cloud.objects,
+            )
+            for tweet, _detail_type, count in rows:
+                counter[str(tweet)] = max(counter[str(tweet)], int(count))
     return recovery, lake
+
+
+def _alerts(layout: StateLayout) -> list[str]:
+    """Every message published to a topic (the alerts), as text."""
+    database = layout.topics / "topics.sqlite3"
+    if not database.exists():
+        return []
+    with sqlite3.connect(database) as db:
+        return [str(row[0]) for row in db.execute("SELECT message FROM messages")]
 
 
 def _events(layout: StateLayout) -> list[dict[str, Any]]:
@@ -214,7 +237,7 @@ def _events(layout: StateLayout) -> list[dict[str, Any]]:
     return list(events.values())
 
 
-def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Counter[str], kills: int) -> None:
+def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Lake, kills: int) -> None:
     events = _events(layout)
 
     def per_tweet(detail_type: str) -> Counter[str]:
@@ -225,6 +248,8 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Counter[st
         )
 
     received, analysed = per_tweet("MESSAGE_RECEIVED"), per_tweet("MESSAGE_ANALYSED")
+    alerts = _alerts(layout)
+    alerted = Counter({tweet: sum(tweet in alert for alert in alerts) for tweet in tally.acknowledged})
     outbox = layout.outbox / "outbox.jsonl"
     replies = (
         Counter(
@@ -240,7 +265,10 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Counter[st
     letters = _dead_letters(layout)
     dead_lettered = {tweet for tweet in tally.acknowledged if any(tweet in letter for letter in letters)}
     lost = tally.acknowledged - set(replies) - stuck - dead_lettered
-    twice = {t for t in tally.acknowledged if received[t] > 1 or analysed[t] > 1}
+
+    def twice(counts: Counter[str]) -> set[str]:
+        return {tweet for tweet in tally.acknowledged if counts[tweet] > 1}
+
     print(f"kills (SIGKILL)          {kills}")
     print(
         f"webhooks sent            {tally.sent} (connection refused while down, retried: {tally.unreachable})"
@@ -248,13 +276,18 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Counter[st
     print(f"refused at the door      {dict(sorted(tally.refused.items()))}")
     print(f"acknowledged mentions    {len(tally.acknowledged)}")
     print(f"lost                     {len(lost)}")
-    print(f"processed twice          {len(twice)}")
-    print(f"in the lake twice        {sum(1 for tweet in tally.acknowledged if lake[tweet] > 1)}")
-    print(f"replied twice            {sum(1 for count in replies.values() if count > 1)}")
+    print(f"done twice               {len(twice(analysed) | twice(alerted) | twice(lake.view))}")
+    print(f"  analysed twice         {len(twice(analysed))}")
+    print(f"  alerted twice          {len(twice(alerted))}")
+    print(f"  in the lake twice      {len(twice(lake.view))} (rows of analysed-messages-table)")
+    print(f"replied twice            {len(twice(replies))}")
     print(f"stuck                    {len(stuck)}")
     print(f"dead-lettered            {len(dead_lettered)}")
     print(f"executions FAILED        {failed}")
     print(f"recovery (final settle)  {recovery:.1f} s")
+    print("absorbed by idempotency (at-least-once delivery, not faults):")
+    print(f"  MESSAGE_RECEIVED published again  {len(twice(received))}")
+    print(f"  lake table rows twice             {len(twice(lake.table))} (dropped by the view)")
 
 
 def _dead_letters(layout: StateLayout) -> list[str]:

@@ -83,7 +83,7 @@ def main() -> None:
 def run(record_count: int) -> None:
     """Every measurement, over `record_count` events (`benchmarks/plumbing.py` runs this too)."""
     with tempfile.TemporaryDirectory() as home:
-        from infra.local.lake import lake_table
+        from infra.local.lake import lake_tables
         from infra.local.layout import StateLayout
         from infra.topology import TOPOLOGY
         from integrations.firehose import DeliveryStreams, FirehoseClient
@@ -167,7 +167,7 @@ def run(record_count: int) -> None:
         timings = []
         for _ in range(3):
             started = time.perf_counter()
-            _, rows = run_query(seed, [lake_table(bucket)], store=store)
+            _, rows = run_query(seed, lake_tables(bucket), store=store)
             timings.append(time.perf_counter() - started)
         print(
             f"Athena seed query (label counts) over {2 * len(records)} events: "

@@ -11,11 +11,14 @@ This module imports nothing from CDK or from the local cloud, so both can read i
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from integrations.athena.hive_types import parse_hive_type
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
@@ -306,6 +309,10 @@ class LakeTable:
         if clashes:  # Glue refuses a partition key named like a column (names are case-insensitive)
             raise ValueError(f"partition keys {sorted(clashes)} clash with columns of {self.name}")
 
+    def queried_columns(self) -> tuple[Column, ...]:
+        """The columns a query sees: the table's, then its partition keys, as Athena lists them."""
+        return self.columns + tuple(Column(key.name, key.type) for key in self.partition_keys)
+
     def _folders(self, value: Callable[[PartitionKey], str]) -> str:
         return self.location + "".join(f"{key.name}={value(key)}/" for key in self.partition_keys)
 
@@ -351,6 +358,48 @@ class LakeTable:
                     "SerializationLibrary": "org.openx.data.jsonserde.JsonSerDe",
                     "Parameters": dict(self.serde_parameters),
                 },
+            },
+        }
+
+
+@dataclass(frozen=True)
+class LakeView:
+    """An Athena view over a lake table, kept in Glue the way Athena's own CREATE VIEW keeps one: a
+    VIRTUAL_VIEW table whose ViewOriginalText is `/* Presto View: <base64 of a JSON document> */`, the
+    document holding the view's Trino SQL (`originalSql`), its catalog and database, and its columns with
+    Trino types. Both clouds read the view from `table_input`: Glue on AWS, the local Athena locally."""
+
+    name: str
+    description: str
+    table: LakeTable
+    sql: str  # Trino SQL over `table`, named in it by its Glue name
+
+    def columns(self) -> tuple[Column, ...]:
+        return self.table.queried_columns()
+
+    def table_input(self) -> dict[str, Any]:
+        """Glue's `TableInput` for the view (CreateTable's shape, also CloudFormation's)."""
+        presto_view = {
+            "originalSql": self.sql,
+            "catalog": "awsdatacatalog",
+            "schema": self.table.database,
+            "columns": [
+                {"name": column.name.lower(), "type": parse_hive_type(column.type).trino()}
+                for column in self.columns()
+            ],
+        }
+        encoded = base64.b64encode(json.dumps(presto_view).encode()).decode()
+        return {
+            "Name": self.name,
+            "Description": self.description,
+            "TableType": "VIRTUAL_VIEW",
+            "Parameters": {"presto_view": "true", "comment": "Presto View"},
+            "PartitionKeys": [],
+            "ViewOriginalText": f"/* Presto View: {encoded} */",
+            "ViewExpandedText": "/* Presto View */",
+            "StorageDescriptor": {
+                "Columns": [_glue_column(column) for column in self.columns()],
+                "SerdeInfo": {},
             },
         }
 
@@ -447,6 +496,7 @@ class Topology:
     buckets: tuple[Bucket, ...]
     tables: tuple[Table, ...]
     delivery_stream: DeliveryStream
+    lake_view: LakeView
     bot: Bot
 
     @property
@@ -643,8 +693,11 @@ LAKE_DETAIL_TYPES: tuple[str, ...] = (
 
 LAKE_TABLE = LakeTable(
     database="messages_data_lake",
-    name="analysed-messages-table",  # the name the seeds' queries use
-    description="Every event on the Plumbing bus (EventBridge envelope, one JSON document per line).",
+    name="analysed-messages-raw",
+    description=(
+        "Every event on the Plumbing bus as Firehose delivered it (EventBridge envelope, one JSON document "
+        "per line), redeliveries included: query analysed-messages-table."
+    ),
     location="events/",
     columns=(
         Column("version", "string"),
@@ -663,6 +716,31 @@ LAKE_TABLE = LakeTable(
         # ... and per UTC day of arrival (`WHERE day >= '2026-12-01'` reads only those days).
         PartitionKey("day", timestamp="yyyy-MM-dd", since="2026-01-01", unit="DAYS"),
     ),
+)
+
+# EventBridge delivers to Firehose at least once, and ingest can publish a message's events again when
+# a crash falls between its PutEvents and its COMPLETED mark (no two services commit together), so the
+# table can hold an event twice: the same event id twice, or the same event published again under a new
+# id (same detail-type, source and detail). Queries read this view, which keeps the first of each; the
+# table keeps every delivery. MESSAGE_DUPLICATE is the exception: each one counts another delivery of a
+# post by X, so its repeats are kept (only a repeated id is dropped). A repeat is looked for within its
+# partition (detail-type and day of arrival), so a query filtering on `day` still reads only those days;
+# a republication that crosses midnight UTC would be kept.
+COUNTED_REPEATS = ("MESSAGE_DUPLICATE",)
+_LAKE_COLUMNS = ", ".join(f'"{column.name}"' for column in LAKE_TABLE.queried_columns())
+LAKE_VIEW = LakeView(
+    name="analysed-messages-table",  # the name the seeds' queries use
+    description="Every event on the Plumbing bus once (the table without redeliveries or republications).",
+    table=LAKE_TABLE,
+    sql=f"""SELECT {_LAKE_COLUMNS}
+FROM (
+  SELECT *, row_number() OVER (
+    PARTITION BY "detail_type", "day", "source", json_format(CAST("detail" AS JSON)),
+      CASE WHEN "detail-type" IN ({", ".join(f"'{kind}'" for kind in COUNTED_REPEATS)}) THEN "id" END
+    ORDER BY "time", "id") AS "copy"
+  FROM "{LAKE_TABLE.name}"
+)
+WHERE "copy" = 1""",
 )
 
 TOPOLOGY = Topology(
@@ -887,5 +965,6 @@ TOPOLOGY = Topology(
         buffer_interval_seconds=60,
         buffer_size_mb=DYNAMIC_PARTITIONING_MIN_BUFFER_MB,
     ),
+    lake_view=LAKE_VIEW,
     bot=Bot("ServerlessMessageAnalyserBot", definition="infra/bot.json", locale="en_GB", alias="live"),
 )

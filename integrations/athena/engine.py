@@ -114,9 +114,15 @@ def execute_query(
     try:
         scanned = 0
         for table in definitions.values():
-            files = table_files(table, objects)
-            scanned += sum(file.size for file in files)
-            connection.execute(view_sql(table, files))
+            if table.view_sql is None:
+                files = table_files(table, objects)
+                scanned += sum(file.size for file in files)
+                connection.execute(view_sql(table, files))
+        # Glue views after the tables they read; a view over another view would need them in order.
+        for table in definitions.values():
+            if table.view_sql is not None:
+                body = translate(table.view_sql, definitions, table.database)
+                connection.execute(f"CREATE VIEW {_identifier(table.name)} AS {body}")
         try:
             cursor = connection.execute(duck_sql)
         except duckdb.Error as error:

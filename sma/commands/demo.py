@@ -93,12 +93,12 @@ def _send_samples(console: Console, session: Session) -> list[dict[str, Any]]:
 
 def _report(console: Console, session: Session, sent: list[dict[str, Any]], seconds: float) -> bool:
     """Print each sample's story, the totals and the lake's answers; True when every execution succeeded."""
-    from infra.local.lake import lake_table
+    from infra.local.lake import lake_tables
     from infra.topology import TOPOLOGY
     from integrations.athena import run_query
 
     recorder = session.recorder
-    lake = lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))
+    lake = lake_tables(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))
     for sample in sent:
         items = _items(sample["payload"])
         raw = [
@@ -119,7 +119,7 @@ def _report(console: Console, session: Session, sent: list[dict[str, Any]], seco
         ("The data lake, asked in SQL: events per detail-type", LAKE_QUESTION),
         ("The seeds' query: who was recognised in photos", SEED_QUERY),
     ):
-        columns, rows = run_query(sql, [lake], store=session.cloud.objects)
+        columns, rows = run_query(sql, lake, store=session.cloud.objects)
         _print_table(console, title, columns, rows)
     return not failed
 

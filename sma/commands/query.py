@@ -1,6 +1,7 @@
 """`sma query "SQL"`: Athena SQL over the local data lake (DuckDB), as a table, JSON or CSV.
 
-The SQL runs unchanged as it would in Athena (the lake table is `"analysed-messages-table"`). A query
+The SQL runs unchanged as it would in Athena: `"analysed-messages-table"` is the view that holds each event
+once, `"analysed-messages-raw"` the table below it with every delivery Firehose made. A query
 that fails prints one line in Athena's words (`SYNTAX_ERROR: ...`, `COLUMN_NOT_FOUND: ...`) and exits 2.
 """
 
@@ -50,7 +51,7 @@ def query(
 ) -> None:
     """Run Athena SQL on the local data lake and print the result."""
     from infra.local.account import LocalAccount
-    from infra.local.lake import lake_table
+    from infra.local.lake import lake_tables
     from infra.topology import TOPOLOGY
     from integrations.athena import run_query
     from sma.local_state import state_layout
@@ -60,8 +61,8 @@ def query(
         raise typer.Exit(2)
     try:
         account = LocalAccount(state_layout())
-        lake = lake_table(account.identity.bucket(TOPOLOGY.delivery_stream.bucket))
-        columns, rows = run_query(sql, [lake], store=account.client("s3").store)
+        lake = lake_tables(account.identity.bucket(TOPOLOGY.delivery_stream.bucket))
+        columns, rows = run_query(sql, lake, store=account.client("s3").store)
     except ServiceError as error:
         typer.echo(error.message, err=True)
         raise typer.Exit(2) from None

@@ -3,6 +3,7 @@ schema declare (`aws_cdk.assertions` over the session's synthesized templates)."
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -248,7 +249,11 @@ def test_firehose_destination_is_the_topology_destination(synthesized) -> None:
 def test_glue_table_has_the_lake_schema(synthesized) -> None:
     # The Glue table's columns, partition keys and projection are the topology's declaration, and its
     # partitions lie exactly where the stream's Firehose prefix writes (same keys, same folders).
-    [(_, _, table)] = synthesized.resources("AWS::Glue::Table")
+    [table] = [
+        p
+        for _, _, p in synthesized.resources("AWS::Glue::Table")
+        if p["TableInput"]["Name"] == TOPOLOGY.lake.name
+    ]
     [(_, _, stream)] = synthesized.resources("AWS::KinesisFirehose::DeliveryStream")
     lake = TOPOLOGY.lake
     assert table["DatabaseName"] == lake.database
@@ -273,6 +278,26 @@ def test_glue_table_has_the_lake_schema(synthesized) -> None:
     assert template[1][2] == "/events/detail_type=${detail_type}/day=${day}/"
     location = descriptor["Location"]["Fn::Join"][1]
     assert location[1] == template[1][1] and location[2] == "/" + lake.location
+
+
+def test_the_seed_queries_read_a_view_of_the_table_stored_as_athena_stores_views(synthesized) -> None:
+    # Athena keeps a view in Glue as a VIRTUAL_VIEW whose ViewOriginalText is "/* Presto View: <base64
+    # JSON> */" (the shape public Athena-view modules write, e.g. iconara/terraform-aws-athena-view).
+    tables = {
+        properties["TableInput"]["Name"]: (stack, logical)
+        for stack, logical, properties in synthesized.resources("AWS::Glue::Table")
+    }
+    stack, view_id = tables[TOPOLOGY.lake_view.name]
+    _, table_id = tables[TOPOLOGY.lake.name]
+    resource = synthesized.templates[stack]["Resources"][view_id]
+    table_input = resource["Properties"]["TableInput"]
+    assert table_input["TableType"] == "VIRTUAL_VIEW" and table_input["Parameters"]["presto_view"] == "true"
+    text = table_input["ViewOriginalText"].removeprefix("/* Presto View: ").removesuffix(" */")
+    document = json.loads(base64.b64decode(text))
+    assert document["schema"] == TOPOLOGY.lake.database
+    assert f'FROM "{TOPOLOGY.lake.name}"' in document["originalSql"]
+    assert all(f'FROM "{TOPOLOGY.lake_view.name}"' in query for query in NAMED_QUERIES.values())
+    assert table_id in resource.get("DependsOn", [])  # created after the table it reads
 
 
 def test_athena_workgroup_holds_the_seed_queries(synthesized) -> None:

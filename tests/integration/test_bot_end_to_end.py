@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from infra.local.lake import lake_table
+from infra.local.lake import lake_tables
 from infra.local.session import Session
 from infra.local.webhooks import deliver, mention, with_local_media
 from infra.topology import TOPOLOGY
@@ -125,7 +125,7 @@ def test_the_same_webhook_delivered_three_times_is_ingested_once(session: Sessio
     _, rows = run_query(
         f"""SELECT "detail-type", COUNT(*) FROM "analysed-messages-table"
 WHERE detail.twitter.tweetid = '{tweet_id}' GROUP BY 1""",
-        [lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))],
+        lake_tables(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket)),
         store=session.cloud.objects,
     )
     assert dict(rows) == {"MESSAGE_RECEIVED": 1, "MESSAGE_ANALYSED": 1, "MESSAGE_DUPLICATE": 2}
@@ -187,7 +187,7 @@ def test_ai_throttling_is_retried_then_succeeds(session: Session) -> None:
 def test_everything_lands_in_the_lake_and_the_seeds_queries_find_it(session: Session) -> None:
     send(session, json.loads((PAYLOADS / "aaa" / "mention-with-photos.json").read_text()))
     session.cloud.flush_lake()
-    lake = [lake_table(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))]
+    lake = lake_tables(session.cloud.bucket(TOPOLOGY.delivery_stream.bucket))
     _, rows = run_query(
         'SELECT "detail-type", COUNT(*) FROM "analysed-messages-table" GROUP BY 1',
         lake,

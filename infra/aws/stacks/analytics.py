@@ -1,6 +1,7 @@
 """Analytics: the catch-all rule into Data Firehose (newline-delimited, partitioned by detail-type and
 day), the S3 data lake with lifecycle rules, the Glue table with the lake's explicit schema and
-partition projection, and an Athena workgroup holding the seeds' queries. The table and the stream's
+partition projection, the Athena view over it that keeps each event once, and an Athena workgroup
+holding the seeds' queries (which read the view). The table and the stream's
 destination both come from the topology's one declaration of the lake."""
 
 from __future__ import annotations
@@ -101,6 +102,16 @@ class AnalyticsStack(Stack):
         # CloudFormation's, and the local Athena reads the same document (infra/local/lake.py).
         table.add_property_override("TableInput", lake.table_input(self.lake.bucket_name))
         table.add_resource_dependency(database)
+        # The view queries read (each event once), in the form Athena's own CREATE VIEW stores in Glue.
+        view = glue.CfnTable(
+            self,
+            "LakeView",
+            catalog_id=self.account,
+            database_name=lake.database,
+            table_input=glue.CfnTable.TableInputProperty(name=TOPOLOGY.lake_view.name),
+        )
+        view.add_property_override("TableInput", TOPOLOGY.lake_view.table_input())
+        view.add_resource_dependency(table)
         workgroup = athena.CfnWorkGroup(
             self,
             "Workgroup",

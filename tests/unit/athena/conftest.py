@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.local.lake import lake_table
+from infra.local.lake import lake_tables
 from infra.topology import TOPOLOGY
 from integrations.athena import TableDefinition
 from integrations.firehose import DeliveryStreams, FirehoseClient
@@ -210,5 +210,11 @@ def lake(sma_home, lake_events, lake_bucket) -> ObjectStore:
 
 @pytest.fixture
 def table(lake_bucket) -> TableDefinition:
-    """The topology's lake table over the test bucket."""
-    return lake_table(lake_bucket)
+    """The topology's lake table over the test bucket (every delivery, as Firehose wrote it)."""
+    return lake_tables(lake_bucket)[0]
+
+
+@pytest.fixture
+def tables(lake_bucket) -> list[TableDefinition]:
+    """The lake table and the view queries read (`analysed-messages-table`: each event once)."""
+    return lake_tables(lake_bucket)

@@ -20,9 +20,9 @@ CELEBRITIES = (
 
 
 @pytest.fixture
-def athena(lake: ObjectStore, table) -> AthenaClient:
+def athena(lake: ObjectStore, tables) -> AthenaClient:
     lake.create_bucket("athena-results")
-    return AthenaClient([table], store=lake)
+    return AthenaClient(tables, store=lake)
 
 
 def test_a_query_runs_and_pages_its_results(athena) -> None:

@@ -19,7 +19,7 @@ from integrations.athena import TableDefinition, run_query
 from integrations.errors import ServiceError
 from integrations.objectstore import ObjectStore
 
-COUNT = 'SELECT count(*) FROM "analysed-messages-table"'
+COUNT = 'SELECT count(*) FROM "analysed-messages-raw"'
 
 
 def put(store: ObjectStore, bucket: str, key: str, *events: dict) -> None:
@@ -28,14 +28,14 @@ def put(store: ObjectStore, bucket: str, key: str, *events: dict) -> None:
 
 def test_partition_keys_are_columns_after_the_tables_own(lake, table: TableDefinition) -> None:
     columns, rows = run_query(
-        'SELECT * FROM "analysed-messages-table" WHERE "detail-type" = \'MESSAGE_RECEIVED\'',
+        'SELECT * FROM "analysed-messages-raw" WHERE "detail-type" = \'MESSAGE_RECEIVED\'',
         [table],
         store=lake,
     )
     assert columns == [c.name for c in TOPOLOGY.lake.columns] + ["detail_type", "day"]
     assert rows[0][-2:] == ("MESSAGE_RECEIVED", "2026-11-20")
     _, counts = run_query(
-        'SELECT detail_type, day, count(*) FROM "analysed-messages-table" '
+        'SELECT detail_type, day, count(*) FROM "analysed-messages-raw" '
         "WHERE day >= '2026-11-20' AND detail_type LIKE 'MESSAGE_%' GROUP BY 1, 2 ORDER BY 1",
         [table],
         store=lake,
@@ -74,7 +74,7 @@ def test_without_projection_the_hive_style_folders_are_the_partitions(
     put(lake, lake_bucket, "events/detail_type=NOT_AN_EVENT_TYPE/day=1999-01-01/a", lake_events[0])
     plain = dataclasses.replace(table, parameters={"classification": "json"})
     _, rows = run_query(
-        'SELECT detail_type, count(*) FROM "analysed-messages-table" GROUP BY 1',
+        'SELECT detail_type, count(*) FROM "analysed-messages-raw" GROUP BY 1',
         [plain],
         store=lake,
     )

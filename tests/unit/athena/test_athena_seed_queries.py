@@ -48,8 +48,8 @@ def test_the_lake_is_partitioned_by_detail_type_and_day(lake: ObjectStore, lake_
     }
 
 
-def test_seed_query_celebrities(lake: ObjectStore, table: TableDefinition) -> None:
-    columns, rows = run_query(SEED_CELEBRITIES, [table], store=lake)
+def test_seed_query_celebrities(lake: ObjectStore, tables: list[TableDefinition]) -> None:
+    columns, rows = run_query(SEED_CELEBRITIES, tables, store=lake)
     assert columns == ["time", "author", "name"]
     assert sorted(rows) == sorted(
         [
@@ -61,8 +61,8 @@ def test_seed_query_celebrities(lake: ObjectStore, table: TableDefinition) -> No
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
 
 
-def test_seed_query_labels(lake: ObjectStore, table: TableDefinition) -> None:
-    columns, rows = run_query(SEED_LABELS, [table], store=lake)
+def test_seed_query_labels(lake: ObjectStore, tables: list[TableDefinition]) -> None:
+    columns, rows = run_query(SEED_LABELS, tables, store=lake)
     assert columns == ["time", "author", "text", "name"]
     assert sorted(rows) == sorted(
         [
@@ -76,24 +76,26 @@ def test_seed_query_labels(lake: ObjectStore, table: TableDefinition) -> None:
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
 
 
-def test_seed_query_positive_messages_with_images(lake: ObjectStore, table: TableDefinition) -> None:
+def test_seed_query_positive_messages_with_images(lake: ObjectStore, tables: list[TableDefinition]) -> None:
     # The CROSS JOIN UNNEST keeps only messages with images: e3 (positive, no image) is not there.
-    columns, rows = run_query(SEED_POSITIVE, [table], store=lake)
+    columns, rows = run_query(SEED_POSITIVE, tables, store=lake)
     assert columns == ["time", "author", "textsentiment", "text"]
     assert rows == [("2026-11-20T10:00:00Z", "harry11", "POSITIVE", "@makitdev look who I met")]
 
 
-def test_seed_query_label_counts(lake: ObjectStore, table: TableDefinition) -> None:
-    columns, rows = run_query(SEED_LABEL_COUNTS, [table], store=lake)
+def test_seed_query_label_counts(lake: ObjectStore, tables: list[TableDefinition]) -> None:
+    columns, rows = run_query(SEED_LABEL_COUNTS, tables, store=lake)
     assert columns == ["name", "count"]  # Athena folds identifiers to lower case
     assert rows[0] == ("Person", 3)
     assert sorted(rows[1:]) == [("Fowl", 1), ("Shoe", 1)]
 
 
-def test_every_event_type_is_visible_with_its_envelope(lake: ObjectStore, table: TableDefinition) -> None:
+def test_every_event_type_is_visible_with_its_envelope(
+    lake: ObjectStore, tables: list[TableDefinition]
+) -> None:
     _, rows = run_query(
         'SELECT "detail-type", count(*) FROM "analysed-messages-table" GROUP BY 1 ORDER BY 1',
-        [table],
+        tables,
         store=lake,
     )
     assert rows == [
@@ -104,14 +106,14 @@ def test_every_event_type_is_visible_with_its_envelope(lake: ObjectStore, table:
     ]
 
 
-def test_trino_functions_are_transpiled(lake: ObjectStore, table: TableDefinition) -> None:
+def test_trino_functions_are_transpiled(lake: ObjectStore, tables: list[TableDefinition]) -> None:
     _, rows = run_query(
         "SELECT detail.author, cardinality(detail.analysis.images) AS images, "
         "date_format(from_iso8601_timestamp(time), '%Y-%m-%d') AS day, "
         'element_at(detail.imageurls, 1) AS url FROM messages_data_lake."analysed-messages-table" '
         "WHERE \"detail-type\" IN ('MESSAGE_ANALYSED', 'MESSAGE_RECEIVED') "
         "AND detail.author = 'harry11' ORDER BY \"detail-type\"",
-        [table],
+        tables,
         store=lake,
     )
     assert rows == [
@@ -120,15 +122,15 @@ def test_trino_functions_are_transpiled(lake: ObjectStore, table: TableDefinitio
     ]
 
 
-def test_integer_division_is_trinos(lake: ObjectStore, table: TableDefinition) -> None:
+def test_integer_division_is_trinos(lake: ObjectStore, tables: list[TableDefinition]) -> None:
     _, rows = run_query(
-        'SELECT count(*) / 2, 7 / 2, -7 / 2, 7.0 / 2 FROM "analysed-messages-table"', [table], store=lake
+        'SELECT count(*) / 2, 7 / 2, -7 / 2, 7.0 / 2 FROM "analysed-messages-table"', tables, store=lake
     )
     assert rows == [(3, 3, -3, 3.5)]
 
 
-def test_an_empty_lake_answers_with_no_rows(sma_home, table: TableDefinition) -> None:
-    columns, rows = run_query(SEED_CELEBRITIES, [table], store=ObjectStore(sma_home / "s3"))
+def test_an_empty_lake_answers_with_no_rows(sma_home, tables: list[TableDefinition]) -> None:
+    columns, rows = run_query(SEED_CELEBRITIES, tables, store=ObjectStore(sma_home / "s3"))
     assert (columns, rows) == (["time", "author", "name"], [])
 
 
@@ -146,9 +148,9 @@ def test_an_empty_lake_answers_with_no_rows(sma_home, table: TableDefinition) ->
     ],
 )
 def test_bad_queries_fail_with_athena_categories(
-    lake: ObjectStore, table: TableDefinition, sql: str, category: str
+    lake: ObjectStore, tables: list[TableDefinition], sql: str, category: str
 ) -> None:
     with pytest.raises(ServiceError) as error:
-        run_query(sql, [table], store=lake)
+        run_query(sql, tables, store=lake)
     assert error.value.code == "InvalidRequestException"
     assert error.value.message.startswith(f"{category}: "), error.value.message
