@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from integrations.athena.hive_types import parse_hive_type
-
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
 # One Python: the Lambdas run on the runtime of the Python the tests run on (pyproject's requires-python).
@@ -384,8 +382,7 @@ class LakeView:
             "catalog": "awsdatacatalog",
             "schema": self.table.database,
             "columns": [
-                {"name": column.name.lower(), "type": parse_hive_type(column.type).trino()}
-                for column in self.columns()
+                {"name": column.name.lower(), "type": trino_type(column.type)} for column in self.columns()
             ],
         }
         encoded = base64.b64encode(json.dumps(presto_view).encode()).decode()
@@ -557,13 +554,45 @@ _media = Ref("bucket", MEDIA)
 # ---------------------------------------------------------------------------------------------------
 
 
-def struct(*fields: tuple[str, str]) -> str:
-    """A Hive struct type from (name, type) pairs, names in the case the JSON uses."""
-    return "struct<" + ",".join(f"{name}:{kind}" for name, kind in fields) + ">"
+# Trino's names for the Hive primitives the lake uses ("Data types in Athena": string is varchar, int is
+# integer); an Athena view's definition lists its columns in Trino's types.
+_TRINO_PRIMITIVES = {
+    "string": "varchar",
+    "int": "integer",
+    "bigint": "bigint",
+    "double": "double",
+    "boolean": "boolean",
+}
 
 
-def array(kind: str) -> str:
-    return f"array<{kind}>"
+class HiveType(str):
+    """A Hive column type (what Glue's table holds) that also knows how Trino writes it (what an Athena
+    view's definition lists): `struct` and `array` build them; a primitive is its plain name."""
+
+    trino: str
+
+    def __new__(cls, hive: str, trino: str) -> HiveType:
+        made = super().__new__(cls, hive)
+        made.trino = trino
+        return made
+
+
+def trino_type(kind: str) -> str:
+    """`kind` as Trino writes it: `array(row(name varchar, confidence double))`."""
+    return kind.trino if isinstance(kind, HiveType) else _TRINO_PRIMITIVES[kind]
+
+
+def struct(*fields: tuple[str, str]) -> HiveType:
+    """A Hive struct type from (name, type) pairs, names in the case the JSON uses (Trino's row type
+    has them lower-cased, as Athena stores them)."""
+    return HiveType(
+        "struct<" + ",".join(f"{name}:{kind}" for name, kind in fields) + ">",
+        "row(" + ", ".join(f"{name.lower()} {trino_type(kind)}" for name, kind in fields) + ")",
+    )
+
+
+def array(kind: str) -> HiveType:
+    return HiveType(f"array<{kind}>", f"array({trino_type(kind)})")
 
 
 BOUNDING_BOX = struct(("Width", "double"), ("Height", "double"), ("Left", "double"), ("Top", "double"))

@@ -77,7 +77,8 @@ def system_graph(topology: Topology) -> Graph:
     delivery = topology.delivery_stream
     add(Node(f"delivery_{delivery.name}", f"{delivery.name}\nData Firehose", "delivery", "c_analytics"))
     lake = f"{topology.lake.database}.{topology.lake.name}"
-    add(Node("lake_table", f"{lake}\nGlue table, Athena SQL", "store", "c_analytics"))
+    add(Node("lake_table", f"{lake}\nGlue table", "store", "c_analytics"))
+    add(Node("lake_view", f"{topology.lake_view.name}\nAthena view, each event once", "store", "c_analytics"))
 
     edge = graph.edges.append
     edge(Edge("x", "fn_Ingress", "signed webhook"))
@@ -101,7 +102,8 @@ def system_graph(topology: Topology) -> Graph:
             if kind in _RESOURCE_KINDS:
                 edge(Edge(f"sm_{machine.name}", f"{_RESOURCE_KINDS[kind]}_{name}", _uses(kind), "uses"))
     edge(Edge(f"delivery_{delivery.name}", f"bucket_{delivery.bucket}", f"{delivery.table.location}…"))
-    edge(Edge(f"bucket_{delivery.bucket}", "lake_table", "queried as"))
+    edge(Edge(f"bucket_{delivery.bucket}", "lake_table", "read as"))
+    edge(Edge("lake_table", "lake_view", "queried through"))
     return graph
 
 

@@ -1,6 +1,5 @@
 """Hive/Glue column types (`string`, `array<struct<name:string,confidence:double>>`, ...) parsed into a
-small tree and rendered as DuckDB types for `read_json(columns=...)`, or as the Trino types an Athena
-view's definition lists its columns in (`array(row(name varchar, confidence double))`)."""
+small tree and rendered as DuckDB types for `read_json(columns=...)`."""
 
 from __future__ import annotations
 
@@ -24,15 +23,6 @@ _PRIMITIVES = {
     "date": "DATE",
     "timestamp": "TIMESTAMP",
     "binary": "BLOB",
-}
-# Trino's names where Hive's differ (Athena's "Data types in Athena": string is varchar, int is
-# integer, float is real, binary is varbinary, struct is row).
-_TRINO_NAMES = {
-    "string": "varchar",
-    "char": "varchar",
-    "int": "integer",
-    "float": "real",
-    "binary": "varbinary",
 }
 _TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_-]*|`[^`]+`|<|>|,|:|\(|\)|\d+)")
 
@@ -58,27 +48,6 @@ class HiveType:
         if self.kind == "decimal":
             return f"DECIMAL({', '.join(map(str, self.precision or (10, 0)))})"
         return _PRIMITIVES[self.kind]
-
-    def trino(self) -> str:
-        """The type as Trino (Athena engine 3) writes it; field names lower-cased, as Athena stores them."""
-        if self.kind == "array":
-            return f"array({self.children[0].trino()})"
-        if self.kind == "map":
-            return f"map({self.children[0].trino()}, {self.children[1].trino()})"
-        if self.kind == "struct":
-            members = ", ".join(
-                f"{_trino_field(name)} {child.trino()}"
-                for name, child in zip(self.fields, self.children, strict=True)
-            )
-            return f"row({members})"
-        if self.kind == "decimal":
-            return f"decimal({','.join(map(str, self.precision or (10, 0)))})"
-        return _TRINO_NAMES.get(self.kind, self.kind)
-
-
-def _trino_field(name: str) -> str:
-    lower = name.lower()
-    return lower if re.fullmatch(r"[a-z_][a-z0-9_]*", lower) else _quote(lower)
 
 
 def _quote(name: str) -> str:
