@@ -709,7 +709,9 @@ def _raw_detail_types() -> tuple[str, ...]:
 
 
 # Every detail-type the bus carries: each is a folder of the lake that Athena's enum projection lists.
-LAKE_DETAIL_TYPES: tuple[str, ...] = (
+# The domain events (DESIGN.md §4): each has a JSON schema in workflows/schemas, every field of which the
+# lake types (tests/unit/athena/test_lake_table_schemas.py).
+DOMAIN_DETAIL_TYPES: tuple[str, ...] = (
     "MESSAGE_RECEIVED",
     "MESSAGE_DUPLICATE",
     "MESSAGE_ANALYSED",
@@ -717,8 +719,8 @@ LAKE_DETAIL_TYPES: tuple[str, ...] = (
     "SEND_TWEET",
     "TWEET_SENT",
     "TWEET_FAILED",
-    *_raw_detail_types(),
 )
+LAKE_DETAIL_TYPES: tuple[str, ...] = (*DOMAIN_DETAIL_TYPES, *_raw_detail_types())
 
 LAKE_TABLE = LakeTable(
     database="messages_data_lake",
@@ -747,15 +749,17 @@ LAKE_TABLE = LakeTable(
     ),
 )
 
-# EventBridge delivers to Firehose at least once, and ingest can publish a message's events again when
-# a crash falls between its PutEvents and its COMPLETED mark (no two services commit together), so the
-# table can hold an event twice: the same event id twice, or the same event published again under a new
-# id (same detail-type, source and detail). Queries read this view, which keeps the first of each; the
-# table keeps every delivery. MESSAGE_DUPLICATE is the exception: each one counts another delivery of a
-# post by X, so its repeats are kept (only a repeated id is dropped). A repeat is looked for within its
-# partition (detail-type and day of arrival), so a query filtering on `day` still reads only those days;
-# a republication that crosses midnight UTC would be kept.
-COUNTED_REPEATS = ("MESSAGE_DUPLICATE",)
+# EventBridge delivers to Firehose at least once, and a workflow can publish an event again when a crash
+# falls between its PutEvents and its COMPLETED mark (no two services commit together: ingest's
+# MESSAGE_RECEIVED, an Express execution run again), so the table can hold an event twice: the same event
+# id twice, or the same domain event under a new id. Queries read this view, which keeps the first of
+# each; the table keeps every delivery. A domain event's repeat is one alike in detail-type, source and
+# detail (the lake types every field of the domain events; a message has one of each). Every other event
+# is one per id: each MESSAGE_DUPLICATE counts one more delivery of a post by X, and the lake does not type
+# X's raw events' fields, so their content cannot tell a repeat from another event. A repeat is looked
+# for within its partition (detail-type and day of arrival), so a query filtering on `day` still reads
+# only those days; a republication that crosses midnight UTC would be kept.
+REPUBLISHABLE = tuple(kind for kind in DOMAIN_DETAIL_TYPES if kind != "MESSAGE_DUPLICATE")
 _LAKE_COLUMNS = ", ".join(f'"{column.name}"' for column in LAKE_TABLE.queried_columns())
 LAKE_VIEW = LakeView(
     name="analysed-messages-table",  # the name the seeds' queries use
@@ -764,8 +768,9 @@ LAKE_VIEW = LakeView(
     sql=f"""SELECT {_LAKE_COLUMNS}
 FROM (
   SELECT *, row_number() OVER (
-    PARTITION BY "detail_type", "day", "source", json_format(CAST("detail" AS JSON)),
-      CASE WHEN "detail-type" IN ({", ".join(f"'{kind}'" for kind in COUNTED_REPEATS)}) THEN "id" END
+    PARTITION BY "detail_type", "day", "source",
+      CASE WHEN "detail-type" IN ({", ".join(f"'{kind}'" for kind in REPUBLISHABLE)})
+        THEN json_format(CAST("detail" AS JSON)) ELSE "id" END
     ORDER BY "time", "id") AS "copy"
   FROM "{LAKE_TABLE.name}"
 )

@@ -5,8 +5,9 @@ using dead-letter queues"), Firehose's delivery to S3 is at least once, its retr
 duplicates" ("Understand data delivery in Amazon Data Firehose",
 https://docs.aws.amazon.com/firehose/latest/dev/basic-deliver.html), and ingest can
 publish a message again under a new event id when a crash falls between its PutEvents and its COMPLETED
-mark. The table keeps every delivery; the view keeps the first of each event, and keeps MESSAGE_DUPLICATE
-repeats, each of which counts one more delivery of a post by X.
+mark. The table keeps every delivery; the view keeps the first of each event: a domain event's repeat is
+one alike in detail-type, source and detail; any other event (MESSAGE_DUPLICATE, each of which counts one
+more delivery of a post by X, and X's raw events, whose fields the lake does not type) is one per id.
 
 The view lives in Glue as Athena keeps the views it creates: a VIRTUAL_VIEW whose ViewOriginalText is
 "/* Presto View: <base64 JSON with originalSql, catalog, schema, columns> */" (the shape public Athena
@@ -22,12 +23,13 @@ from typing import Any
 import botocore.session
 import pytest
 
-from infra.topology import TOPOLOGY, array, struct, trino_type
+from infra.topology import DOMAIN_DETAIL_TYPES, REPUBLISHABLE, TOPOLOGY, array, struct, trino_type
 from integrations.athena import TableDefinition, run_query
 from integrations.athena.hive_types import HiveType, parse_hive_type
 from integrations.errors import ServiceError
 from integrations.objectstore import ObjectStore
 from tests.unit.athena.conftest import deliver_to_lake, envelope
+from workflows.schemas import SCHEMA_FILES
 
 GLUE = botocore.session.get_session().get_service_model("glue")
 PER_TYPE = 'SELECT "detail-type", count(*) FROM "{}" GROUP BY 1 ORDER BY 1'
@@ -84,6 +86,24 @@ def test_each_message_duplicate_counts_one_more_delivery_by_x(deliver, tables) -
     store = deliver(first, second, second)  # ... and the second delivered twice to Firehose
     assert counts(store, tables, TOPOLOGY.lake.name) == {"MESSAGE_DUPLICATE": 3}
     assert counts(store, tables, TOPOLOGY.lake_view.name) == {"MESSAGE_DUPLICATE": 2}
+
+
+def test_raw_x_events_are_one_per_id_as_the_lake_does_not_type_their_fields(deliver, tables) -> None:
+    def tweeted(event_id: str, tweet: int) -> dict[str, Any]:
+        detail = {"id": tweet, "text": "@makitdev hi", "user": {"screen_name": "ann"}}
+        return envelope("TWITTER_TWEETED", "TWITTER", "2026-11-20T10:00:00Z", detail, event_id)
+
+    first = tweeted("t1", 1870000000000000011)
+    store = deliver(first, first, tweeted("t2", 1870000000000000012))
+    assert counts(store, tables, TOPOLOGY.lake.name) == {"TWITTER_TWEETED": 3}
+    assert counts(store, tables, TOPOLOGY.lake_view.name) == {"TWITTER_TWEETED": 2}
+
+
+def test_the_domain_events_are_those_with_a_schema() -> None:
+    # Content tells a domain event's repeat only because the lake types every field of its schema
+    # (test_lake_table_schemas.py); MESSAGE_DUPLICATE is the one domain event whose repeats count.
+    assert set(DOMAIN_DETAIL_TYPES) == set(SCHEMA_FILES)
+    assert set(DOMAIN_DETAIL_TYPES) - set(REPUBLISHABLE) == {"MESSAGE_DUPLICATE"}
 
 
 def test_the_view_has_the_tables_columns_and_reads_the_seed_fixtures_whole(lake, tables) -> None:
