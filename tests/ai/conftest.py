@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
+from integrations.ai.onnx_cache import CachedModel, OnnxRecipe
+
 MEDIA = Path(__file__).resolve().parents[2] / "examples" / "media"
 
 
@@ -50,3 +52,22 @@ def astronaut_variant() -> bytes:
     image = ImageOps.mirror(Image.open(MEDIA / "astronaut.jpg").convert("RGB"))
     image = ImageEnhance.Brightness(image.resize((400, 400))).enhance(0.8)
     return encode(image, quality=70)
+
+
+@pytest.fixture
+def corrupted_cache(tmp_path, monkeypatch):
+    """Given a cached ONNX model's recipe: a private cache folder (now $SMA_CACHE_DIR) holding a copy of
+    the built model with one byte flipped inside a weight; returns the copy's CachedModel."""
+
+    def corrupt(recipe: OnnxRecipe) -> CachedModel:
+        real = recipe.model()
+        assert isinstance(real, Path)
+        cached = recipe.cached(tmp_path)
+        data = bytearray(real.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        cached.onnx_file.write_bytes(bytes(data))
+        cached.note_file.write_text(real.with_suffix(".json").read_text())
+        monkeypatch.setenv("SMA_CACHE_DIR", str(tmp_path))
+        return cached
+
+    return corrupt

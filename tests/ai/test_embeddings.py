@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from integrations.ai.text import embeddings, minilm_cache
 from integrations.ai.weights import package_file
@@ -109,28 +108,9 @@ def test_the_text_path_imports_neither_torch_nor_transformers():
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
 
 
-@pytest.fixture
-def cache_copy(tmp_path, monkeypatch):
-    """A private cache folder holding a copy of the built model, and MiniLM reloaded from it."""
-    real = minilm_cache.onnx_model()
-    assert isinstance(real, Path)
-    cached = minilm_cache.CachedModel.for_weights(
-        minilm_cache.EXPECTED_SHA256[minilm_cache.WEIGHTS], tmp_path
-    )
-    cached.onnx_file.write_bytes(real.read_bytes())
-    cached.note_file.write_text(real.with_suffix(".json").read_text())
-    monkeypatch.setenv("SMA_CACHE_DIR", str(tmp_path))
-    return cached
-
-
-def test_a_corrupt_cached_model_is_rebuilt_and_serves_the_same_numbers(cache_copy, capsys):
-    data = bytearray(cache_copy.onnx_file.read_bytes())
-    data[len(data) // 2] ^= 0xFF  # one flipped byte inside a weight
-    cache_copy.onnx_file.write_bytes(bytes(data))
+def test_a_corrupt_cached_model_is_rebuilt_and_serves_the_same_numbers(corrupted_cache, capsys):
+    cache_copy = corrupted_cache(minilm_cache.MINILM_ONNX)
     model = embeddings.MiniLM(package_file(minilm_cache.MODEL_DIR), minilm_cache.onnx_model(), 1)
     assert "altered" in capsys.readouterr().err
     assert np.abs(model.encode(SENTENCES[:3]) - embeddings.embed(SENTENCES[:3])).max() < 1e-6
-    assert (
-        minilm_cache.CachedModel.problem(cache_copy, minilm_cache.EXPECTED_SHA256[minilm_cache.WEIGHTS])
-        is None
-    )
+    assert cache_copy.problem() is None

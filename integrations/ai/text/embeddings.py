@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from integrations.ai.lazy import lazy_model
+from integrations.ai.onnx_session import open_session
 from integrations.ai.text.minilm_cache import MODEL_DIR, onnx_model
 from integrations.ai.text.minilm_graph import INPUTS, OUTPUT
 from integrations.ai.threads import ai_threads
@@ -33,7 +34,6 @@ class MiniLM:
     """The model's tokenizer and an onnxruntime session of its graph."""
 
     def __init__(self, directory: Path, model: Path | bytes, threads: int) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
 
         self.max_length = int(
@@ -47,16 +47,8 @@ class MiniLM:
         # Fixed from here on: encoding only reads the tokenizer, so threads may share it (a tokenizer
         # whose settings change per call, as transformers' do, fails with "Already borrowed").
         self.tokenizer: Tokenizer = tokenizer
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        # Worker threads that spin while waiting for work take a core from the rest of the local cloud.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        source = str(model) if isinstance(model, Path) else model
-        # InferenceSession.run may be called from several threads at once (onnxruntime's documented
-        # guarantee), so requests need no lock around it.
-        self.session: Any = onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        # InferenceSession.run may be called from several threads at once, so requests need no lock.
+        self.session: Any = open_session(model, threads)
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """(texts, 384) float32 unit-length embeddings of `texts`, in order; long lists go through in
