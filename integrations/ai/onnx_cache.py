@@ -24,8 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from integrations.ai.user_cache import cache_dir, write_atomically
+from integrations.ai.user_cache import cache_dir
 from integrations.ai.weights import sha256_of
+from integrations.files import write_atomically
 
 _log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The user's cache folder for files the AI services derive from their models, and writing into it.
+"""The user's cache folder for files the AI services derive from their models.
 
 `$SMA_CACHE_DIR`, else `$XDG_CACHE_HOME/sma`, else `~/.cache/sma`: derived files (MiniLM's ONNX graph,
 a bot's embedded utterances) outlive a virtualenv that `make` recreates, are shared by checkouts using
@@ -8,7 +8,6 @@ the same models (every file is named by the hash of what it was made from), and 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 
@@ -18,15 +17,3 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "sma"
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary name and an atomic rename: a reader never sees half a file, and two
-    processes writing the same file at once both leave a whole one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

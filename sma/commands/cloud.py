@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from integrations.files import write_atomically
 from sma.local_state import state_layout
 
 if TYPE_CHECKING:
@@ -95,8 +96,12 @@ def up(
     left = 0
     try:
         cloud = session.cloud
-        layout.endpoint_file.write_text(
-            json.dumps({"webhook": cloud.webhook_url, "media": session.media.origin, "pid": os.getpid()})
+        # Whole or absent: `sma send` and scripts read it while `sma up` runs.
+        write_atomically(
+            layout.endpoint_file,
+            json.dumps(
+                {"webhook": cloud.webhook_url, "media": session.media.origin, "pid": os.getpid()}
+            ).encode(),
         )
         console.print(f"Webhook endpoint: [bold]{cloud.webhook_url}[/bold]   (state in {home})")
         console.print(f"Sample photos served at {session.media.origin}/media/")

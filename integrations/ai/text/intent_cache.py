@@ -24,8 +24,9 @@ import numpy as np
 
 from integrations.ai.text.minilm_cache import WEIGHTS
 from integrations.ai.text.minilm_graph import BUILDER_VERSION
-from integrations.ai.user_cache import cache_dir, write_atomically
+from integrations.ai.user_cache import cache_dir
 from integrations.ai.weights import EXPECTED_SHA256
+from integrations.files import write_atomically
 
 FORMAT = 1
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import json
 import math
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from integrations.errors import ServiceError
+from integrations.files import write_atomically
 
 SERVICE = "rekognition"
 FACE_MODEL_VERSION = "dlib-resnet-v1"  # not AWS's "7.0": these embeddings are dlib's, say so
@@ -131,9 +131,7 @@ class FaceStore:
 
     @staticmethod
     def _write(path: Path, document: dict[str, Any]) -> None:
-        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        temporary.write_text(json.dumps(document))
-        os.replace(temporary, path)
+        write_atomically(path, json.dumps(document).encode())
 
 
 def public_face(record: dict[str, Any]) -> dict[str, Any]:
