@@ -94,7 +94,10 @@ class Vocabulary:
 
     @classmethod
     def of(cls, analyzer: str, ngrams: tuple[int, int], terms: Sequence[str], idf: np.ndarray) -> Vocabulary:
-        return cls(ngrams_of(analyzer, ngrams), {str(term): number for number, term in enumerate(terms)}, idf)
+        # tolist() makes the Python strings in one pass: half the time of a comprehension over numpy's
+        # strings, and three models build ~200,000-term indexes each while the cloud starts.
+        listed = terms.tolist() if isinstance(terms, np.ndarray) else [str(term) for term in terms]
+        return cls(ngrams_of(analyzer, ngrams), dict(zip(listed, range(len(listed)), strict=True)), idf)
 
     def terms(self) -> np.ndarray:
         return np.asarray(sorted(self.index, key=self.index.__getitem__), dtype=str)
