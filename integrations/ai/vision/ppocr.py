@@ -148,7 +148,7 @@ class TextFinder:
         found = self._boxes(padded)
         for corners, _ in found:  # back to the caller's pixels
             corners[:, 1] -= top
-            corners *= (ratio_x, ratio_y)
+            np.multiply(corners, (ratio_x, ratio_y), out=corners)
             np.clip(corners, 0, (original_width, original_height), out=corners)
         return found
 
