@@ -180,3 +180,14 @@ def test_a_missing_model_package_is_said_plainly(monkeypatch):
 def test_the_finder_rejects_an_unknown_limit():
     with pytest.raises(ValueError, match="limit"):
         ppocr.TextFinder(640, "middle")
+
+
+def test_the_warm_up_loads_the_direct_engines_and_not_rapidocr():
+    # `sma up` loads every registered model; RapidOCR (DetectText only) loads on first use instead.
+    from integrations.ai.warmup import models
+
+    names = list(models())
+    assert "rapidocr-pp-ocrv6" not in names
+    # Declared by the ocr module, so ranked with the photo models, before spaCy.
+    assert names.index("pp-ocrv6-text-finder") < names.index("pp-ocrv6-text-reader")
+    assert names.index("pp-ocrv6-text-reader") < names.index("spacy-en_core_web_sm")

@@ -1,16 +1,20 @@
-"""Text in images: RapidOCR (PP-OCRv6 small detection and recognition, ONNX models inside the wheel).
+"""Text in images: PaddleOCR's PP-OCRv6 small detection and recognition (ONNX models in the rapidocr wheel).
 
 Two jobs, each doing only the work its answer needs:
 
 * DetectText reads everything: RapidOCR finds text lines and, with word boxes on, the words in them;
   Rekognition's DetectText answers LINE detections (Id 0..n) followed by WORD detections whose ParentId
   is their line's Id. PP-OCR reads Latin script and Chinese; other scripts come out wrong or not at all.
+  RapidOCR loads on the first DetectText call, never in the warm-up: no workflow calls DetectText, and
+  building its engines cost ~1.5 s of GIL-holding Python (OmegaConf) while the local cloud started.
 * DetectLabels only asks whether there is text (the "Text" label): the detector runs once on the image
   scaled down to FIND_SIDE, and only its READ_CANDIDATES most confident boxes are read, cut from the
   image at full size, until one reads as a word. Reading every line (and detecting at RapidOCR's default
   of at least 736 px on the *shorter* side, which triples the pixels of a small photo) cost 0.5-2 s of
   CPU per photo; this costs 0.05-0.15 s and, on photos with and without text, agrees with it except
-  where it was wrong (benchmarks/ai.py, "Text label").
+  where it was wrong (benchmarks/ai.py, "Text label"). Its two engines are the same models run directly
+  on onnxruntime (`ppocr.py`: RapidOCR's steps and constants, its boxes, strings and confidences), so
+  DetectLabels imports neither rapidocr nor omegaconf; they load in ~0.45 s of CPU instead of ~1.35 s.
 
 Every engine runs its ONNX sessions on one thread: two photos in flight then use the two cores, where
 onnxruntime's default pool (a thread per core, spinning while it waits for work) made them fight.
@@ -53,8 +57,15 @@ def _rapidocr() -> Any:
 # Not registered for the warm-up (a LazyModel, not `lazy_model`): the local cloud's workflows never call
 # DetectText, and building RapidOCR costs ~1.5 s of GIL-holding Python the start-up needs elsewhere.
 RAPIDOCR: LazyModel[Any] = LazyModel("rapidocr-pp-ocrv6", _rapidocr)
+
+
+def _reader() -> TextReader:
+    """Declared here, not as the class itself: the warm-up ranks models by their loader's module."""
+    return TextReader()
+
+
 TEXT_FINDER = lazy_model("pp-ocrv6-text-finder", lambda: TextFinder(FIND_SIDE, "max"))
-TEXT_READER = lazy_model("pp-ocrv6-text-reader", TextReader)
+TEXT_READER = lazy_model("pp-ocrv6-text-reader", _reader)
 
 
 def readable(text: str, confidence: float) -> bool:
