@@ -162,9 +162,9 @@ class TextFinder:
 
     def _boxes(self, pixels: np.ndarray) -> list[tuple[np.ndarray, float]]:
         height, width = pixels.shape[:2]
-        longest = max(height, width) if self.limit == "max" else min(height, width)
-        needs = longest > self.side if self.limit == "max" else longest < self.side
-        resized = _to_multiple_of_32(pixels, self.side / longest if needs else 1.0)
+        limited = max(height, width) if self.limit == "max" else min(height, width)
+        beyond = limited > self.side if self.limit == "max" else limited < self.side
+        resized = _to_multiple_of_32(pixels, self.side / limited if beyond else 1.0)
         if resized is None:
             return []
         (output,) = self.session.run(None, {"x": np.ascontiguousarray(_normalised(resized)[None])})
@@ -187,10 +187,8 @@ class TextFinder:
             corners[:, 0] = np.clip(np.round(corners[:, 0] / map_width * width), 0, width)
             corners[:, 1] = np.clip(np.round(corners[:, 1] / map_height * height), 0, height)
             corners = _clockwise(corners.astype(np.int32), width, height)
-            if (
-                int(np.linalg.norm(corners[0] - corners[1])) <= 3
-                or int(np.linalg.norm(corners[0] - corners[3])) <= 3
-            ):
+            # Clipped to the image, a box may have become a sliver: RapidOCR drops those too.
+            if min(int(np.linalg.norm(corners[0] - corners[side])) for side in (1, 3)) <= MIN_BOX_SIDE:
                 continue
             boxes.append(corners)
             scores.append(score)
