@@ -40,7 +40,7 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     # the model's own module, so MiniLM's onnxruntime time is not counted as OCR's.
     ("AI: MiniLM (intents, toxicity)", ("integrations/ai/text/intents", "integrations/ai/text/embeddings")),
     ("AI: faces (dlib)", ("integrations/ai/vision/faces",)),
-    ("AI: text in images (OCR)", ("integrations/ai/vision/ocr", "rapidocr/")),
+    ("AI: text in images (OCR)", ("integrations/ai/vision/ocr", "integrations/ai/vision/ppocr", "rapidocr/")),
     ("AI: labels (EfficientNet)", ("integrations/ai/vision/efficientnet", "integrations/ai/vision/labels")),
     ("AI: other (shapes, images)", ("integrations/ai/",)),
     (

@@ -158,8 +158,7 @@ def test_the_text_label_needs_a_line_that_reads_as_text(rekognition, photo):
     assert "Text" in labels(poster)
     # The coffee photo: the detector boxes the cup's rim as a line, the reader finds no word in it.
     cup = Image.open(io.BytesIO(photo("coffee"))).convert("RGB")
-    found = ocr.TEXT_FINDER.get()(np.ascontiguousarray(np.asarray(cup)[:, :, ::-1]))
-    assert found.boxes is not None and len(found.boxes) > 0
+    assert ocr.TEXT_FINDER.get()(np.asarray(cup))
     assert "Text" not in labels(cup)
 
 

@@ -1,16 +1,20 @@
-"""Text in images: RapidOCR (PP-OCRv6 small detection and recognition, ONNX models inside the wheel).
+"""Text in images: PaddleOCR's PP-OCRv6 small detection and recognition (ONNX models in the rapidocr wheel).
 
 Two jobs, each doing only the work its answer needs:
 
 * DetectText reads everything: RapidOCR finds text lines and, with word boxes on, the words in them;
   Rekognition's DetectText answers LINE detections (Id 0..n) followed by WORD detections whose ParentId
   is their line's Id. PP-OCR reads Latin script and Chinese; other scripts come out wrong or not at all.
+  RapidOCR loads on the first DetectText call, never in the warm-up: no workflow calls DetectText, and
+  building its engines cost ~1.5 s of GIL-holding Python (OmegaConf) while the local cloud started.
 * DetectLabels only asks whether there is text (the "Text" label): the detector runs once on the image
   scaled down to FIND_SIDE, and only its READ_CANDIDATES most confident boxes are read, cut from the
   image at full size, until one reads as a word. Reading every line (and detecting at RapidOCR's default
   of at least 736 px on the *shorter* side, which triples the pixels of a small photo) cost 0.5-2 s of
   CPU per photo; this costs 0.05-0.15 s and, on photos with and without text, agrees with it except
-  where it was wrong (benchmarks/ai.py, "Text label").
+  where it was wrong (benchmarks/ai.py, "Text label"). Its two engines are the same models run directly
+  on onnxruntime (`ppocr.py`: RapidOCR's steps and constants, its boxes, strings and confidences), so
+  DetectLabels imports neither rapidocr nor omegaconf; they load in ~0.45 s of CPU instead of ~1.35 s.
 
 Every engine runs its ONNX sessions on one thread: two photos in flight then use the two cores, where
 onnxruntime's default pool (a thread per core, spinning while it waits for work) made them fight.
@@ -24,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from integrations.ai.lazy import lazy_model
+from integrations.ai.lazy import LazyModel, lazy_model
 from integrations.ai.threads import ai_threads
 from integrations.ai.vision.images import box, scaled
+from integrations.ai.vision.ppocr import TextFinder, TextReader, crop
 
 MAX_WORDS = 100  # Rekognition DetectText returns at most 100 words per image
 MAX_SIDE = 2000  # larger photos are scaled down first: as readable, 2-3x faster (boxes are ratios anyway)
@@ -34,40 +39,33 @@ FIND_SIDE = 640  # the "Text" label's detector sees the photo at most this large
 READ_CANDIDATES = 3  # boxes read, most confident first, before saying there is no readable text
 READABLE_CONFIDENCE = 80.0  # a line read at least this surely, with 2+ letters or digits, is text
 _inference = threading.Lock()  # DetectText's engine takes per-call settings: one call at a time
-_QUIET = {"Global.log_level": "error"}
 
 
-def _engine(**settings: Any) -> Any:
+def _rapidocr() -> Any:
     from rapidocr import RapidOCR
 
-    threads = {"EngineConfig.onnxruntime.intra_op_num_threads": ai_threads()}
-    engine = RapidOCR(params={**_QUIET, **threads, **settings})
+    settings = {
+        "Global.log_level": "error",
+        "Global.return_word_box": True,
+        "EngineConfig.onnxruntime.intra_op_num_threads": ai_threads(),
+    }
+    engine = RapidOCR(params=settings)
     logging.getLogger("RapidOCR").setLevel(logging.ERROR)
     return engine
 
 
-def _ready(engine: Any, image: np.ndarray) -> Any:
-    """RapidOCR opens its ONNX sessions on first use: open them now, while loading, not in a request."""
-    engine(image)
-    return engine
+# Not registered for the warm-up (a LazyModel, not `lazy_model`): the local cloud's workflows never call
+# DetectText, and building RapidOCR costs ~1.5 s of GIL-holding Python the start-up needs elsewhere.
+RAPIDOCR: LazyModel[Any] = LazyModel("rapidocr-pp-ocrv6", _rapidocr)
 
 
-RAPIDOCR = lazy_model("rapidocr-pp-ocrv6", lambda: _engine(**{"Global.return_word_box": True}))
-# The fixed settings below are never changed per call, so these two engines need no lock.
-TEXT_FINDER = lazy_model(
-    "rapidocr-text-finder",
-    lambda: _ready(
-        _engine(
-            **{"Global.use_cls": False, "Global.use_rec": False},
-            **{"Det.limit_type": "max", "Det.limit_side_len": FIND_SIDE},
-        ),
-        np.zeros((64, 64, 3), dtype=np.uint8),
-    ),
-)
-TEXT_READER = lazy_model(
-    "rapidocr-text-reader",
-    lambda: _ready(_engine(**{"Global.use_det": False}), np.zeros((48, 160, 3), dtype=np.uint8)),
-)
+def _reader() -> TextReader:
+    """Declared here, not as the class itself: the warm-up ranks models by their loader's module."""
+    return TextReader()
+
+
+TEXT_FINDER = lazy_model("pp-ocrv6-text-finder", lambda: TextFinder(FIND_SIDE, "max"))
+TEXT_READER = lazy_model("pp-ocrv6-text-reader", _reader)
 
 
 def readable(text: str, confidence: float) -> bool:
@@ -97,21 +95,15 @@ def text_confidence(pixels: np.ndarray) -> float | None:
     Detection alone is not enough: on the sample photos it also boxes a cup's rim and flat-coloured
     rectangles with scores as high as real lines', so the best few boxes are read to tell them apart.
     """
-    from rapidocr.utils.process_img import get_rotate_crop_image
-
     small = scaled(pixels, FIND_SIDE)
-    found = TEXT_FINDER.get()(_bgr(small))
-    if found.boxes is None or not len(found.boxes):
-        return None
+    found = TEXT_FINDER.get()(small)
     # Boxes back to full-size pixels (per axis: the scaled size was rounded), to read the sharpest crop.
     ratio = np.array([pixels.shape[1] / small.shape[1], pixels.shape[0] / small.shape[0]], dtype=np.float32)
     reader = TEXT_READER.get()
-    for index in np.argsort(-np.asarray(found.scores, dtype=float))[:READ_CANDIDATES]:
-        corners = np.asarray(found.boxes[index], dtype=np.float32) * ratio
-        line = reader(_bgr(get_rotate_crop_image(pixels, corners)))
-        for text, score in zip(line.txts or (), line.scores or (), strict=True):
-            if readable(text, float(score) * 100.0):
-                return float(score) * 100.0
+    for corners, _ in sorted(found, key=lambda item: -item[1])[:READ_CANDIDATES]:
+        text, score = reader(crop(pixels, corners * ratio))
+        if readable(text, score * 100.0):
+            return score * 100.0
     return None
 
 
