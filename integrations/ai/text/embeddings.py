@@ -136,11 +136,11 @@ def embed(texts: list[str]) -> np.ndarray:
     """Unit-length embeddings, one float32 row per text, so a dot product is a cosine similarity."""
     if len(texts) > REQUEST_TEXTS:
         return MINILM.get().encode(texts)
-    rows = [RECENT.get(text) for text in texts]
-    missing = list(dict.fromkeys(text for text, row in zip(texts, rows, strict=True) if row is None))
+    kept = {text: vector for text in texts if (vector := RECENT.get(text)) is not None}
+    missing = [text for text in dict.fromkeys(texts) if text not in kept]
     if missing:
-        computed = dict(zip(missing, MINILM.get().encode(missing), strict=True))
-        for text, vector in computed.items():
+        for text, vector in zip(missing, MINILM.get().encode(missing), strict=True):
             RECENT.put(text, vector)
-        rows = [computed[text] if row is None else row for text, row in zip(texts, rows, strict=True)]
+            kept[text] = vector
+    rows = [kept[text] for text in texts]
     return np.stack(rows) if rows else np.empty((0, DIMENSIONS), dtype=np.float32)
