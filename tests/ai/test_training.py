@@ -105,3 +105,15 @@ def test_the_features_are_tfidf_vectorizers_own_numbers():
     words = len(features.word.index)
     theirs = reference.transform([normalise(t) for t in texts]).toarray()
     assert np.abs(ours[:, words : words + len(features.char.index)] - theirs).max() < 1e-6
+
+
+def test_a_request_is_scored_as_the_sparse_matrix_training_fits_on():
+    # LinearModel.scores multiplies each text's (columns, values) directly; training and the validation
+    # figures use the same features as one scipy matrix. Both routes must give the same decision values.
+    from integrations.ai.text import sentiment, toxicity
+
+    texts = ["I love this, but the ending was awful!", "@user you are an idiot https://t.co/x", "ok", ""]
+    for model in (sentiment.MODEL.get(), toxicity.OFFENSIVE.get(), toxicity.HATE.get()):
+        sparse = np.asarray(model.features.transform(texts) @ model.weights.T) + model.bias
+        assert np.abs(model.scores(texts) - sparse).max() < 1e-5
+        assert model.scores(texts[:1]).shape == (1, len(model.classes))

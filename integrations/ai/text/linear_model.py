@@ -101,11 +101,16 @@ class Vocabulary:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values): sublinear TF times IDF, L2-normalised (TfidfVectorizer's defaults)."""
-        counts = Counter(term for term in self.analyse(text) if term in self.index)
+        index = self.index
+        every = Counter(self.analyse(text))  # counted in C, then the terms outside the vocabulary dropped
+        counts = [(index[term], count) for term, count in every.items() if term in index]
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        columns = np.fromiter((self.index[term] for term in counts), dtype=np.int64, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32))) * self.idf[columns]
+        columns = np.fromiter((column for column, _ in counts), dtype=np.int64, count=len(counts))
+        values = 1.0 + np.log(
+            np.fromiter((count for _, count in counts), dtype=np.float32, count=len(counts))
+        )
+        values *= self.idf[columns]
         return columns, values / np.linalg.norm(values)
 
 
@@ -129,12 +134,12 @@ class TweetFeatures:
         dense = LEXICON_FEATURES + (EMBEDDING_FEATURES if self.embedding else 0)
         return len(self.word.index) + len(self.char.index) + dense
 
-    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
-        """(texts, features): word TF-IDF, character TF-IDF, the lexicon features, then (if the model
-        uses it) the sentence embedding of the normalised text: `embeddings` if given (training passes
-        cached ones), else MiniLM's."""
-        from scipy.sparse import csr_matrix
-
+    def rows(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's (columns, values): word TF-IDF, character TF-IDF, the lexicon features, then (if
+        the model uses it) the sentence embedding of the normalised text: `embeddings` if given
+        (training passes cached ones), else MiniLM's."""
         normalised = [normalise(text) for text in texts]
         dense = lexicon_features(normalised)
         if self.embedding:
@@ -145,15 +150,30 @@ class TweetFeatures:
             dense = np.hstack([dense, embeddings.astype(np.float32)])
         offset = len(self.word.index)
         dense_columns = np.arange(dense.shape[1]) + offset + len(self.char.index)
-        columns, values, pointers = [], [], [0]
+        rows = []
         for row, text in enumerate(normalised):
             word_columns, word_values = self.word.vector(text)
             char_columns, char_values = self.char.vector(text)
-            columns += [word_columns, char_columns + offset, dense_columns]
-            values += [word_values, char_values, dense[row]]
-            pointers.append(pointers[-1] + len(word_columns) + len(char_columns) + len(dense_columns))
+            rows.append(
+                (
+                    np.concatenate([word_columns, char_columns + offset, dense_columns]),
+                    np.concatenate([word_values, char_values, dense[row]]),
+                )
+            )
+        return rows
+
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
+        """(texts, features): `rows` as one sparse matrix (what training fits on)."""
+        from scipy.sparse import csr_matrix
+
+        rows = self.rows(texts, embeddings)
+        pointers = np.cumsum([0] + [len(columns) for columns, _ in rows])
         return csr_matrix(
-            (np.concatenate(values), np.concatenate(columns), np.asarray(pointers)),
+            (
+                np.concatenate([values for _, values in rows]),
+                np.concatenate([columns for columns, _ in rows]),
+                pointers,
+            ),
             shape=(len(texts), self.size),
             dtype=np.float32,
         )
@@ -193,7 +213,11 @@ class LinearModel:
 
     def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         """Raw decision values, (texts, classes)."""
-        return np.asarray(self.features.transform(texts, embeddings) @ self._columns) + self.bias
+        # Row by row, without building a sparse matrix: for the one or few texts of a request, scipy's
+        # checks and conversions cost more than the products themselves.
+        rows = self.features.rows(texts, embeddings)
+        products = [values @ self._columns[columns] for columns, values in rows]
+        return np.asarray(products, dtype=np.float32).reshape(len(texts), len(self.classes)) + self.bias
 
     def probabilities(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         return softmax(self.scores(texts, embeddings) / self.temperature)
