@@ -53,7 +53,8 @@ class BusIdentity:
 
 
 def format_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is half the cost of strftime; every event and every delivery writes one.
+    return moment.astimezone(UTC).isoformat(timespec="seconds")[: -len("+00:00")] + "Z"
 
 
 def parse_time(value: Any) -> datetime:

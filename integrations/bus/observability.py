@@ -14,6 +14,7 @@ target (a failed target is retried, and each retry would log the event again).
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -53,9 +54,15 @@ class EventLog:
 
     def write(self, event: dict[str, Any]) -> None:
         # ensure_ascii (json's default): every line is ASCII, whatever the event's strings hold.
-        line = json.dumps(event, separators=(",", ":")) + "\n"
-        with self._lock, self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
+        line = (json.dumps(event, separators=(",", ":")) + "\n").encode("ascii")
+        # One write of one line to a file opened for appending (no text-file object built per event:
+        # every event on the bus is logged, and building one cost more than the write).
+        with self._lock:
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(descriptor, line)
+            finally:
+                os.close(descriptor)
 
     def _parse(self, lines: Iterator[str], detail_type: str | None) -> Iterator[dict[str, Any]]:
         for line in lines:

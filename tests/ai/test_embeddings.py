@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from integrations.ai.text import embeddings, minilm_cache
 from integrations.ai.weights import package_file
@@ -114,3 +115,56 @@ def test_a_corrupt_cached_model_is_rebuilt_and_serves_the_same_numbers(corrupted
     assert "altered" in capsys.readouterr().err
     assert np.abs(model.encode(SENTENCES[:3]) - embeddings.embed(SENTENCES[:3])).max() < 1e-6
     assert cache_copy.problem() is None
+
+
+class _CountingModel:
+    """MiniLM's `encode` with a count of the texts it was asked for: the real vectors, counted."""
+
+    def __init__(self, model: embeddings.MiniLM) -> None:
+        self.model = model
+        self.asked: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.asked += texts
+        return self.model.encode(texts)
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    model = _CountingModel(embeddings.MINILM.get())
+    monkeypatch.setattr(embeddings, "MINILM", type("Loaded", (), {"get": staticmethod(lambda: model)})())
+    monkeypatch.setattr(embeddings, "RECENT", embeddings._Recent(3))
+    return model
+
+
+def test_a_text_asked_for_again_is_not_embedded_again(counting):
+    # The analysis's DetectToxicContent and the reply's RecognizeText embed the same words: one pass.
+    first = embeddings.embed(["tell me a joke about rockets", "I love coffee"])
+    again = embeddings.embed(["I love coffee", "tell me a joke about rockets", "I love coffee"])
+    assert counting.asked == ["tell me a joke about rockets", "I love coffee"]
+    assert np.array_equal(again, first[[1, 0, 1]])
+    assert (
+        np.abs(again - reference(["I love coffee", "tell me a joke about rockets", "I love coffee"])).max()
+        < 1e-5
+    )
+
+
+def test_kept_vectors_cannot_be_changed_through_an_answer(counting):
+    answer = embeddings.embed(["what a day"])
+    answer[0, :] = 0.0  # the caller's own array: the kept vector is not it
+    assert np.abs(embeddings.embed(["what a day"]) - reference(["what a day"])).max() < 1e-5
+    assert counting.asked == ["what a day"]
+
+
+def test_only_the_most_recent_texts_are_kept(counting):
+    for text in ["one", "two", "three", "four"]:  # room for three
+        embeddings.embed([text])
+    embeddings.embed(["two", "one"])
+    assert counting.asked == ["one", "two", "three", "four", "one"]
+
+
+def test_bulk_calls_are_not_kept(counting):
+    texts = [f"utterance {number}" for number in range(embeddings.REQUEST_TEXTS + 1)]
+    embeddings.embed(texts)
+    embeddings.embed(texts[:1])
+    assert counting.asked == [*texts, texts[0]]

@@ -87,4 +87,5 @@ class SystemClock:
 
 def iso(moment: datetime) -> str:
     """A timestamp as the context object writes it: `2024-01-01T00:00:00.000Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat is half the cost of strftime, and several of these are written per state entered.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[: -len("+00:00")] + "Z"

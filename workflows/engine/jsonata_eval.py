@@ -21,6 +21,7 @@ import jsonata
 from jsonata import utils as jsonata_utils
 
 from workflows.engine.errors import DefinitionError, StatesQueryEvaluationError
+from workflows.engine.jsonata_expression import Expression
 
 _NULL = jsonata_utils.Utils.NULL_VALUE
 _MAX_SAFE_INTEGER = 2**53
@@ -64,7 +65,7 @@ def is_expression(value: Any) -> bool:
 
 @lru_cache(maxsize=4096)
 def _compiled(body: str) -> jsonata.Jsonata:
-    expression = jsonata.Jsonata(body)
+    expression = Expression(body)
     expression.set_output_convert_nulls(False)  # keep null (the marker) apart from undefined (None)
     return expression
 

@@ -12,6 +12,8 @@ seconds that the first message after `sma up` waited for. The vectors equal thos
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +83,56 @@ def _load() -> MiniLM:
 MINILM = lazy_model("all-MiniLM-L6-v2", _load)
 
 
+# A message's words are embedded twice on their way: by DetectToxicContent in the analysis (the text
+# without its leading @handles) and by Lex's intent in the reply (the text without @handles and links),
+# which for most messages is the same string. Requests (a few texts at a time) keep their vectors for
+# a while, so the second one is a dictionary lookup instead of a MiniLM pass; bulk calls (training,
+# preparing a bot's utterances) would only push the requests' vectors out, so they are not kept.
+REQUEST_TEXTS = 16
+RECENT_TEXTS = 1024  # 1.5 KB a vector: at most 1.5 MB
+
+
+class _Recent:
+    """The last RECENT_TEXTS texts' vectors (read-only rows), least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        vector = vector.copy()
+        vector.setflags(write=False)  # shared by every caller that asks for this text
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+
+RECENT = _Recent(RECENT_TEXTS)
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """Unit-length embeddings, one float32 row per text, so a dot product is a cosine similarity."""
-    return MINILM.get().encode(texts)
+    if len(texts) > REQUEST_TEXTS:
+        return MINILM.get().encode(texts)
+    kept = {text: vector for text in texts if (vector := RECENT.get(text)) is not None}
+    missing = [text for text in dict.fromkeys(texts) if text not in kept]
+    if missing:
+        for text, vector in zip(missing, MINILM.get().encode(missing), strict=True):
+            RECENT.put(text, vector)
+            kept[text] = vector
+    rows = [kept[text] for text in texts]
+    return np.stack(rows) if rows else np.empty((0, DIMENSIONS), dtype=np.float32)

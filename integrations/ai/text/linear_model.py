@@ -104,11 +104,16 @@ class Vocabulary:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values): sublinear TF times IDF, L2-normalised (TfidfVectorizer's defaults)."""
-        counts = Counter(term for term in self.analyse(text) if term in self.index)
+        index = self.index
+        every = Counter(self.analyse(text))  # counted in C, then the terms outside the vocabulary dropped
+        counts = [(index[term], count) for term, count in every.items() if term in index]
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        columns = np.fromiter((self.index[term] for term in counts), dtype=np.int64, count=len(counts))
-        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32))) * self.idf[columns]
+        columns = np.fromiter((column for column, _ in counts), dtype=np.int64, count=len(counts))
+        values = 1.0 + np.log(
+            np.fromiter((count for _, count in counts), dtype=np.float32, count=len(counts))
+        )
+        values *= self.idf[columns]
         return columns, values / np.linalg.norm(values)
 
 
@@ -132,28 +137,12 @@ class TweetFeatures:
         dense = LEXICON_FEATURES + (EMBEDDING_FEATURES if self.embedding else 0)
         return len(self.word.index) + len(self.char.index) + dense
 
-    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
-        """(texts, features) as a sparse matrix, what training fits on: word TF-IDF, character TF-IDF, the
-        lexicon features, then (if the model uses it) the sentence embedding of the normalised text:
-        `embeddings` if given (training passes cached ones), else MiniLM's."""
-        from scipy.sparse import csr_matrix
-
-        rows = self.rows(texts, embeddings)
-        pointers = np.cumsum([0, *(len(columns) for columns, _ in rows)])
-        return csr_matrix(
-            (
-                np.concatenate([values for _, values in rows]),
-                np.concatenate([columns for columns, _ in rows]),
-                pointers,
-            ),
-            shape=(len(texts), self.size),
-            dtype=np.float32,
-        )
-
     def rows(
         self, texts: Sequence[str], embeddings: np.ndarray | None = None
     ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each text's non-zero features as (columns, values), in `transform`'s column order."""
+        """Each text's (columns, values): word TF-IDF, character TF-IDF, the lexicon features, then (if
+        the model uses it) the sentence embedding of the normalised text: `embeddings` if given
+        (training passes cached ones), else MiniLM's."""
         normalised = [normalise(text) for text in texts]
         dense = lexicon_features(normalised)
         if self.embedding:
@@ -175,6 +164,22 @@ class TweetFeatures:
                 )
             )
         return rows
+
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> csr_matrix:
+        """(texts, features): `rows` as one sparse matrix (what training fits on)."""
+        from scipy.sparse import csr_matrix
+
+        rows = self.rows(texts, embeddings)
+        pointers = np.cumsum([0] + [len(columns) for columns, _ in rows])
+        return csr_matrix(
+            (
+                np.concatenate([values for _, values in rows]),
+                np.concatenate([columns for columns, _ in rows]),
+                pointers,
+            ),
+            shape=(len(texts), self.size),
+            dtype=np.float32,
+        )
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
@@ -210,13 +215,12 @@ class LinearModel:
         self._columns = np.ascontiguousarray(self.weights.T, dtype=np.float32)
 
     def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-        """Raw decision values, (texts, classes): each text's non-zero features times their weights. No
-        sparse matrix: a product this small does not need scipy, whose import (~0.2 s alone, several
-        times that while the cloud starts) the local cloud would otherwise pay to score a tweet."""
+        """Raw decision values, (texts, classes): each text's non-zero features times their weights, row
+        by row. No sparse matrix: for the one or few texts of a request scipy's checks cost more than the
+        products, and its import (~0.2 s alone, several times that while the cloud starts) is not paid."""
         rows = self.features.rows(texts, embeddings)
-        if not rows:
-            return np.zeros((0, len(self.classes)), dtype=np.float32) + self.bias
-        return np.stack([values @ self._columns[columns] for columns, values in rows]) + self.bias
+        products = [values @ self._columns[columns] for columns, values in rows]
+        return np.asarray(products, dtype=np.float32).reshape(len(texts), len(self.classes)) + self.bias
 
     def probabilities(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
         return softmax(self.scores(texts, embeddings) / self.temperature)

@@ -12,6 +12,7 @@ import pytest
 import responses
 
 from lambdas.post_tweet import handler as post_handler
+from lambdas.post_tweet.command import ReplyCommand
 from lambdas.post_tweet.errors import (
     ImageUnavailable,
     XCredentialsMissing,
@@ -249,6 +250,54 @@ def test_without_credentials_replies_go_to_the_outbox_once(
     assert entry["ImageKey"] == "annotated/media/1/0.jpg" and entry["QueuedAt"]
     post(s3, {**COMMAND, "Text": "another reply"}, None, outbox)
     assert len((outbox / "outbox.jsonl").read_text().splitlines()) == 2
+
+
+def _lines(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (folder / "outbox.jsonl").read_text().splitlines()]
+
+
+def test_one_outbox_sees_what_other_writers_appended_since_its_last_look(tmp_path: Path) -> None:
+    # The local cloud keeps one outbox for its life and reads only the lines appended since it last
+    # looked; a reply another process (or another Outbox) queued meanwhile is still a duplicate.
+    folder = tmp_path / "outbox"
+    mine, theirs = Outbox(folder), Outbox(folder)
+    first, second = ReplyCommand("hello", "11", "42"), ReplyCommand("hello again", "12", "42")
+    mine.deliver(first, None, None)
+    theirs.deliver(second, None, None)
+    mine.deliver(second, None, None)
+    theirs.deliver(first, None, None)
+    assert [entry["Text"] for entry in _lines(folder)] == ["hello", "hello again"]
+
+
+def test_a_torn_line_is_skipped_and_a_line_being_written_is_read_once_it_ends(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    outbox = Outbox(folder)
+    reply, other = ReplyCommand("hello", "11", "42"), ReplyCommand("other", "13", "42")
+    outbox.deliver(reply, None, None)
+    with (folder / "outbox.jsonl").open("a") as file:
+        file.write('{"ReplyToTweetId": "99", "Te')  # a crash in the middle of a line
+    outbox.deliver(reply, None, None)  # a duplicate: nothing appended, the torn line left unread
+    later = json.dumps(
+        {"ReplyToTweetId": "13", "ReplyToUserId": "42", "Text": "other", "ImageKey": None, "Image": None}
+    )
+    with (folder / "outbox.jsonl").open("a") as file:
+        file.write("\n" + later + "\n")  # another writer's line after the torn one
+    outbox.deliver(other, None, None)
+    outbox.deliver(reply, None, None)
+    assert [line for line in (folder / "outbox.jsonl").read_text().splitlines() if line.startswith("{")][
+        -1
+    ] == later
+    assert sum(1 for line in (folder / "outbox.jsonl").read_text().splitlines() if '"other"' in line) == 1
+
+
+def test_a_removed_outbox_starts_again_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "outbox"
+    outbox = Outbox(folder)
+    reply = ReplyCommand("hello", "11", "42")
+    outbox.deliver(reply, None, None)
+    (folder / "outbox.jsonl").unlink()  # the user cleared the outbox
+    outbox.deliver(reply, None, None)
+    assert [entry["Text"] for entry in _lines(folder)] == ["hello"]
 
 
 def test_the_handler_gives_replies_to_the_poster_it_is_given(s3: Any, tmp_path: Path) -> None:
