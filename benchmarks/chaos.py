@@ -4,7 +4,8 @@ then counted: what was acknowledged, lost, processed twice, replied to twice, or
     .venv/bin/python benchmarks/chaos.py [--messages 60] [--kills 4] [--seed 7] [--time-limit 600]
 
 Everything stays on loopback: `sma up` runs in a child process on a temporary state folder; the burst
-is POSTed to its webhook with real signatures. The burst mixes text mentions, photo mentions, exact
+is POSTed to its webhook with real signatures. The burst mixes text mentions (a quarter of them negative,
+so they raise alerts), photo mentions, exact
 redeliveries of earlier webhooks (as X retries them), and hostile deliveries (a wrong signature,
 malformed JSON, an oversized body, a 100 KB text, 48 KB of emoji, a lone surrogate). While it is sent,
 the cloud is killed with SIGKILL several times at random moments and restarted. Once every webhook is
@@ -115,6 +116,9 @@ def _plan(count: int, rng: random.Random, media_origin: str, layout: StateLayout
             plan.append(
                 ("photo", mention("who is in this photo?", [rng.choice(photo_urls)], tweet_id=tweet_id))
             )
+        elif n % 4 == 1:  # negative: raises an alert, so an alert sent twice can be counted
+            complaint = f"this is awful, the worst service I have ever had, I hate it (message {n})"
+            plan.append(("text", mention(complaint, [], tweet_id=tweet_id)))
         else:
             plan.append(("text", mention(f"tell me something, message {n}", [], tweet_id=tweet_id)))
     redeliveries = [("redelivery", payload) for _, payload in rng.sample(plan, k=max(1, count // 5))]

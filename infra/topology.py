@@ -777,6 +777,11 @@ FROM (
 WHERE "copy" = 1""",
 )
 
+# An alert links to the post, so the person alerted can open it: X's /i/web/status/<id> link works
+# whatever the author's screen name (the Author field is the user id where X does not give the name).
+ALERT_TWEET_ID = "$.detail.Twitter.TweetId"
+ALERT_LINK = "https://x.com/i/web/status/<tweet>"
+
 TOPOLOGY = Topology(
     bus=EventBus(BUS, archive=Archive("PlumbingArchive", retention_days=90)),
     stream=Stream("Ingress"),
@@ -816,8 +821,10 @@ TOPOLOGY = Topology(
                 Target(
                     topic="Alerts",
                     input_transformer=InputTransformer(
-                        paths={"author": "$.detail.Author", "text": "$.detail.Text"},
-                        template='"You have received a negative message from @<author>: <text>"',
+                        paths={"author": "$.detail.Author", "text": "$.detail.Text", "tweet": ALERT_TWEET_ID},
+                        template=(
+                            f'"You have received a negative message from @<author>: <text> ({ALERT_LINK})"'
+                        ),
                     ),
                     dead_letter_queue="AlertDeadLetters",
                 ),
@@ -839,10 +846,11 @@ TOPOLOGY = Topology(
                             "text": "$.detail.Text",
                             "labels": "$.detail.Analysis.Toxicity.AbusiveLabels",
                             "toxicity": "$.detail.Analysis.Toxicity.Toxicity",
+                            "tweet": ALERT_TWEET_ID,
                         },
                         template=(
                             '"You have received an abusive message (<labels>; toxicity <toxicity>)'
-                            ' from @<author>: <text>"'
+                            f' from @<author>: <text> ({ALERT_LINK})"'
                         ),
                     ),
                     dead_letter_queue="AlertDeadLetters",

@@ -121,6 +121,7 @@ def _analysed(sentiment: str, toxicity: dict[str, Any]) -> dict[str, Any]:
         {
             "Author": "dana",
             "Text": "@SmaBot grr",
+            "Twitter": {"TweetId": "1870000000000000042", "UserId": "7"},
             "Analysis": {"TextSentiment": sentiment, "Toxicity": toxicity, "Images": []},
         },
     )
@@ -178,6 +179,7 @@ def test_the_abuse_alert_names_the_labels() -> None:
     assert (
         alert
         == "You have received an abusive message (INSULT, PROFANITY; toxicity 0.93) from @dana: @SmaBot grr"
+        " (https://x.com/i/web/status/1870000000000000042)"
     )
 
 
