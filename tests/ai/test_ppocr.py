@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from integrations.ai import weights
 from integrations.ai.vision import ppocr
 from integrations.ai.vision.images import scaled
 from integrations.ai.vision.ocr import FIND_SIDE
@@ -172,8 +173,8 @@ print(json.dumps({"text": "Text" in names, "modules": modules}))
 
 
 def test_a_missing_model_package_is_said_plainly(monkeypatch):
-    monkeypatch.setattr(ppocr.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(RuntimeError, match="rapidocr package"):
+    monkeypatch.setattr(weights.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(weights.ModelFileError, match="'rapidocr' is not installed"):
         ppocr.model_path(ppocr.DETECTOR)
 
 

@@ -12,7 +12,6 @@ on OpenCV's BGR, so channels are swapped while normalising.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import cv2
 import numpy as np
 
 from integrations.ai.onnx_session import open_session
+from integrations.ai.weights import verified_file
 
 DETECTOR = "PP-OCRv6_det_small.onnx"
 RECOGNISER = "PP-OCRv6_rec_small.onnx"
@@ -39,11 +39,9 @@ UPSIDE_DOWN = 0.9  # the classifier must be this sure a line is upside down befo
 
 
 def model_path(name: str) -> Path:
-    """A model file inside the installed rapidocr package (found, not imported: see the docstring)."""
-    spec = importlib.util.find_spec("rapidocr")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the rapidocr package (which ships the PP-OCR models) is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "models" / name
+    """A model file inside the installed rapidocr package (found, not imported: see the docstring),
+    checked against its pinned SHA-256 like every model file."""
+    return verified_file(f"rapidocr/models/{name}")
 
 
 def _normalised(pixels: np.ndarray) -> np.ndarray:
