@@ -22,8 +22,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 
 def open_database(
@@ -53,11 +55,12 @@ def open_database(
 class GroupCommit:
     """Makes the commits of one WAL database durable, many with one fsync of its log.
 
-    After a commit that must survive power loss, the writer calls `committed()` (still holding its
-    store's lock, so the tickets follow the log's order) and then, with the lock released, `sync(ticket)`:
-    it returns once an fsync that began after that commit has finished, starting one if none is under
-    way. The log file is the same file for the connection's whole life (SQLite rewrites it from the
-    start after a checkpoint, and syncs the database itself when it checkpoints).
+    A write that must survive power loss runs inside `durable(lock)`: its commit takes a ticket while
+    the store's lock is still held (`committed()`, so the tickets follow the log's order) and then, with
+    the lock released, `sync(ticket)` returns once an fsync that began after that commit has finished,
+    starting one if none is under way. The log file is the same file for the connection's whole life
+    (SQLite rewrites it from the start after a checkpoint, and syncs the database itself when it
+    checkpoints).
     """
 
     def __init__(self, path: Path) -> None:
@@ -67,6 +70,15 @@ class GroupCommit:
         self._synced = 0
         self._syncing = False
         self._descriptor: int | None = None
+
+    @contextmanager
+    def durable(self, lock: AbstractContextManager[Any]) -> Iterator[None]:
+        """Hold the store's `lock` for the block's writes; once they are committed and the lock is
+        released, return only when they are on the disk. If the block raises, nothing is flushed."""
+        with lock:
+            yield
+            ticket = self.committed()
+        self.sync(ticket)  # outside the lock: other writers commit meanwhile and share the flush
 
     def committed(self) -> int:
         """A ticket for the commit that just returned."""

@@ -69,8 +69,8 @@ class Store:
     def transaction(self, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
         """One atomic, committed write, on the disk when it returns if `durable`; BEGIN IMMEDIATE so
         concurrent writers queue up."""
-        ticket = None
-        with self._lock:
+        guard = self._disk.durable(self._lock) if durable and self._disk is not None else self._lock
+        with guard:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -78,10 +78,6 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-            if durable and self._disk is not None:
-                ticket = self._disk.committed()
-        if ticket is not None and self._disk is not None:
-            self._disk.sync(ticket)  # outside the lock: other writers commit meanwhile
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -232,7 +232,7 @@ class DynamoDBClient:
         """Apply every write or none: the reads, the conditions and the writes are one transaction, so a
         guard is atomic; if a condition fails, `refusal` (given which did) is the error. Returns each
         item's (old, new). Acknowledged only once on the disk, several writers sharing one flush."""
-        with self._lock:
+        with self._disk.durable(self._lock):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 olds = [self._read(write.table, write.key) for write in writes]
@@ -249,8 +249,6 @@ class DynamoDBClient:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)
         return list(zip(olds, news, strict=True))
 
     def _store(self, table: TableSchema, key: str, item: dict[str, Any] | None) -> None:

@@ -102,7 +102,7 @@ class Buffer:
     def append(self, stream: str, records: Sequence[Incoming], arrival: float) -> list[int]:
         """Commit records in one transaction and return their ids."""
         ids = []
-        with self._lock:
+        with self._disk.durable(self._lock):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for record in records:
@@ -116,8 +116,6 @@ class Buffer:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)
         return ids
 
     def partitions(self, stream: str) -> list[PartitionState]:
@@ -179,13 +177,12 @@ class Buffer:
             ]
 
     def begin_delivery(self, stream: str, partition: str, chunk: Sequence[Buffered]) -> None:
-        with self._lock:
+        # On the disk before the object is written: a redelivery then reuses its key.
+        with self._disk.durable(self._lock):
             self._db.execute(
                 "INSERT OR IGNORE INTO intents VALUES (?, ?, ?, ?)",
                 (stream, partition, chunk[0].id, chunk[-1].id),
             )
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)  # before the object is written: a redelivery then reuses its key
 
     def complete_delivery(self, stream: str, chunk: Sequence[Buffered]) -> None:
         """Forget a delivered object's records and its intent, in one transaction."""

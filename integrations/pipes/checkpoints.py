@@ -62,13 +62,11 @@ class Checkpoints:
             self._db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?)", (pipe, shard, after))
 
     def dead_letter(self, pipe: str, created: float, batch_info: dict[str, Any], records: list[dict]) -> None:
-        with self._lock:
+        with self._disk.durable(self._lock):
             self._db.execute(
                 "INSERT INTO dead_letters (pipe, created, batch_info, records) VALUES (?, ?, ?, ?)",
                 (pipe, created, json.dumps(batch_info), json.dumps(records)),
             )
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)
 
     def dead_letters(self, pipe: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         return [

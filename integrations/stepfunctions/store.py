@@ -57,13 +57,11 @@ class ExecutionStore:
 
     def insert(self, row: dict[str, Any]) -> None:
         values = [_encode(column, row.get(column)) for column in _COLUMNS]
-        with self._lock:
+        with self._disk.durable(self._lock):
             self._db.execute(
                 f"INSERT INTO executions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                 values,
             )
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)
 
     def update(self, arn: str, **fields: Any) -> None:
         assignments = ", ".join(f"{name} = ?" for name in fields)

@@ -93,13 +93,11 @@ class StreamStore:
 
     def create(self, name: str, shard_count: int, retention_hours: int = DEFAULT_RETENTION_HOURS) -> bool:
         """False when a stream of that name exists already."""
-        with self._lock:
+        with self._disk.durable(self._lock):
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO streams VALUES (?, ?, ?, ?)",
                 (name, shard_count, retention_hours, self.clock()),
             )
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)
         return cursor.rowcount == 1
 
     def get(self, name: str) -> StreamInfo | None:
@@ -128,7 +126,7 @@ class StreamStore:
         """Commit (shard, partition key, data) records in one transaction; durable when this returns."""
         arrival = self.clock()
         stored = []
-        with self._lock:
+        with self._disk.durable(self._lock):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for shard, partition_key, data in records:
@@ -144,8 +142,6 @@ class StreamStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            ticket = self._disk.committed()
-        self._disk.sync(ticket)
         for listener in list(self._appended):
             listener(name)
         return stored
