@@ -372,18 +372,15 @@ class LakeView:
     table: LakeTable
     sql: str  # Trino SQL over `table`, named in it by its Glue name
 
-    def columns(self) -> tuple[Column, ...]:
-        return self.table.queried_columns()
-
     def table_input(self) -> dict[str, Any]:
-        """Glue's `TableInput` for the view (CreateTable's shape, also CloudFormation's)."""
+        """Glue's `TableInput` for the view (CreateTable's shape, also CloudFormation's): the table's
+        columns, then its partition keys, as `SELECT *` on the table lists them."""
+        columns = self.table.queried_columns()
         presto_view = {
             "originalSql": self.sql,
             "catalog": "awsdatacatalog",
             "schema": self.table.database,
-            "columns": [
-                {"name": column.name.lower(), "type": trino_type(column.type)} for column in self.columns()
-            ],
+            "columns": [{"name": column.name.lower(), "type": trino_type(column.type)} for column in columns],
         }
         encoded = base64.b64encode(json.dumps(presto_view).encode()).decode()
         return {
@@ -395,7 +392,7 @@ class LakeView:
             "ViewOriginalText": f"/* Presto View: {encoded} */",
             "ViewExpandedText": "/* Presto View */",
             "StorageDescriptor": {
-                "Columns": [_glue_column(column) for column in self.columns()],
+                "Columns": [_glue_column(column) for column in columns],
                 "SerdeInfo": {},
             },
         }
