@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from integrations.ai.lazy import lazy_model
-from integrations.ai.vision.images import box, gray_quality, luminance, resized
+from integrations.ai.vision.images import box, gray_quality, luminance, scaled
 from integrations.ai.weights import verified_file
 
 DETECTION_THRESHOLD = 0.3  # below this the HOG detector's hits were mostly badges and patterns, not faces
@@ -90,7 +90,9 @@ def _load_recogniser() -> Any:
 
 
 # Two models, two locks (neither dlib object may be used by two threads at once, but they do not share
-# state): one photo's faces can be found while another's are embedded. dlib releases the GIL meanwhile.
+# state): one photo's faces can be found while another's are embedded. dlib's bindings keep the
+# interpreter lock while they run (py-spy --gil finds them holding it), so this spares a wait on the
+# model's lock, not on the interpreter's.
 DLIB_FACES = lazy_model("dlib-faces", _load_detector)
 DLIB_EMBEDDING = lazy_model("dlib-face-embedding", _load_recogniser)
 
@@ -113,9 +115,8 @@ class Face:
 
 def detect(pixels: np.ndarray) -> list[Face]:
     """Faces in an RGB image, most confident first."""
-    scale = min(1.0, MAX_SIDE / max(pixels.shape[:2]))
     height, width = pixels.shape[:2]
-    work = pixels if scale == 1.0 else resized(pixels, (round(width * scale), round(height * scale)))
+    work = scaled(pixels, MAX_SIDE)
     scale_x, scale_y = work.shape[1] / width, work.shape[0] / height
     upsample = 1 if max(work.shape[:2]) < SMALL_SIDE else 0
     faces = []
