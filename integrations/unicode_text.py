@@ -6,7 +6,7 @@ message ("Amazon SNS message size": 256 KB of UTF-8 with its attributes) and Ste
 input ("Step Functions service quotas": 256 KiB of UTF-8) are all measured in UTF-8 bytes, never in
 characters or in an ASCII-escaped serialisation.
 
-JSON: compact, UTF-8, non-ASCII characters as they are.
+JSON: compact, UTF-8, non-ASCII characters as they are (written by `workflows.json_codec`).
 
 Python's `json.dumps` escapes every non-ASCII character (`\\ud83d\\ude00`, 12 bytes for one emoji of 4),
 which makes a payload look three times its size to a limit counted in UTF-8 bytes. A lone surrogate (a
@@ -18,7 +18,10 @@ what the value meant.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+from workflows import json_codec
 
 PAYLOAD_LIMIT = 256 * 1024  # EventBridge entries, SNS messages, Step Functions inputs: 262,144 bytes
 
@@ -29,14 +32,14 @@ def utf8_size(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def json_text(value: Any) -> str:
-    """`value` as compact JSON text that always encodes to UTF-8."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def json_text(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """`value` as compact JSON text that always encodes to UTF-8 (`default` as json.dumps takes it)."""
+    text = json_codec.dumps(value, default)
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            return json.dumps(value, separators=(",", ":"))
+            return json.dumps(value, separators=(",", ":"), default=default)
     return text
 
 

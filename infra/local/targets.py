@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from infra.local.arns import Arn
+from integrations.unicode_text import json_text
 
 if TYPE_CHECKING:
     from infra.local.account import LocalAccount
@@ -21,7 +22,8 @@ Deliver = Callable[[Any], None]
 
 
 def _text(payload: Any) -> str:
-    return payload if isinstance(payload, str) else json.dumps(payload)
+    # As EventBridge hands an event to a target: compact JSON, UTF-8.
+    return payload if isinstance(payload, str) else json_text(payload)
 
 
 def deliverer_for(account: LocalAccount, text: str) -> Deliver | None:

@@ -30,6 +30,7 @@ from integrations.bus.rules import MAX_TARGETS_PER_RULE, Deliver, Rule, Target, 
 from integrations.bus.store import Store
 from integrations.errors import ServiceError
 from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from integrations.unicode_text import json_text
 
 LOG = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ class EventBus:
                 )
                 results.append({"EventId": event["id"]})
                 continue
-            text = json.dumps(event)
+            text = json_text(event)
             accepted.append((event, text, self.archives.holding(event), self._deliveries_for(event)))
             results.append({"EventId": event["id"]})
         if accepted:

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from integrations.bus.clock import Clock
@@ -29,6 +30,13 @@ from integrations.errors import ServiceError
 LOG = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 300.0
 BATCH = 64
+
+
+@lru_cache(maxsize=256)
+def _ingestion_time(second: int) -> str:
+    """The `<aws.events.event.ingestion-time>` of a delivery (whole seconds): every delivery attempt
+    names one, and the events of a burst share their few seconds."""
+    return format_time(datetime.fromtimestamp(second, UTC))
 
 
 @dataclass
@@ -163,7 +171,7 @@ class Dispatcher:
             return _Outcome(
                 row, expired, "TIMEOUT", "MaximumEventAgeInSeconds", target=target, rule_arn=rule.arn
             )
-        context = DeliveryContext(rule.name, rule.arn, format_time(datetime.fromtimestamp(row.ingested, UTC)))
+        context = DeliveryContext(rule.name, rule.arn, _ingestion_time(int(row.ingested)))
         try:
             deliver(target.input.render(event, context))
         except Exception as error:  # a target may fail any way it likes; we record how

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from integrations.database import open_database
-from integrations.unicode_text import utf8_safe
+from integrations.unicode_text import json_text, utf8_safe
 
 NAMESPACE = "ServerlessMessageAnalyser"
 CATCH_ALL_RULE = "catch-all"
@@ -53,8 +53,8 @@ class EventLog:
         self._lock = threading.Lock()
 
     def write(self, event: dict[str, Any]) -> None:
-        # ensure_ascii (json's default): every line is ASCII, whatever the event's strings hold.
-        line = (json.dumps(event, separators=(",", ":")) + "\n").encode("ascii")
+        # UTF-8 whatever the event's strings hold (a lone surrogate keeps its escape).
+        line = (json_text(event) + "\n").encode("utf-8")
         # One write of one line to a file opened for appending (no text-file object built per event:
         # every event on the bus is logged, and building one cost more than the write).
         with self._lock:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from integrations.errors import ServiceError
 from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.stepfunctions.store import ExecutionStore, JsonText
-from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
+from integrations.unicode_text import PAYLOAD_LIMIT, json_text, utf8_size
 
 # How an execution was started: by StartExecution (nobody waits) or StartSyncExecution (the caller waits).
 Invocation = Literal["async", "sync"]
@@ -283,7 +283,7 @@ class StepFunctionsService:
                 "transitions": execution.transitions,
                 "resource_calls": dict(execution.resource_calls),
                 # Timestamps become text the way the store writes them; encoded once, here.
-                "history": JsonText(json.dumps(execution.history, default=str)),
+                "history": JsonText(json_text(execution.history, default=str)),
                 "states_visited": execution.states_visited,
             }
         except Exception as crash:  # an engine defect must not lose the execution's record

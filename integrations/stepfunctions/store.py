@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from integrations.database import GroupCommit, open_database
+from integrations.unicode_text import json_text
 
 # Plain text columns are what executions are looked up and filtered by; the others hold JSON documents.
 _TEXT_COLUMNS = (
@@ -113,7 +114,7 @@ class ExecutionStore:
 def _encode(column: str, value: Any) -> Any:
     if value is None or column in _TEXT_COLUMNS:
         return value
-    return str(value) if isinstance(value, JsonText) else json.dumps(value)
+    return str(value) if isinstance(value, JsonText) else json_text(value)
 
 
 def _decode(row: sqlite3.Row) -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from datetime import datetime
 from typing import Any
+
+from workflows import json_codec
 
 # Step Functions caps a state's input and output, and a task's result, at 256 KiB of UTF-8.
 PAYLOAD_LIMIT = 256 * 1024
@@ -18,14 +19,9 @@ EVENT_LIMIT = 25_000
 EXPRESS_EVENT_LIMIT = 1_000_000
 
 
-_ENCODER = json.JSONEncoder(
-    separators=(",", ":"), ensure_ascii=False
-)  # built once: dumps() builds one per call
-
-
 def to_json(value: Any) -> str:
     """The compact JSON Step Functions writes into history events and passes between states."""
-    return _ENCODER.encode(value)
+    return json_codec.dumps(value)
 
 
 def utf8_size(text: str) -> int:

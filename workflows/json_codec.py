@@ -1,0 +1,41 @@
+"""Compact JSON text, written by orjson: the one encoder of the engine's payloads and histories and of
+the local services' records.
+
+Why orjson: a text message's payloads are written as JSON a few dozen times on their way through the
+local cloud (each state's input and output, each task's arguments and result, the execution's history,
+each event for the lake and the log), and the standard library's encoder was a tenth of the interpreter
+time of a text burst (`benchmarks/README.md`); orjson writes the same text about eight times faster.
+
+The text is what `json.dumps(value, separators=(",", ":"), ensure_ascii=False)` writes, except:
+
+* floats: both write the shortest text that reads back as the same number, but orjson writes a
+  number below 1e-4 positionally and a large one without the exponent's sign (`0.00001` and `1e16`
+  where json writes `1e-05` and `1e+16`); AWS's services write these their own way again;
+* NaN and the infinities become `null` (json writes `NaN`, which is no JSON; nothing here reads it);
+* orjson also writes `uuid.UUID` and `enum.Enum` values, which json refuses.
+
+What orjson refuses is written by json, so the text (or the error) is json's: integers beyond 64 bits,
+strings holding a lone surrogate (a JSON `"\\ud800"` parses to one), keys that are not strings.
+
+It lives outside `workflows.engine` so that the local services can import it without loading the
+engine. Reading stays with `json.loads`: orjson reads an integer beyond 64 bits as a float.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+# datetime and dataclass values go to `default` as they do with json (orjson would write its own form).
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """`value` as compact JSON text, non-ASCII characters as they are (lone surrogates included)."""
+    try:
+        return orjson.dumps(value, default=default, option=_OPTIONS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=default)
