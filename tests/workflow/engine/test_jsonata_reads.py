@@ -9,6 +9,7 @@ JSONata in Step Functions", https://docs.aws.amazon.com/step-functions/latest/dg
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -79,3 +80,40 @@ def test_a_function_is_not_read_as_a_value():
     bindings = {"states": {"input": {}}, "now": lambda: 1}
     with pytest.raises(StatesQueryEvaluationError, match="unsupported result type"):
         compile_expression("{% $now %}", "Output")(bindings)
+
+
+# The epoch seconds that idempotency records and leases are written in (`$toMillis`, `$floor`, `$string`:
+# https://docs.jsonata.org/date-time-functions, https://docs.jsonata.org/numeric-functions,
+# https://docs.jsonata.org/string-functions), answered without the library for the context object's
+# timestamps; the parenthesised form is the same expression to JSONata but goes to the library.
+EPOCH = "$string($floor($toMillis($states.context.Execution.StartTime) / 1000){offset})"
+CONTEXT_TIMES = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 31)).map(
+    lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=CONTEXT_TIMES | st.sampled_from(["2026-02-30T00:00:00.000Z", "2026-12-03T17:00:00Z", "x", ""]),
+    offset=st.sampled_from(["", " + 300", " + 2592000", "+604800", " + $LeaseSeconds"]),
+    lease=st.integers(0, 10**9) | st.floats(0, 1e6, allow_nan=False) | st.just("300") | st.none(),
+)
+def test_epoch_seconds_answer_as_the_library_does(moment: str, offset: str, lease: Any) -> None:
+    bindings = {"states": {"context": {"Execution": {"StartTime": moment}}}, "LeaseSeconds": lease}
+    expression = EPOCH.format(offset=offset)
+    direct = _answer("{% " + expression + " %}", bindings)
+    library = _answer("{% (" + expression + ") %}", bindings)
+    assert direct == library
+
+
+def test_epoch_seconds_of_a_context_time() -> None:
+    bindings = {"states": {"context": {"Execution": {"StartTime": "2026-12-03T17:00:00.999Z"}}}}
+    # 2026-12-03T17:00:00Z is 1,796,317,200 seconds after the epoch; the milliseconds are floored away.
+    assert _answer("{% " + EPOCH.format(offset=" + 300") + " %}", bindings) == ("value", "1796317500")
+
+
+def test_a_variable_named_like_a_function_leaves_the_expression_to_the_library() -> None:
+    bindings = {"states": {"context": {"Execution": {"StartTime": "2026-12-03T17:00:00.000Z"}}}, "floor": 1}
+    assert _answer("{% " + EPOCH.format(offset="") + " %}", bindings) == _answer(
+        "{% (" + EPOCH.format(offset="") + ") %}", bindings
+    )
