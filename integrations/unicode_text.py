@@ -18,7 +18,6 @@ what the value meant.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from workflows import json_codec
@@ -32,14 +31,16 @@ def utf8_size(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
-def json_text(value: Any, default: Callable[[Any], Any] | None = None) -> str:
-    """`value` as compact JSON text that always encodes to UTF-8 (`default` as json.dumps takes it)."""
-    text = json_codec.dumps(value, default)
+def json_text(value: Any, default: json_codec.Default | None = None, *, datetimes: bool = False) -> str:
+    """`value` as compact JSON text that always encodes to UTF-8 (`default` and `datetimes` as
+    `json_codec.dumps` takes them)."""
+    text = json_codec.dumps(value, default, datetimes=datetimes)
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            return json.dumps(value, separators=(",", ":"), default=default)
+            fallback = json_codec.iso_datetimes(default) if datetimes else default
+            return json.dumps(value, separators=(",", ":"), default=fallback)
     return text
 
 

@@ -283,7 +283,7 @@ class StepFunctionsService:
                 "transitions": execution.transitions,
                 "resource_calls": dict(execution.resource_calls),
                 # Timestamps become text the way the store writes them; encoded once, here.
-                "history": JsonText(json_text(execution.history, default=str)),
+                "history": JsonText(json_text(execution.history, datetimes=True)),
                 "states_visited": execution.states_visited,
             }
         except Exception as crash:  # an engine defect must not lose the execution's record

@@ -90,3 +90,17 @@ def test_what_json_cannot_write_fails_as_json_fails() -> None:
     circular.append(circular)
     with pytest.raises(ValueError, match="Circular reference"):
         dumps(circular)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moment=st.datetimes(timezones=st.sampled_from([None, UTC])),
+    surrogate=st.booleans(),
+)
+def test_datetimes_are_written_as_isoformat_writes_them(moment: Any, surrogate: bool) -> None:
+    # An execution's history is written this way (its clocks are UTC); `sma execution` reads its
+    # timestamps back with datetime.fromisoformat. The lone surrogate sends the value down json's path.
+    value = {"timestamp": moment, "text": "\ud800" if surrogate else "plain"}
+    assert json.loads(dumps(value, datetimes=True).encode("utf-8", "surrogatepass"))["timestamp"] == (
+        moment.isoformat()
+    )
