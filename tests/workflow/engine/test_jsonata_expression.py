@@ -6,6 +6,7 @@ are bound and consulted (error D1011, https://github.com/rayokota/jsonata-python
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import jsonata
@@ -37,6 +38,16 @@ def _answer(expression: jsonata.Jsonata, bindings: dict[str, Any]) -> tuple[str,
         return "error", getattr(error, "error", type(error).__name__)
 
 
+def _library_answer(body: str, bindings: dict[str, Any]) -> tuple[str, Any]:
+    """The library's own answer. It evaluates on a per-thread copy of the first expression evaluated on
+    the thread, which here would be an `Expression`: a new thread makes the copy the library's."""
+    answers: list[tuple[str, Any]] = []
+    thread = threading.Thread(target=lambda: answers.append(_answer(jsonata.Jsonata(body), bindings)))
+    thread.start()
+    thread.join()
+    return answers[0]
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     body=st.sampled_from(SCOPING),
@@ -49,7 +60,53 @@ def test_expressions_answer_as_the_library_does(
     body: str, a: str, b: str, items: list[str], table: dict[str, str]
 ) -> None:
     bindings = {"a": a, "b": b, "list": items, "table": table}
-    assert _answer(Expression(body), bindings) == _answer(jsonata.Jsonata(body), bindings)
+    assert _answer(Expression(body), bindings) == _library_answer(body, bindings)
+
+
+# Every kind of node the evaluator dispatches on (https://docs.jsonata.org/): paths with predicates,
+# wildcards, descendants, parents, grouping, sorting, regexes, conditions, partial application, the apply
+# operator, transforms, index and focus bindings, and what a sequence of one or none becomes.
+NODES = [
+    "$table.*",
+    "$table.**",
+    "$list[$ = $a]",
+    "$list[0]",
+    "[$list]",
+    "$list[]",
+    "$list#$i[$i > 0]",
+    "$nested.items@$o.($o)",
+    "$nested.items.%.name",
+    "$list^(>$)",
+    "$list{$: $length($)}",
+    "$table{$keys($): 1}",
+    "$contains($a, /a+/)",
+    "$a = '' ? 'empty' : $a",
+    "$a ~> $substring(?, 1)",
+    "$a ~> $uppercase",
+    "$nested ~> |items|{'seen': true}|",
+    "($count($list) > 1 and $a != $b) or $exists($nothing)",
+    "-$count($list)",
+    "$nothing",
+    "[]",
+    "$list[$ = 'never']",
+    "{'a': $a, 'n': $nested.items.name}",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.sampled_from(NODES),
+    a=TEXT,
+    b=TEXT,
+    items=st.lists(TEXT, max_size=4),
+    table=st.dictionaries(TEXT, TEXT, max_size=3),
+)
+def test_every_kind_of_node_answers_as_the_library_does(
+    body: str, a: str, b: str, items: list[str], table: dict[str, str]
+) -> None:
+    nested = {"items": [{"name": item} for item in items]}
+    bindings = {"a": a, "b": b, "list": items, "table": table, "nested": nested}
+    assert _answer(Expression(body), bindings) == _library_answer(body, bindings)
 
 
 def test_a_closure_sees_where_it_was_defined():
