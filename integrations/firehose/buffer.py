@@ -67,6 +67,10 @@ class Buffer:
         self._db = open_database(path, synchronous="NORMAL")
         self._db.executescript(_SCHEMA)
         self._disk = GroupCommit(path)
+        # `partition()` for the partitions asked about since their records last left: every put asks
+        # about its record's partition, and summing the partition's records grew with the buffer (the
+        # lake's partitions hold thousands of events between two deliveries).
+        self._states: dict[tuple[str, str], PartitionState] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -96,6 +100,7 @@ class Buffer:
     def remove_stream(self, name: str) -> None:
         with self._lock:
             self._db.execute("DELETE FROM streams WHERE name = ?", (name,))
+            self._forget(name)
 
     # -- records ---------------------------------------------------------------------------------------
 
@@ -116,6 +121,13 @@ class Buffer:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            for record in records:
+                key = (stream, record.partition)
+                known = self._states.get(key)
+                if known is not None:
+                    self._states[key] = PartitionState(
+                        record.partition, known.size + len(record.data), min(known.oldest, arrival)
+                    )
         return ids
 
     def partitions(self, stream: str) -> list[PartitionState]:
@@ -128,13 +140,20 @@ class Buffer:
         return [PartitionState(partition, int(size), float(oldest)) for partition, size, oldest in rows]
 
     def partition(self, stream: str, partition: str) -> PartitionState | None:
-        """One partition's state (an index lookup, cheap enough to do on every put)."""
+        """One partition's state: summed from its records once, then kept as records arrive and leave."""
         with self._lock:
+            known = self._states.get((stream, partition))
+            if known is not None:
+                return known
             size, oldest = self._db.execute(
                 "SELECT SUM(length(data)), MIN(arrival) FROM records WHERE stream = ? AND partition = ?",
                 (stream, partition),
             ).fetchone()
-        return None if size is None else PartitionState(partition, int(size), float(oldest))
+            if size is None:
+                return None
+            state = PartitionState(partition, int(size), float(oldest))
+            self._states[(stream, partition)] = state
+            return state
 
     def chunks(self, stream: str, state: PartitionState, max_bytes: int) -> Iterator[list[Buffered]]:
         """A partition's records outside any delivery intent, in arrival order, cut into objects of
@@ -197,6 +216,11 @@ class Buffer:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._forget(stream)  # summed again when next asked
+
+    def _forget(self, stream: str) -> None:
+        for key in [key for key in self._states if key[0] == stream]:
+            del self._states[key]
 
     def count(self, stream: str | None = None) -> int:
         with self._lock:

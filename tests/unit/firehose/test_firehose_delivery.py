@@ -350,3 +350,35 @@ def test_update_destination_and_ensure_change_where_records_go(sma_home: Path, f
 def test_a_buffer_in_a_folder_that_does_not_exist_yet(s3, tmp_path) -> None:
     streams = DeliveryStreams(s3.store, path=tmp_path / "new" / "buffer.sqlite3")
     assert streams.names() == []
+
+
+def test_a_partitions_size_is_kept_as_records_arrive_and_leave(tmp_path: Path) -> None:
+    # What decides a size-triggered delivery ("Buffering hints", Amazon Data Firehose developer guide):
+    # the partition's bytes and its oldest arrival, kept between puts, must equal its records' sum.
+    from integrations.firehose.buffer import Buffer, Buffered, Incoming
+
+    buffer = Buffer(tmp_path / "buffer.sqlite3")
+
+    def summed(partition: str) -> tuple[int, float] | None:
+        fresh = Buffer(tmp_path / "buffer.sqlite3")  # no kept totals: sums the records
+        state = fresh.partition("lake", partition)
+        fresh.close()
+        return None if state is None else (state.size, state.oldest)
+
+    def kept(partition: str) -> tuple[int, float] | None:
+        state = buffer.partition("lake", partition)
+        return None if state is None else (state.size, state.oldest)
+
+    assert kept("a") is None
+    buffer.append("lake", [Incoming("a", None, b"x" * 10)], arrival=5.0)
+    assert kept("a") == summed("a") == (10, 5.0)
+    buffer.append("lake", [Incoming("a", None, b"yy"), Incoming("b", None, b"zzz")], arrival=3.0)
+    assert kept("a") == summed("a") == (12, 3.0)
+    assert kept("b") == summed("b") == (3, 3.0)
+    first = Buffered(1, b"x" * 10, 5.0)
+    buffer.begin_delivery("lake", "a", [first])
+    buffer.complete_delivery("lake", [first])
+    assert kept("a") == summed("a") == (2, 3.0)
+    buffer.append("lake", [Incoming("b", None, b"w")], arrival=9.0)
+    assert kept("b") == summed("b") == (4, 3.0)
+    buffer.close()
