@@ -159,13 +159,16 @@ class Dispatcher:
             return bool(self._inflight) or bool(self._due_rows(1, self._inflight))
 
     # -- delivering ------------------------------------------------------------------------------
-    def _attempt(self, row: _Row) -> _Outcome:
+    def _attempt(self, row: _Row, parsed: dict[str, Any]) -> _Outcome:
+        """One delivery; `parsed` holds the events already read in this batch, by their text."""
         rule = self._rules.get(row.rule)
         target = rule.targets.get(row.target) if rule else None
         deliver = self._resolve(target.arn) if target else None
         if rule is None or target is None or deliver is None:
             return _Outcome(row, skipped=True)
-        event = json.loads(row.event)
+        event = parsed.get(row.event)
+        if event is None:
+            event = parsed[row.event] = json.loads(row.event)
         if self._clock.now() - row.ingested > target.retry_policy.maximum_event_age:
             expired = TimeoutError("The event is older than the target's MaximumEventAgeInSeconds.")
             return _Outcome(
@@ -230,8 +233,10 @@ class Dispatcher:
         try:
             # Each outcome is recorded as soon as its target answers: a crash later in the batch must not
             # deliver again what a target had already accepted (a second row in the data lake, say).
+            # An event's targets are claimed together and read it once (deliverers do not change it).
+            parsed: dict[str, Any] = {}
             for row in rows:
-                self._record(self._attempt(row))
+                self._record(self._attempt(row, parsed))
         finally:
             with self._claim_lock:
                 self._inflight.difference_update(row.id for row in rows)

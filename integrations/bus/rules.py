@@ -12,6 +12,8 @@ from integrations.bus.transform import TargetInput
 from integrations.errors import ServiceError
 from integrations.patterns import EventPattern, compile_pattern
 
+# Delivers one payload. The targets of one event may be handed the same objects: a deliverer reads its
+# payload and does not change it.
 Deliver = Callable[[Any], None]
 # ARN -> what delivering to it means in this process, or None where it cannot be reached from here.
 TargetResolver = Callable[[str], Deliver | None]

@@ -311,12 +311,12 @@ class StepFunctionsService:
             "name": row["name"],
             "status": row["status"],
             "startDate": _date(row["start_date"]),
-            "input": json.dumps(row["input"]),
+            "input": json_text(row["input"]),
         }
         if row.get("stop_date"):
             description["stopDate"] = _date(row["stop_date"])
         if row.get("status") == "SUCCEEDED":
-            description["output"] = json.dumps(row["output"])
+            description["output"] = json_text(row["output"])
         for key in ("error", "cause"):
             if row.get(key) is not None:
                 description[key] = row[key]

@@ -74,9 +74,20 @@ class Scope:
     retry_count: int | None = None  # None in states that cannot retry (no State.RetryCount)
     task_token: str | None = None
     map_item: dict[str, Any] | None = field(default=None)
+    # EnteredTime as the context object writes it, for the `entered_time` it was written from: a state's
+    # Arguments, Output and Assign each build the context object.
+    _entered_text: tuple[datetime | None, str] = (None, "")
 
     def child(self, prefix: str, clock: Clock) -> Scope:
         return Scope(self.run, clock, dict(self.variables), self.prefix + prefix, self.last_event)
+
+    def _entered_iso(self) -> str:
+        entered = self.entered_time or self.run.start_time
+        written_for, text = self._entered_text
+        if written_for is not entered:
+            text = iso(entered)
+            self._entered_text = (entered, text)
+        return text
 
     def event(self, kind: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> int:
         self.last_event = self.run.history.add(kind, self.clock.now(), self.last_event, details_key, details)
@@ -120,7 +131,7 @@ class Scope:
             execution["RedriveCount"] = 0
         state: dict[str, Any] = {
             "Name": self.state_name,
-            "EnteredTime": iso(self.entered_time or run.start_time),
+            "EnteredTime": self._entered_iso(),
         }
         if self.retry_count is not None:
             state["RetryCount"] = self.retry_count
