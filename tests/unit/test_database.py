@@ -28,10 +28,12 @@ class _Disk:
         self._commits = commits
         self.release = threading.Event()
         self.release.set()
+        self.began = threading.Event()  # set once a flush has begun
         real = os.fsync
 
         def fsync(descriptor: int) -> None:
             covered = commits._committed
+            self.began.set()
             self.release.wait(10)
             real(descriptor)
             self.flushes.append((os.fstat(descriptor).st_ino, covered))
@@ -73,8 +75,8 @@ def test_writers_committing_together_share_one_flush(tmp_path: Path, monkeypatch
     disk.release.clear()  # hold the first flush while the others commit
     first = threading.Thread(target=write, args=(0,))
     first.start()
-    while not commits._committed:
-        pass
+    # The others start once the first flush is under way: they commit during it, never before it.
+    assert disk.began.wait(10)
     others = [threading.Thread(target=write, args=(value,)) for value in range(1, 8)]
     for thread in others:
         thread.start()
