@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from integrations.errors import ServiceError
@@ -38,7 +39,10 @@ def invalid(message: str) -> ServiceError:
     return ServiceError("dynamodb", "ValidationException", message)
 
 
-def _tokenize(expression: str, kind: str) -> list[str]:
+@lru_cache(maxsize=512)
+def _tokenize(expression: str, kind: str) -> tuple[str, ...]:
+    """The expression's tokens, once per expression text: a workflow sends the same few expressions with
+    every item it writes."""
     tokens: list[str] = []
     position = 0
     while position < len(expression):
@@ -49,7 +53,7 @@ def _tokenize(expression: str, kind: str) -> list[str]:
             raise invalid(f'Invalid {kind}: Syntax error; token: "{expression[position:]}"')
         tokens.append(match.group(match.lastgroup or "word"))
         position = match.end()
-    return tokens
+    return tuple(tokens)
 
 
 def _comparable(value: AttributeValue) -> Any:
