@@ -3,18 +3,16 @@
 Expressions see `$states` (input, result, errorOutput, context) and the workflow variables as `$name`.
 JSON null is passed to the library as its own null marker, so `null` and "missing" stay different.
 
-Most expressions in real workflows only read a value (`$states.input.detail.Twitter`, `$TableName`):
-those are answered by walking the objects directly, without converting every binding for the library
-and interpreting the expression (a tenth of a text message's CPU went there). Anything else, and any
-read that meets an array, a missing field or a function on its way, goes to the library, so both
-routes give the same answer.
+Most expressions in real workflows only read a value (`$states.input.detail.Twitter`, `$TableName`) or
+join a few reads and strings: those are answered directly (`jsonata_direct.py`), without converting
+the bindings for the library and interpreting the expression. Anything else, and anything a direct
+route is not sure of, goes to the library, so both routes give the same answer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -22,24 +20,16 @@ import jsonata
 from jsonata import utils as jsonata_utils
 
 from workflows.engine.errors import DefinitionError, StatesQueryEvaluationError
+from workflows.engine.jsonata_direct import MAX_SAFE_INTEGER, Bindings, Fallback, direct_route
 from workflows.engine.jsonata_expression import Expression
 
 _NULL = jsonata_utils.Utils.NULL_VALUE
-_MAX_SAFE_INTEGER = 2**53
 OPEN, CLOSE = "{%", "%}"
 
-Bindings = Mapping[str, Any]
 Evaluator = Callable[[Bindings], Any]
 
-# `$name.field.field…` with plain names: JSONata's reserved words would parse as operators, not fields.
-_READ = re.compile(r"\$([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)", re.ASCII)
 # A variable an expression reads (JSONata has no way to read one by a computed name).
 _VARIABLE = re.compile(r"\$(\w+)")
-_RESERVED = frozenset({"and", "or", "in", "true", "false", "null", "function"})
-
-
-class _Fallback(Exception):
-    """A direct read cannot answer exactly as the library would: let the library evaluate it."""
 
 
 class _Scope:
@@ -92,92 +82,6 @@ def _converting(evaluator: Compiled) -> Evaluator:
     return evaluate
 
 
-def _direct_read(body: str) -> Callable[[Bindings], Any] | None:
-    """For `$name.field…`, a reader of the bindings that answers as the library would, or raises
-    _Fallback; None for any other expression."""
-    match = _READ.fullmatch(body)
-    if match is None:
-        return None
-    name, fields = match.group(1), match.group(2).split(".")[1:]
-    if _RESERVED.intersection(fields):
-        return None
-
-    def read(bindings: Bindings) -> Any:
-        if name not in bindings:
-            raise _Fallback
-        value = bindings[name]
-        for step in fields:
-            # JSONata maps a step over an array and flattens; a missing field is undefined (an error
-            # here); both are the library's to say.
-            if type(value) is not dict or step not in value:
-                raise _Fallback
-            value = value[step]
-        return _json_copy(value)
-
-    return read
-
-
-# `$string($floor($toMillis(<read>) / 1000) [+ <integer> | + <read>])`: the epoch seconds that DynamoDB's
-# TTL and the idempotency records' leases are written in, from a context object's timestamp. Every
-# claim and mark writes two or three (a twentieth of a text message's CPU went to them in the library).
-_EPOCH_SECONDS = re.compile(
-    r"\$string\(\s*\$floor\(\s*\$toMillis\(\s*(?P<time>\$\w+(?:\.\w+)*)\s*\)\s*/\s*1000\s*\)"
-    r"(?:\s*\+\s*(?:(?P<number>\d{1,9})|(?P<offset>\$\w+(?:\.\w+)*)))?\s*\)",
-    re.ASCII,
-)
-# The one form answered directly: the context object's `2024-01-01T00:00:00.000Z` (any other the library
-# reads as ISO 8601 allows).
-_CONTEXT_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z", re.ASCII)
-_FUNCTIONS_READ = frozenset({"string", "floor", "toMillis"})
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MILLISECOND = timedelta(milliseconds=1)
-
-
-def _epoch_seconds(body: str) -> Callable[[Bindings], Any] | None:
-    """For the epoch-seconds expression above, a reader that answers as the library would (a string of
-    digits), or raises _Fallback; None for any other expression."""
-    match = _EPOCH_SECONDS.fullmatch(body)
-    if match is None:
-        return None
-    read_time = _direct_read(match["time"])
-    read_offset = _direct_read(match["offset"]) if match["offset"] else None
-    if read_time is None or (match["offset"] and read_offset is None):
-        return None
-    constant = int(match["number"] or 0)
-
-    def read(bindings: Bindings) -> Any:
-        if not _FUNCTIONS_READ.isdisjoint(bindings):  # a workflow variable hides the function
-            raise _Fallback
-        moment = read_time(bindings)
-        offset = constant if read_offset is None else read_offset(bindings)
-        if type(moment) is not str or not _CONTEXT_TIME.fullmatch(moment) or type(offset) is not int:
-            raise _Fallback
-        try:
-            millis = (datetime.fromisoformat(moment[:-1] + "+00:00") - _UNIX_EPOCH) // _MILLISECOND
-        except ValueError:  # not a day of the calendar: the library's error to give
-            raise _Fallback from None
-        seconds = millis // 1000 + offset
-        if abs(seconds) >= 10**15:  # past where $string writes every digit of a number
-            raise _Fallback
-        return str(seconds)
-
-    return read
-
-
-def _json_copy(value: Any) -> Any:
-    """The value as the library route returns it: a copy, whole floats as ints; a function is no JSON."""
-    kind = type(value)
-    if kind is dict:
-        return {key: _json_copy(item) for key, item in value.items()}
-    if kind is list:
-        return [_json_copy(item) for item in value]
-    if kind is float:
-        return int(value) if value.is_integer() and abs(value) < _MAX_SAFE_INTEGER else value
-    if value is None or kind in (str, int, bool):
-        return value
-    raise _Fallback
-
-
 def _expression(text: str, field: str) -> Compiled:
     body = text[len(OPEN) : -len(CLOSE)].strip()
     if not body:
@@ -186,14 +90,14 @@ def _expression(text: str, field: str) -> Compiled:
         expression = _compiled(body)
     except Exception as exc:  # the library raises JException and, for some inputs, other errors
         raise DefinitionError(f"{field!r}: bad JSONata {body!r}: {exc}") from None
-    direct = _direct_read(body) or _epoch_seconds(body)
+    direct = direct_route(body)
     names = frozenset(_VARIABLE.findall(body))
 
     def evaluate(scope: _Scope) -> Any:
         if direct is not None:
             try:
                 return direct(scope.raw)
-            except _Fallback:
+            except Fallback:
                 pass
         try:
             result = expression.evaluate(None, scope.converted(names))
@@ -255,7 +159,7 @@ def from_jsonata(value: Any) -> Any:
     if value is None or value is _NULL:
         return None
     if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < _MAX_SAFE_INTEGER else value
+        return int(value) if value.is_integer() and abs(value) < MAX_SAFE_INTEGER else value
     if isinstance(value, dict):
         return {key: from_jsonata(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):

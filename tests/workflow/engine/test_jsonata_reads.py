@@ -117,3 +117,78 @@ def test_a_variable_named_like_a_function_leaves_the_expression_to_the_library()
     assert _answer("{% " + EPOCH.format(offset="") + " %}", bindings) == _answer(
         "{% (" + EPOCH.format(offset="") + ") %}", bindings
     )
+
+
+# Small expressions of reads and strings (`'analyse#' & $states.input.TweetId`, `$states.input.Intent =
+# 'Joke'`, `$exists($a.b) or $exists($a.c)`), answered without the library: string concatenation `&`,
+# comparison `=` `!=`, inclusion `in` (https://docs.jsonata.org/other-operators, comparison-operators),
+# boolean `and` `or` (https://docs.jsonata.org/boolean-operators), $exists and $not
+# (https://docs.jsonata.org/boolean-functions).
+SMALL_READS = st.sampled_from(["$states.input.a", "$states.input.b", "$states.input.a.b", "$V", "$Nothing"])
+SMALL_STRINGS = st.sampled_from(["'x'", "''", '"and"', "'a b'"])
+
+
+def _small_expressions() -> st.SearchStrategy[str]:
+    exists = SMALL_READS.map(lambda read: f"$exists({read})")
+    text = st.lists(SMALL_READS | SMALL_STRINGS, min_size=1, max_size=3).map(" & ".join)
+    condition = (
+        exists
+        | SMALL_READS  # a read may hold a boolean, or something $boolean would have to cast
+        | st.tuples(text, st.sampled_from([" = ", " != "]), text).map("".join)
+        | st.tuples(text, st.lists(SMALL_STRINGS, min_size=1, max_size=3)).map(
+            lambda pair: f"{pair[0]} in [{', '.join(pair[1])}]"
+        )
+    )
+    logic = st.recursive(
+        condition,
+        lambda inner: (
+            st.tuples(inner, st.sampled_from([" and ", " or "]), inner).map("".join)
+            | inner.map(lambda expression: f"$not({expression})")
+        ),
+        max_leaves=4,
+    )
+    # Mixed kinds too (a boolean joined to a string): the library's to answer.
+    return exists | text | logic | st.tuples(exists, text).map(" & ".join)
+
+
+SMALL_VALUES = st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["x", "", "and", "a b"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    expression=_small_expressions(),
+    a=SMALL_VALUES
+    | st.dictionaries(st.sampled_from(["b"]), SMALL_VALUES)
+    | st.lists(SMALL_VALUES, max_size=2),
+    b=SMALL_VALUES,
+    variable=SMALL_VALUES,
+)
+def test_small_expressions_answer_as_the_library_does(expression: str, a: Any, b: Any, variable: Any) -> None:
+    bindings = {"states": {"input": {"a": a, "b": b}}, "V": variable}
+    assert _answer("{% " + expression + " %}", bindings) == _answer("{% (" + expression + ") %}", bindings)
+
+
+def test_small_expressions_are_answered_directly() -> None:
+    # The workflows' own expressions of this kind: answered by the direct route, not the library.
+    from workflows.engine.jsonata_direct import direct_route
+
+    for body in [
+        "'analyse#' & $states.input.detail.Twitter.TweetId",
+        "$states.input.Bot.Intent = 'Joke'",
+        '$states.input.Language.LanguageCode in ["en", "es", "zh-TW"]',
+        "$exists($states.input.Payload.for_user_id) or $exists($states.input.Payload.user_event)",
+        "$states.input.Text = '' or $states.input.Language in ['zxx', 'qam']",
+    ]:
+        assert direct_route(body) is not None, body
+    bindings = {"states": {"input": {"Bot": {"Intent": "Joke"}, "Text": "", "Language": "en"}}}
+    assert _answer("{% $states.input.Bot.Intent = 'Joke' %}", bindings) == ("value", True)
+    assert _answer("{% $states.input.Text = '' or $states.input.Language in ['zxx'] %}", bindings) == (
+        "value",
+        True,
+    )
+
+
+def test_a_variable_named_like_a_function_called_leaves_the_expression_to_the_library() -> None:
+    bindings = {"states": {"input": {"a": "x"}}, "exists": "not a function"}
+    expression = "$exists($states.input.a) and $states.input.a = 'x'"
+    assert _answer("{% " + expression + " %}", bindings) == _answer("{% (" + expression + ") %}", bindings)
