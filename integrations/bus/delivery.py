@@ -130,7 +130,14 @@ class Dispatcher:
             f"WHERE due <= ? AND {clause[0]} ORDER BY due, id LIMIT ?",
             [self._clock.now(), *clause[1], limit + len(skip)],
         )
-        return [_Row(*row) for row in rows if row[0] not in skip][:limit]
+        # The first `limit` not in flight: rows in flight come back too (a worker's whole batch can be).
+        due: list[_Row] = []
+        for row in rows:
+            if row[0] not in skip:
+                due.append(_Row(*row))
+                if len(due) == limit:
+                    break
+        return due
 
     def count(self, *, deliverable_only: bool, due_only: bool) -> int:
         conditions: list[str] = []
