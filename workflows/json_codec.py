@@ -67,3 +67,17 @@ def iso_datetimes(default: Default | None) -> Default:
         return default(value)
 
     return write
+
+
+def round_trip(value: Any) -> tuple[str, Any]:
+    """`value`'s text (as `dumps` writes it) and the value read back from that text: what a service
+    that received the text would hold (a task's arguments and result, an execution's input and output).
+
+    Text orjson wrote is read back by orjson, which reads every number and string it can write exactly
+    as json would; text json wrote (what orjson refuses) is read back by json."""
+    try:
+        data = orjson.dumps(value, option=_OPTIONS)
+    except orjson.JSONEncodeError:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return text, json.loads(text)
+    return data.decode(), orjson.loads(data)

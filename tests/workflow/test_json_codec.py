@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflows.json_codec import dumps
+from workflows.json_codec import dumps, round_trip
 
 # Floats whose shortest text has no exponent in either writer: every float of ordinary size.
 ORDINARY_FLOATS = st.floats(allow_nan=False, allow_infinity=False).filter(
@@ -104,3 +104,34 @@ def test_datetimes_are_written_as_isoformat_writes_them(moment: Any, surrogate: 
     assert json.loads(dumps(value, datetimes=True).encode("utf-8", "surrogatepass"))["timestamp"] == (
         moment.isoformat()
     )
+
+
+ANY_FLOATS = st.floats(allow_nan=False, allow_infinity=False)
+WIDE_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()  # beyond 64 bits too: json's path
+    | ANY_FLOATS
+    | st.text(max_size=8),  # lone surrogates too: json's path
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=WIDE_JSON)
+def test_round_trip_reads_back_what_json_would(value: Any) -> None:
+    text, copy = round_trip(value)
+    assert text == dumps(value)
+    assert copy == json.loads(text) == value
+    assert _types(copy) == _types(json.loads(text))  # an integer stays an integer
+
+
+def _types(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _types(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_types(item) for item in value]
+    return type(value).__name__

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from workflows import json_codec
 from workflows.engine.clock import Clock, ManualClock
 from workflows.engine.errors import DefinitionError, ExecutionTimedOut, WorkflowError
 from workflows.engine.history import (
@@ -118,12 +119,12 @@ def execute(
         _check_express(machine)
     state_input = {} if input is None else input
     try:
-        input_json = to_json(state_input)
+        # The execution owns its own copy, as after StartExecution.
+        input_json, state_input = json_codec.round_trip(state_input)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"the execution input must be JSON (dicts, lists, str, numbers, bools, None): {exc}"
         ) from None
-    state_input = json.loads(input_json)  # the execution owns its own copy, as after StartExecution
     clock = clock or ManualClock()
     region, account, machine_name = _identity(state_machine_arn)
     machine_arn = state_machine_arn or f"arn:aws:states:{region}:{account}:stateMachine:{machine_name}"
@@ -197,9 +198,8 @@ def _drive(machine: Branch, scope: Scope, input_json: str) -> tuple[str, Any, st
     try:
         if over_limit(input_json):
             raise WorkflowError("The execution input exceeds the 256 KiB limit.", "States.DataLimitExceeded")
-        output_json = to_json(machine.run(scope, run.input))
         # The caller gets its own copy: outputs may share objects with the cached compiled definition.
-        output = json.loads(output_json)
+        output_json, output = json_codec.round_trip(machine.run(scope, run.input))
         scope.event(
             "ExecutionSucceeded",
             "executionSucceededEventDetails",

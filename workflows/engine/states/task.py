@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from workflows import json_codec
 from workflows.engine.errors import (
     DefinitionError,
     StatesHeartbeatTimeout,
@@ -15,7 +15,7 @@ from workflows.engine.errors import (
     TaskResultTooLarge,
     WorkflowError,
 )
-from workflows.engine.history import over_limit, size_cause, to_json
+from workflows.engine.history import over_limit, size_cause
 from workflows.engine.io import DataFlow
 from workflows.engine.resources import Resource, parse_resource
 from workflows.engine.states.common import WorkState, number_setting
@@ -72,11 +72,11 @@ class TaskState(WorkState):
         run = scope.run
         if resource.pattern == "waitForTaskToken":
             scope.task_token = str(uuid.UUID(int=run.random.getrandbits(128), version=4))
-        arguments_json = to_json(self.flow.effective_input(state_input, scope))
+        arguments_json, arguments = json_codec.round_trip(self.flow.effective_input(state_input, scope))
         invocation = TaskInvocation(
             state_name=self.name,
             resource=resource.arn,
-            arguments=json.loads(arguments_json),
+            arguments=arguments,
             attempt=scope.retry_count or 0,
             execution_arn=run.execution_arn,
             context=scope.context_object(),
@@ -95,7 +95,7 @@ class TaskState(WorkState):
             run.check_deadline(scope.clock.now())
             self._check_time(scope, invocation, started, timeout, heartbeat)
             try:
-                result_json = to_json(result)
+                result_json, result = json_codec.round_trip(result)
             except (TypeError, ValueError) as exc:
                 raise StatesRuntime(
                     f"The local handler for '{resource.arn}' returned a value that is not JSON: {exc}"
@@ -109,7 +109,7 @@ class TaskState(WorkState):
             self._failed(scope, error)
             raise
         self._succeeded(scope, result_json)
-        return json.loads(result_json)
+        return result
 
     def _check_time(
         self, scope: Scope, invocation: TaskInvocation, started: Any, timeout: float, heartbeat: float | None
