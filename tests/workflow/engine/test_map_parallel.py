@@ -498,3 +498,50 @@ def test_map_setting_paths_parse_numbers_written_as_strings():
     definition["States"] = {"A": {"Type": "Pass", "Assign": {"n": "1"}, "Next": "M"}, **definition["States"]}
     definition["StartAt"] = "A"
     assert execute(definition, {"items": [1, 2, 3]}).output == [1, 2, 3]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_max_concurrency_bounds_the_iterations_running_at_once_on_a_real_clock(limit: int) -> None:
+    # MaxConcurrency: "how many invocations of the ItemProcessor may run in parallel" (Map state, Step
+    # Functions developer guide); the calling thread runs one of them itself.
+    import threading
+    import time
+
+    running, peak, lock = 0, 0, threading.Lock()
+
+    def handler(arguments, invocation):
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return arguments
+
+    processor = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": RESOURCE, "End": True}}}
+    execution = execute(
+        map_state(processor, MaxConcurrency=limit),
+        [1, 2, 3, 4, 5, 6],
+        clock=SystemClock(),
+        handlers={RESOURCE: handler},
+    )
+    assert execution.output == [1, 2, 3, 4, 5, 6]
+    assert peak == limit
+
+
+def test_a_failed_iteration_stops_those_not_started_on_a_real_clock() -> None:
+    calls = []
+
+    def handler(arguments, invocation):
+        calls.append(arguments)
+        if arguments == 1:
+            raise TaskFailure("Boom", "first")
+        return arguments
+
+    processor = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": RESOURCE, "End": True}}}
+    execution = execute(
+        map_state(processor, MaxConcurrency=1), [1, 2, 3], clock=SystemClock(), handlers={RESOURCE: handler}
+    )
+    assert (execution.status, execution.error) == ("FAILED", "Boom")
+    assert calls == [1]

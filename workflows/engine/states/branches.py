@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -66,10 +67,18 @@ def _run_threads(
         except Exception as exc:
             return None, exc
 
-    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        futures = [pool.submit(guarded, job) for job in jobs]
-        for index, future in enumerate(futures):
-            value, error = future.result()
+    # The calling thread runs the first job itself, one of the `workers`, instead of waiting idle for
+    # a thread started to run it: a Parallel of two branches starts one thread, not two.
+    helpers = max(workers, 1) - 1
+    if helpers == 0:
+        for index, job in enumerate(jobs):
+            if not on_result(index, *guarded(job)):
+                return
+        return
+    with ThreadPoolExecutor(max_workers=helpers) as pool:
+        futures = [pool.submit(guarded, job) for job in jobs[1:]]
+        outcomes = itertools.chain([guarded(jobs[0])], (future.result() for future in futures))
+        for index, (value, error) in enumerate(outcomes):
             if stop:
                 continue
             if not on_result(index, value, error):
