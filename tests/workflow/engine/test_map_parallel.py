@@ -503,30 +503,29 @@ def test_map_setting_paths_parse_numbers_written_as_strings():
 @pytest.mark.parametrize("limit", [1, 2, 3])
 def test_max_concurrency_bounds_the_iterations_running_at_once_on_a_real_clock(limit: int) -> None:
     # MaxConcurrency: "how many invocations of the ItemProcessor may run in parallel" (Map state, Step
-    # Functions developer guide); the calling thread runs one of them itself.
+    # Functions developer guide): never more, and that many for the later items as for the first ones.
+    # Each iteration waits until `limit` of them are running: with fewer slots, the barrier breaks.
     import threading
-    import time
 
     running, peak, lock = 0, 0, threading.Lock()
+    together = threading.Barrier(limit, timeout=10)
 
     def handler(arguments, invocation):
         nonlocal running, peak
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.05)
+        together.wait()
         with lock:
             running -= 1
         return arguments
 
     processor = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": RESOURCE, "End": True}}}
+    items = list(range(1, 3 * limit + 1))
     execution = execute(
-        map_state(processor, MaxConcurrency=limit),
-        [1, 2, 3, 4, 5, 6],
-        clock=SystemClock(),
-        handlers={RESOURCE: handler},
+        map_state(processor, MaxConcurrency=limit), items, clock=SystemClock(), handlers={RESOURCE: handler}
     )
-    assert execution.output == [1, 2, 3, 4, 5, 6]
+    assert (execution.status, execution.output) == ("SUCCEEDED", items)
     assert peak == limit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -67,17 +67,16 @@ def _run_threads(
         except Exception as exc:
             return None, exc
 
-    # The calling thread runs the first job itself, one of the `workers`, instead of waiting idle for
-    # a thread started to run it: a Parallel of two branches starts one thread, not two.
-    helpers = max(workers, 1) - 1
-    if helpers == 0:
-        for index, job in enumerate(jobs):
-            if not on_result(index, *guarded(job)):
-                return
-        return
-    with ThreadPoolExecutor(max_workers=helpers) as pool:
-        futures = [pool.submit(guarded, job) for job in jobs[1:]]
-        outcomes = itertools.chain([guarded(jobs[0])], (future.result() for future in futures))
+    workers = max(workers, 1)
+    # Every job has a slot of its own: the calling thread takes the first instead of waiting idle for a
+    # thread started to run it (a Parallel of two branches starts one thread, not two). With more jobs
+    # than slots, `workers` threads take them in turn while this one hands out the results.
+    inline = len(jobs) <= workers
+    with ThreadPoolExecutor(max_workers=len(jobs) - 1 if inline else workers) as pool:
+        futures = [pool.submit(guarded, job) for job in (jobs[1:] if inline else jobs)]
+        outcomes: Iterator[tuple[Any, BaseException | None]] = (future.result() for future in futures)
+        if inline:
+            outcomes = itertools.chain([guarded(jobs[0])], outcomes)
         for index, (value, error) in enumerate(outcomes):
             if stop:
                 continue
