@@ -40,29 +40,48 @@ def direct_route(body: str) -> Reader | None:
     return _direct_read(body) or _epoch_seconds(body) or _small_expression(body)
 
 
+def _path(text: str) -> tuple[str, list[str]] | None:
+    """`$name.field…` as (name, fields), or None for anything else."""
+    match = _READ.fullmatch(text)
+    if match is None:
+        return None
+    fields = match.group(2).split(".")[1:]
+    return None if _RESERVED.intersection(fields) else (match.group(1), fields)
+
+
 def _direct_read(body: str) -> Reader | None:
     """For `$name.field…`, a reader of the bindings that answers as the library would, or raises
     Fallback; None for any other expression."""
-    match = _READ.fullmatch(body)
-    if match is None:
+    path = _path(body)
+    if path is None:
         return None
-    name, fields = match.group(1), match.group(2).split(".")[1:]
-    if _RESERVED.intersection(fields):
-        return None
+    name, fields = path
 
     def read(bindings: Bindings) -> Any:
-        if name not in bindings:
+        value = _walk(bindings, name, fields)
+        if value is _NOWHERE:  # undefined: an error here, the library's to say
             raise Fallback
-        value = bindings[name]
-        for step in fields:
-            # JSONata maps a step over an array and flattens; a missing field is undefined (an error
-            # here); both are the library's to say.
-            if type(value) is not dict or step not in value:
-                raise Fallback
-            value = value[step]
         return _json_copy(value)
 
     return read
+
+
+_NOWHERE = object()  # where a path leads when it leads to no value (JSONata's undefined)
+
+
+def _walk(bindings: Bindings, name: str, fields: list[str]) -> Any:
+    """The value at `$name.field…`, or _NOWHERE; a step over an array (which JSONata maps over its items
+    and flattens) is the library's to take."""
+    if name not in bindings:
+        return _NOWHERE
+    value = bindings[name]
+    for step in fields:
+        if type(value) is list:
+            raise Fallback
+        if type(value) is not dict or step not in value:
+            return _NOWHERE
+        value = value[step]
+    return value
 
 
 # `$string($floor($toMillis(<read>) / 1000) [+ <integer> | + <read>])`: the epoch seconds that DynamoDB's
@@ -193,17 +212,16 @@ class _SmallParser:
         return self._peek() == (kind, text)
 
     def disjunction(self) -> Reader:
-        left = self.conjunction()
-        while self._next_is("word", "or"):
-            self.position += 1
-            left = _logical(left, self.conjunction(), both=False)
-        return left
+        return self._chain(self.conjunction, "or")
 
     def conjunction(self) -> Reader:
-        left = self.comparison()
-        while self._next_is("word", "and"):
+        return self._chain(self.comparison, "and")
+
+    def _chain(self, operand: Callable[[], Reader], word: str) -> Reader:
+        left = operand()
+        while self._next_is("word", word):
             self.position += 1
-            left = _logical(left, self.comparison(), both=True)
+            left = _logical(left, operand(), both=word == "and")
         return left
 
     def comparison(self) -> Reader:
@@ -307,25 +325,10 @@ def _negated(inner: Reader) -> Reader:
 
 
 def _exists(path: str) -> Reader:
-    """`$exists(<read>)`: whether the path leads to a value (null is one); a step on anything but an
-    object leads nowhere, except a step on an array, which JSONata maps over its items."""
-    match = _READ.fullmatch(path)
-    if match is None:
+    """`$exists(<read>)`: whether the path leads to a value (null is one)."""
+    parsed = _path(path)
+    if parsed is None:
         raise _Unsupported
-    name, fields = match.group(1), match.group(2).split(".")[1:]
-    if _RESERVED.intersection(fields):
-        raise _Unsupported
+    name, fields = parsed
 
-    def exists(bindings: Bindings) -> bool:
-        if name not in bindings:
-            return False
-        value = bindings[name]
-        for step in fields:
-            if type(value) is list:
-                raise Fallback
-            if type(value) is not dict or step not in value:
-                return False
-            value = value[step]
-        return True
-
-    return exists
+    return lambda bindings: _walk(bindings, name, fields) is not _NOWHERE
