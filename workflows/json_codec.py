@@ -18,7 +18,8 @@ What orjson refuses is written by json, so the text (or the error) is json's: in
 strings holding a lone surrogate (a JSON `"\\ud800"` parses to one), keys that are not strings.
 
 It lives outside `workflows.engine` so that the local services can import it without loading the
-engine. Reading stays with `json.loads`: orjson reads an integer beyond 64 bits as a float.
+engine. Text of unknown origin is read with `json.loads`: orjson reads an integer beyond 64 bits as a
+float. `round_trip` reads with orjson only the text orjson has just written.
 """
 
 from __future__ import annotations
