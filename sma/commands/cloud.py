@@ -75,6 +75,9 @@ def _feed_line(kind: str, document: dict[str, Any]) -> str | None:
     return f"[cyan]● {detail_type}[/cyan] {escape(str(summary))}"
 
 
+SIGNAL_POLL_SECONDS = 0.25
+
+
 def up(
     port: Annotated[int, typer.Option(help="The webhook endpoint's port (0: any free port).")] = 8787,
     gallery: Annotated[bool, typer.Option(help="Enrol the demo gallery's known faces.")] = True,
@@ -113,7 +116,7 @@ def up(
                 f"[red]⚠ ALERT {escape(str(notification.get('Message')))}[/red]"
             ),
         )
-        stopping.wait()
+        _wait_for_a_signal(stopping)
     finally:
         console.print("Stopping: no new work; the executions running now get 30 s to finish…")
         layout.endpoint_file.unlink(missing_ok=True)
@@ -127,6 +130,13 @@ def up(
         # Their threads are abandoned (nothing they do is recorded): do not wait for them to wind down.
         os._exit(0)
     console.print("Stopped; what is still queued is carried on by the next `sma up`. Nothing was lost.")
+
+
+def _wait_for_a_signal(stopping: threading.Event) -> None:
+    # Linux may deliver a signal to any of the cloud's threads, and Python runs its handler in the main
+    # thread only when that thread next runs: a wait without a timeout could sleep through it for good.
+    while not stopping.wait(SIGNAL_POLL_SECONDS):
+        pass
 
 
 def _stop_on_signals() -> threading.Event:

@@ -50,3 +50,26 @@ def test_the_live_feed_says_what_a_duplicate_was() -> None:
     assert line is not None
     assert "MESSAGE_DUPLICATE" in line
     assert "@thrice's 7000000000000000002 again" in line
+
+
+def test_up_stops_on_a_signal_delivered_to_another_thread() -> None:
+    # Linux delivers a process-directed signal to any thread that does not block it (signal(7),
+    # "Signal mask and pending signals"), and Python runs handlers in the main thread only (the `signal`
+    # module's documentation, "Signals and threads"). Here SIGINT lands on a worker thread while the main
+    # thread waits to stop, as it does under load in `sma up`: the wait must still end.
+    script = (
+        "import signal, threading, time\n"
+        "from sma.commands.cloud import _stop_on_signals, _wait_for_a_signal\n"
+        "stopping = _stop_on_signals()\n"
+        "def worker():\n"
+        "    time.sleep(0.3)\n"
+        "    signal.pthread_kill(threading.get_ident(), signal.SIGINT)\n"
+        "    time.sleep(5)\n"
+        "threading.Thread(target=worker, daemon=True).start()\n"
+        "_wait_for_a_signal(stopping)\n"
+        "print('stopped')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr
