@@ -11,7 +11,8 @@ The text is what `json.dumps(value, separators=(",", ":"), ensure_ascii=False)` 
 * floats: both write the shortest text that reads back as the same number, but orjson writes a
   number below 1e-4 positionally and a large one without the exponent's sign (`0.00001` and `1e16`
   where json writes `1e-05` and `1e+16`); AWS's services write these their own way again;
-* NaN and the infinities become `null` (json writes `NaN`, which is no JSON; nothing here reads it);
+* NaN and the infinities become `null` (json writes `NaN`, which is no JSON: `loads` refuses it, and
+  so do StartExecution and PutEvents, as AWS does);
 * orjson also writes `uuid.UUID` and `enum.Enum` values, which json refuses.
 
 What orjson refuses is written by json, so the text (or the error) is json's: integers beyond 64 bits,
@@ -82,3 +83,13 @@ def round_trip(value: Any) -> tuple[str, Any]:
         text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
         return text, json.loads(text)
     return data.decode(), orjson.loads(data)
+
+
+def loads(text: str | bytes) -> Any:
+    """JSON text read as json reads it, refusing what Python's json accepts beyond JSON (`NaN`,
+    `Infinity`, `-Infinity`: RFC 8259 has no such values): a ValueError, as for any malformed text."""
+    return json.loads(text, parse_constant=_not_json)
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")

@@ -6,7 +6,6 @@ The envelope is exactly EventBridge's: `version` "0", `id`, `detail-type`, `sour
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Any
 
 from integrations.errors import ServiceError
 from integrations.unicode_text import PAYLOAD_LIMIT, utf8_size
+from workflows import json_codec
 
 MAX_ENTRIES = 10
 MAX_REQUEST_BYTES = PAYLOAD_LIMIT
@@ -166,8 +166,8 @@ def build_event(entry: Mapping[str, Any], bus: BusIdentity, now: datetime) -> di
     detail_type = _required(entry, "DetailType")
     detail_text = _required(entry, "Detail")
     try:
-        detail = json.loads(detail_text)
-    except json.JSONDecodeError:
+        detail = json_codec.loads(detail_text)
+    except ValueError:  # malformed, or a NaN or Infinity, which JSON does not have
         raise EntryError("MalformedDetail", "Detail is malformed.") from None
     if not isinstance(detail, dict):
         raise EntryError("MalformedDetail", "Detail is malformed.")

@@ -19,6 +19,7 @@ from integrations.errors import ServiceError
 from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.stepfunctions.store import ExecutionStore, JsonText
 from integrations.unicode_text import PAYLOAD_LIMIT, json_text, utf8_size
+from workflows import json_codec
 
 # How an execution was started: by StartExecution (nobody waits) or StartSyncExecution (the caller waits).
 Invocation = Literal["async", "sync"]
@@ -222,8 +223,8 @@ class StepFunctionsService:
         if utf8_size(text) > PAYLOAD_LIMIT:
             raise _error("InvalidExecutionInput", "Execution input exceeds the 262144 byte limit")
         try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
+            document = json_codec.loads(text)
+        except ValueError as error:  # JSONDecodeError, or a NaN or Infinity, which JSON does not have
             raise _error("InvalidExecutionInput", f"Invalid execution input: {error}") from None
         name = name or str(uuid.uuid4())
         if not 1 <= len(name) <= 80 or _INVALID_NAME.search(name):

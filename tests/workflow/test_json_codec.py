@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflows.json_codec import dumps, round_trip
+from workflows.json_codec import dumps, loads, round_trip
 
 # Floats whose shortest text has no exponent in either writer: every float of ordinary size.
 ORDINARY_FLOATS = st.floats(allow_nan=False, allow_infinity=False).filter(
@@ -135,3 +135,14 @@ def _types(value: Any) -> Any:
     if isinstance(value, list):
         return [_types(item) for item in value]
     return type(value).__name__
+
+
+@pytest.mark.parametrize("text", ["NaN", '{"a": Infinity}', "[-Infinity]", "{not json"])
+def test_loads_refuses_what_is_not_json(text: str) -> None:
+    with pytest.raises(ValueError):
+        loads(text)
+
+
+def test_loads_reads_json_as_json_does() -> None:
+    text = '{"big": 123456789012345678901234567890, "lone": "\\ud800", "x": [1.5, null, true]}'
+    assert loads(text) == json.loads(text)

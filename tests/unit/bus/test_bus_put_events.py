@@ -61,6 +61,9 @@ def test_account_and_time_are_configurable(sma_home, clock) -> None:
         ({"Detail": "not json"}, "MalformedDetail", "Detail is malformed."),
         ({"Detail": "[1, 2]"}, "MalformedDetail", "Detail is malformed."),
         ({"Detail": '"text"'}, "MalformedDetail", "Detail is malformed."),
+        # Python's json reads NaN and Infinity; JSON has neither (RFC 8259 section 6).
+        ({"Detail": '{"score": NaN}'}, "MalformedDetail", "Detail is malformed."),
+        ({"Detail": '{"score": -Infinity}'}, "MalformedDetail", "Detail is malformed."),
         ({"Source": 5}, "InvalidArgument", "Source must be a string"),
         ({"Resources": "arn"}, "InvalidArgument", "Parameter Resources is not valid."),
         ({"Time": "yesterday"}, "InvalidArgument", "Parameter Time is not valid."),

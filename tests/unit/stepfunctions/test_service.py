@@ -78,6 +78,10 @@ def test_a_closed_standard_execution_name_cannot_be_reused(service: StepFunction
             "StateMachineDoesNotExist",
         ),
         ({"input": "{not json"}, "InvalidExecutionInput"),
+        # Python's json reads these; JSON has no such values (RFC 8259 section 6), and AWS's parser
+        # refuses them ("InvalidExecutionInput: The provided JSON input data is not valid").
+        ({"input": '{"a": NaN}'}, "InvalidExecutionInput"),
+        ({"input": "[Infinity, -Infinity]"}, "InvalidExecutionInput"),
         ({"input": json.dumps({"big": "x" * 300_000})}, "InvalidExecutionInput"),
         ({"name": "has space"}, "InvalidName"),
         ({"name": "x" * 81}, "InvalidName"),
