@@ -12,7 +12,8 @@ function a workflow variable hides), and the library then evaluates the expressi
   'Joke'`), on strings and booleans only.
 
 Each saves the library's interpretation and the conversion of every binding it reads (the whole
-`$states`) into the library's form: for a text message these expressions cost a tenth of its CPU there.
+`$states`) into the library's form. In the library, the reads were a tenth of a text message's CPU, the
+epoch seconds 1.5 ms of it and the small expressions 0.75 ms (`benchmarks/README.md`).
 """
 
 from __future__ import annotations
