@@ -88,9 +88,18 @@ class Session:
 
 @contextmanager
 def local_session(
-    layout: StateLayout, *, port: int = 0, gallery: Path | None = GALLERY, env_file: Path | None = None
+    layout: StateLayout,
+    *,
+    port: int = 0,
+    gallery: Path | None = GALLERY,
+    env_file: Path | None = None,
+    record: bool = True,
 ) -> Iterator[Session]:
-    """Start the local cloud in `layout` with the media server and, optionally, the demo gallery."""
+    """Start the local cloud in `layout` with the media server and, optionally, the demo gallery.
+
+    `record` keeps every event, finished execution and alert in the session's `recorder`, in memory,
+    for the reports of `sma demo` and `sma send`; a cloud that serves for days (`sma up`) must not, or
+    its memory grows with every message."""
     lock = StateLock(layout.lock).acquire()  # before the media host: its port is this folder's too
     media: MediaServer | None = None
     try:
@@ -109,9 +118,10 @@ def local_session(
         raise
     cloud.warm_up()  # the models load while the gallery is enrolled and the cloud starts
     recorder = Recorder()
-    cloud.on(recorder.hear)
-    for topic in cloud.topology.topics:
-        cloud.topics.subscribe_callable(cloud.names.topic_arn(topic.name), recorder.alert)
+    if record:
+        cloud.on(recorder.hear)
+        for topic in cloud.topology.topics:
+            cloud.topics.subscribe_callable(cloud.names.topic_arn(topic.name), recorder.alert)
     enrolled = enrol_gallery(cloud, gallery) if gallery is not None else []
     secret = consumer_secret(cloud.secrets)
     cloud.start()

@@ -91,7 +91,9 @@ def up(
     home = layout.home
     stopping = _stop_on_signals()
     with console.status("Starting the local cloud…"):
-        context = local_session(layout, port=port, gallery=GALLERY if gallery else None, env_file=ENV_FILE)
+        context = local_session(
+            layout, port=port, gallery=GALLERY if gallery else None, env_file=ENV_FILE, record=False
+        )
         try:
             session = context.__enter__()
         except (StateFolderInUse, MediaPortTaken) as error:
