@@ -17,7 +17,6 @@ what the value meant.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from workflows import json_codec
@@ -39,8 +38,7 @@ def json_text(value: Any, default: json_codec.Default | None = None, *, datetime
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            fallback = json_codec.iso_datetimes(default) if datetimes else default
-            return json.dumps(value, separators=(",", ":"), default=fallback)
+            return json_codec.json_dumps(value, default, datetimes=datetimes, ascii_only=True)
     return text
 
 

@@ -50,15 +50,23 @@ def dumps(value: Any, default: Default | None = None, *, datetimes: bool = False
     try:
         return orjson.dumps(value, default=default, option=_ISO_DATETIMES if datetimes else _OPTIONS).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(
-            value,
-            separators=(",", ":"),
-            ensure_ascii=False,
-            default=iso_datetimes(default) if datetimes else default,
-        )
+        return json_dumps(value, default, datetimes=datetimes)
 
 
-def iso_datetimes(default: Default | None) -> Default:
+def json_dumps(
+    value: Any, default: Default | None = None, *, datetimes: bool = False, ascii_only: bool = False
+) -> str:
+    """The standard library's compact text of `value`, for what orjson refuses (`datetimes` as `dumps`
+    takes it; `ascii_only` escapes every non-ASCII character, lone surrogates included)."""
+    return json.dumps(
+        value,
+        separators=(",", ":"),
+        ensure_ascii=ascii_only,
+        default=_iso_datetimes(default) if datetimes else default,
+    )
+
+
+def _iso_datetimes(default: Default | None) -> Default:
     """A json `default` that writes datetime, date and time values in ISO 8601, others as `default` does."""
 
     def write(value: Any) -> Any:
@@ -80,7 +88,7 @@ def round_trip(value: Any) -> tuple[str, Any]:
     try:
         data = orjson.dumps(value, option=_OPTIONS)
     except orjson.JSONEncodeError:
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        text = json_dumps(value)
         return text, json.loads(text)
     return data.decode(), orjson.loads(data)
 
