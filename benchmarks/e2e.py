@@ -155,8 +155,8 @@ def main() -> None:
     from infra.local.session import local_session
     from infra.local.webhooks import mention
 
-    # As `sma up` runs it: nothing recorded per message (this script listens for itself).
-    with local_session(StateLayout(home), record=False) as session:
+    # As `sma up` runs it (nothing recorded per message): this script listens for itself.
+    with local_session(StateLayout(home)) as session:
         # Warm the models first: the burst measures steady-state processing, not loading.
         from infra.local.webhooks import deliver
 

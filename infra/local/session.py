@@ -1,5 +1,6 @@
 """A local cloud with everything a session of `sma demo`, `sma send` or `sma up` needs around it: the
-sample-media server, the webhook secret, the demo gallery of known faces, and a record of what happened.
+sample-media server, the webhook secret, the demo gallery of known faces, and (for a session that ends
+soon) a record of what happened.
 """
 
 from __future__ import annotations
@@ -93,13 +94,13 @@ def local_session(
     port: int = 0,
     gallery: Path | None = GALLERY,
     env_file: Path | None = None,
-    record: bool = True,
+    record: bool = False,
 ) -> Iterator[Session]:
     """Start the local cloud in `layout` with the media server and, optionally, the demo gallery.
 
     `record` keeps every event, finished execution and alert in the session's `recorder`, in memory,
-    for the reports of `sma demo` and `sma send`; a cloud that serves for days (`sma up`) must not, or
-    its memory grows with every message."""
+    for the reports of `sma demo` and `sma send`: only for sessions that end soon. Off by default, as
+    `sma up` runs it: a cloud that serves for days would grow with every message."""
     lock = StateLock(layout.lock).acquire()  # before the media host: its port is this folder's too
     media: MediaServer | None = None
     try:

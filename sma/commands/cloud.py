@@ -91,9 +91,7 @@ def up(
     home = layout.home
     stopping = _stop_on_signals()
     with console.status("Starting the local cloud…"):
-        context = local_session(
-            layout, port=port, gallery=GALLERY if gallery else None, env_file=ENV_FILE, record=False
-        )
+        context = local_session(layout, port=port, gallery=GALLERY if gallery else None, env_file=ENV_FILE)
         try:
             session = context.__enter__()
         except (StateFolderInUse, MediaPortTaken) as error:
@@ -232,7 +230,7 @@ def _send_with_own_cloud(
     from sma.commands.report import print_message
 
     console.print("No `sma up` is running: starting the local cloud for this message.")
-    with local_session(layout, env_file=ENV_FILE) as session:
+    with local_session(layout, env_file=ENV_FILE, record=True) as session:
         if text is not None:
             payload = mention(text, [session.media.publish(photo) for photo in images], author=author)
         _post(session.cloud.webhook_url, with_local_media(payload, session.media.origin), session.secret)

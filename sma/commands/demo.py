@@ -147,7 +147,7 @@ def demo(
     console.rule("[bold]Serverless Message Analyser: demo")
     started = time.monotonic()
     with console.status("Starting the local cloud and enrolling the demo gallery…"):
-        context = local_session(layout)
+        context = local_session(layout, record=True)
         session = context.__enter__()
     try:
         console.print(f"Webhook endpoint: {session.cloud.webhook_url}   (state in {home})")

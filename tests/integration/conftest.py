@@ -18,7 +18,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     layout = StateLayout(tmp_path_factory.mktemp("sma"))
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SMA_SECRET_SMA_X_CREDENTIALS", raising=False)
-        with local_session(layout) as running:
+        with local_session(layout, record=True) as running:
             yield running
             # Every event the bus carried in this module obeys its domain event's JSON Schema.
             for event in running.recorder.events:

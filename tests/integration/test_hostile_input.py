@@ -27,7 +27,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     layout = StateLayout(tmp_path_factory.mktemp("sma"))
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SMA_SECRET_SMA_X_CREDENTIALS", raising=False)
-        with local_session(layout, gallery=None) as running:
+        with local_session(layout, gallery=None, record=True) as running:
             yield running
 
 
