@@ -220,11 +220,13 @@ WHERE "detail-type" IN ('MESSAGE_RECEIVED', 'MESSAGE_ANALYSED') GROUP BY 1, 2"""
 
 def _alerts(layout: StateLayout) -> list[str]:
     """Every message published to a topic (the alerts), as text."""
-    database = layout.topics / "topics.sqlite3"
-    if not database.exists():
-        return []
-    with sqlite3.connect(database) as db:
-        return [str(row[0]) for row in db.execute("SELECT message FROM messages")]
+    from infra.local.account import LocalAccount
+
+    topics = LocalAccount(layout).client("sns")
+    try:
+        return [str(message["Message"]) for message in topics.messages()]
+    finally:
+        topics.close()
 
 
 def _events(layout: StateLayout) -> list[dict[str, Any]]:
