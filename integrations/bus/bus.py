@@ -20,7 +20,7 @@ import random
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from integrations.bus.archive import Archives, Progress
 from integrations.bus.clock import Clock, SystemClock
@@ -33,6 +33,9 @@ from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.unicode_text import json_text
 
 LOG = logging.getLogger(__name__)
+# How long a call's answer is kept for a run again of its execution: the idempotency records of the
+# bot's workflows last 7 days too, and no execution the local cloud runs again is older.
+CALL_RETENTION_DAYS = 7
 
 
 class EventBus:
@@ -219,8 +222,14 @@ class EventBus:
                 pairs.extend((rule.name, target_id) for target_id in rule.targets)
         return pairs
 
-    def put_events(self, Entries: list[Mapping[str, Any]]) -> dict[str, Any]:
-        """PutEvents: returns {"FailedEntryCount", "Entries"} after the accepted events are committed."""
+    def put_events(self, Entries: list[Mapping[str, Any]], *, call_id: str | None = None) -> dict[str, Any]:
+        """PutEvents: returns {"FailedEntryCount", "Entries"} after the accepted events are committed.
+
+        `call_id` is not AWS's: the local Step Functions names each task's call with it (`TaskInvocation.
+        call_id`). It is committed with the events, and the same call made again (an execution a crash
+        of the local cloud interrupted, run again from its start) gets the first call's answer and adds
+        no event: the crash is the local cloud's, which AWS never has, so it must not publish twice what
+        AWS would have published once."""
         entries = validate_request(Entries)
         now = self.clock.now()
         moment = datetime.fromtimestamp(now, UTC)
@@ -243,8 +252,18 @@ class EventBus:
             text = json_text(event)
             accepted.append((event, text, self.archives.holding(event), self._deliveries_for(event)))
             results.append({"EventId": event["id"]})
+        failed = sum(1 for result in results if "ErrorCode" in result)
+        response = {"FailedEntryCount": failed, "Entries": results}
         if accepted:
             with self.store.transaction() as db:
+                if call_id is not None:
+                    first = db.execute("SELECT response FROM calls WHERE id = ?", (call_id,)).fetchone()
+                    if first is not None:
+                        return cast(dict[str, Any], json.loads(first[0]))
+                    db.execute(
+                        "INSERT INTO calls (id, response, at) VALUES (?, ?, ?)",
+                        (call_id, json_text(response), now),
+                    )
                 for event, text, archives, deliveries in accepted:
                     seq = db.execute(
                         "INSERT INTO events (id, time, ingested, body) VALUES (?, ?, ?, ?)",
@@ -259,8 +278,7 @@ class EventBus:
                         [(rule, target, text, now, now) for rule, target in deliveries],
                     )
             self._dispatcher.notify()
-        failed = sum(1 for result in results if "ErrorCode" in result)
-        return {"FailedEntryCount": failed, "Entries": results}
+        return response
 
     def put_event(self, source: str, detail_type: str, detail: Mapping[str, Any]) -> str:
         """Convenience for one event; returns its id or raises the entry's error as a ServiceError."""
@@ -338,8 +356,12 @@ class EventBus:
         return self.archives.describe_replay(ReplayName)
 
     def purge_expired(self, journal_days: float = 1.0) -> int:
-        """Apply archive retention and trim the journal of unarchived events older than `journal_days`."""
-        return self.archives.purge(self.clock.now(), journal_days)
+        """Apply archive retention, trim the journal of unarchived events older than `journal_days`, and
+        forget the calls answered more than CALL_RETENTION_DAYS ago."""
+        now = self.clock.now()
+        with self.store.transaction(durable=False) as db:
+            db.execute("DELETE FROM calls WHERE at < ?", (now - CALL_RETENTION_DAYS * 86400,))
+        return self.archives.purge(now, journal_days)
 
     def journal(self, since_seq: int = 0) -> list[dict[str, Any]]:
         """Every event the bus accepted (that retention has not removed), oldest first."""

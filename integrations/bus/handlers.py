@@ -4,7 +4,8 @@
 Step Functions serialises a `Detail` given as a JSON object before calling PutEvents, so workflows may
 write `"Detail": {"Text.$": "$.Text"}`. The optimised integration fails the task with
 `EventBridge.FailedEntry` when any entry failed (its cause is the PutEvents response); the SDK
-integration returns the response as it is, failed entries included.
+integration returns the response as it is, failed entries included. Both pass the task's call id, so
+an execution run again after a crash of the local cloud does not publish its events twice.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from integrations.bus.bus import EventBus
 from integrations.errors import ServiceError
 from integrations.unicode_text import json_text
-from workflows.engine import Handler
+from workflows.engine import Handler, TaskInvocation
 
 
 def _entries(arguments: Any) -> list[Any]:
@@ -37,16 +38,14 @@ def _serialised(entry: Any) -> Any:
 def engine_handlers(bus: EventBus) -> dict[str, Handler]:
     """Resource ARN → handler, for the engine's `handlers` mapping."""
 
-    def optimised(arguments: Any, invocation: Any) -> dict[str, Any]:
-        del invocation  # PutEvents depends on its arguments only
-        response = bus.put_events(Entries=_entries(arguments))
+    def optimised(arguments: Any, invocation: TaskInvocation) -> dict[str, Any]:
+        response = bus.put_events(Entries=_entries(arguments), call_id=invocation.call_id or None)
         if response["FailedEntryCount"]:
             raise ServiceError("events", "FailedEntry", json.dumps(response, separators=(",", ":")))
         return response
 
-    def sdk(arguments: Any, invocation: Any) -> dict[str, Any]:
-        del invocation
-        return bus.put_events(Entries=_entries(arguments))
+    def sdk(arguments: Any, invocation: TaskInvocation) -> dict[str, Any]:
+        return bus.put_events(Entries=_entries(arguments), call_id=invocation.call_id or None)
 
     return {
         "arn:aws:states:::events:putEvents": optimised,

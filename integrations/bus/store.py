@@ -1,5 +1,6 @@
 """The bus's durable state in one SQLite database (WAL): the event journal, archives, rules and targets,
-pending deliveries, dead letters and replays.
+pending deliveries, dead letters, replays, and the calls PutEvents answered (by call id, see
+`EventBus.put_events`).
 
 Every write that PutEvents acknowledges is committed, and on the disk, before it returns; deliveries
 are rows that are deleted only after their target accepted them, so a crash re-delivers instead of
@@ -46,6 +47,9 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(due);
 CREATE TABLE IF NOT EXISTS dead_letters (
     id INTEGER PRIMARY KEY, queue TEXT, body TEXT NOT NULL, attributes TEXT NOT NULL, at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS calls (
+    id TEXT PRIMARY KEY, response TEXT NOT NULL, at REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS replays (
     name TEXT PRIMARY KEY, archive TEXT NOT NULL, start TEXT NOT NULL, finish TEXT NOT NULL,
     rules TEXT, state TEXT NOT NULL, reason TEXT, requested REAL NOT NULL, ended REAL, replayed INTEGER

@@ -272,6 +272,7 @@ class StepFunctionsService:
                 machine.text,
                 row["input"],
                 name=row["name"],
+                execution_arn=row["arn"],
                 state_machine_type=machine.type,
                 state_machine_arn=row["state_machine_arn"],
                 **self._engine_options,

@@ -36,13 +36,28 @@ def table(tmp_path: Path) -> DynamoDBClient:
     )
 
 
+class Crash(BaseException):
+    """The local cloud killed mid-execution: nothing in the engine catches it."""
+
+
 def egress(
-    table: DynamoDBClient, posts: list[Any], at: datetime, command: dict[str, Any] = COMMAND
+    table: DynamoDBClient,
+    posts: list[Any],
+    at: datetime,
+    command: dict[str, Any] = COMMAND,
+    *,
+    name: str | None = None,
+    crash: str = "",
 ) -> Execution:
-    """One egress execution starting at `at`; posting is recorded in `posts` instead of reaching X."""
+    """One egress execution starting at `at`; posting is recorded in `posts` instead of reaching X.
+    `crash` "before posting" or "after posting" kills it in its PostReply."""
 
     def post_tweet(event: Any, context: Any) -> dict[str, Any]:
+        if crash == "before posting":
+            raise Crash
         posts.append(event["Command"]["ReplyToTweetId"])
+        if crash == "after posting":
+            raise Crash
         return {"Posted": True, "TweetId": "1991000000000000999", "ReplyToTweetId": TWEET}
 
     def put_events(arguments: Any, invocation: Any) -> dict[str, Any]:
@@ -56,6 +71,7 @@ def egress(
         substitutions=SUBSTITUTIONS,
         state_machine_type="EXPRESS",
         clock=ManualClock(at),
+        name=name,
     )
 
 
@@ -117,3 +133,41 @@ def test_a_claim_whose_execution_died_is_taken_over_once_its_lease_ends(table: D
     assert posts == [TWEET]  # the reply the dead execution never posted
     assert record(table)["Status"] == {"S": "COMPLETED"}
     assert record(table)["EventId"] == {"S": COMMAND["id"]}
+
+
+def test_an_execution_run_again_after_a_crash_before_posting_posts_the_reply(table: DynamoDBClient) -> None:
+    # The local cloud runs an execution a crash left RUNNING again, under the same name; its own claim,
+    # still within its lease, must not stop it, or the reply would be lost (nothing else retries it).
+    posts: list[Any] = []
+    with pytest.raises(Crash):
+        egress(table, posts, NOW, name="egress-1", crash="before posting")
+    assert record(table)["Status"] == {"S": "IN_PROGRESS"}
+    again = egress(table, posts, NOW + timedelta(seconds=5), name="egress-1")
+    assert again.status == "SUCCEEDED"
+    assert posts == [TWEET]
+    assert record(table)["Status"] == {"S": "COMPLETED"}
+
+
+def test_another_execution_still_waits_for_the_live_claim_of_a_crashed_one(table: DynamoDBClient) -> None:
+    posts: list[Any] = []
+    with pytest.raises(Crash):
+        egress(table, posts, NOW, name="egress-1", crash="before posting")
+    duplicate = egress(table, posts, NOW + timedelta(seconds=5), name="egress-2")
+    assert duplicate.states_visited[-1] == "AlreadyHandled"
+    assert posts == []
+
+
+def test_a_run_again_after_a_crash_after_posting_hands_the_same_reply_to_the_poster_again(
+    table: DynamoDBClient,
+) -> None:
+    # At-least-once between the post and its record: the poster gets the same command twice. The local
+    # outbox keeps one entry for the same reply (test_post_tweet.py, ..._replies_go_to_the_outbox_once);
+    # X refuses it too, 403 "You are not allowed to create a Tweet with duplicate content." (as recorded
+    # in github.com/akrherz/iembot/issues/163).
+    posts: list[Any] = []
+    with pytest.raises(Crash):
+        egress(table, posts, NOW, name="egress-1", crash="after posting")
+    again = egress(table, posts, NOW + timedelta(seconds=5), name="egress-1")
+    assert again.status == "SUCCEEDED"
+    assert posts == [TWEET, TWEET]
+    assert record(table)["Status"] == {"S": "COMPLETED"}

@@ -511,22 +511,29 @@ def test_egress_claims_then_posts_then_reports() -> None:
     event = case_input("egress", "FirstPostWithPhoto")
     (claim,) = calls(execution, "ClaimReply")
     start = int(execution.start_date.timestamp())
-    # A claim with a lease (Powertools' idempotency model): taken if absent, or if IN_PROGRESS and its
-    # lease (the claiming Express execution's 5-minute life) has run out.
+    # A claim with a lease (Powertools' idempotency model): taken if absent, or if IN_PROGRESS and
+    # either its own (this execution run again after a crash) or its lease (the claiming Express
+    # execution's 5-minute life) has run out.
     assert claim == {
         "TableName": "EgressGuard",
         "Item": {
             "ReplyToTweetId": {"S": "1991000000000000202"},
             "EventId": {"S": event["id"]},
+            "ClaimedBy": {"S": execution.name},
             "Status": {"S": "IN_PROGRESS"},
             "LeaseExpiresAt": {"N": str(start + 300)},
             "ExpiresAt": {"N": str(start + THIRTY_DAYS)},
         },
         "ConditionExpression": (
-            "attribute_not_exists(ReplyToTweetId) OR (#Status = :InProgress AND LeaseExpiresAt < :Now)"
+            "attribute_not_exists(ReplyToTweetId)"
+            " OR (#Status = :InProgress AND (ClaimedBy = :Me OR LeaseExpiresAt < :Now))"
         ),
         "ExpressionAttributeNames": {"#Status": "Status"},
-        "ExpressionAttributeValues": {":InProgress": {"S": "IN_PROGRESS"}, ":Now": {"N": str(start)}},
+        "ExpressionAttributeValues": {
+            ":InProgress": {"S": "IN_PROGRESS"},
+            ":Me": {"S": execution.name},
+            ":Now": {"N": str(start)},
+        },
     }
     assert calls(execution, "MarkCompleted") == [
         {

@@ -108,10 +108,13 @@ def execute(
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     seed: int | None = None,
     history: History | None = None,
+    execution_arn: str | None = None,
 ) -> Execution:
     """Run `definition` on `input` to completion; raises DefinitionError if it cannot run at all.
 
-    `history` lets a caller that serves GetExecutionHistory read the events while the execution runs."""
+    `history` lets a caller that serves GetExecutionHistory read the events while the execution runs.
+    `execution_arn` is the ARN a service gave the execution when it started it (`$$.Execution.Id` is that
+    ARN, as on AWS); a run again of the same execution passes the same one. Made up from `name` if None."""
     if state_machine_type not in ("STANDARD", "EXPRESS"):
         raise ValueError(f"state_machine_type must be 'STANDARD' or 'EXPRESS', got {state_machine_type!r}")
     machine = compile_definition(definition, substitutions)
@@ -134,7 +137,9 @@ def execute(
             f"execution name {execution_name!r} must be 1-80 characters without whitespace, control "
             'characters or any of <>{}[]?*"#%\\^|~`$&,;:/'
         )
-    if state_machine_type == "EXPRESS":
+    if execution_arn is not None:
+        pass
+    elif state_machine_type == "EXPRESS":
         execution_arn = (
             f"arn:aws:states:{region}:{account}:express:{machine_name}:{execution_name}:{uuid.uuid4()}"
         )

@@ -74,12 +74,26 @@ class Scope:
     retry_count: int | None = None  # None in states that cannot retry (no State.RetryCount)
     task_token: str | None = None
     map_item: dict[str, Any] | None = field(default=None)
+    # Where this scope sits in the execution, for call ids: "" at the top, then for each enclosing
+    # Parallel or Map "<state>#<visit>/<branch or item index>/".
+    lineage: str = ""
+    visits: dict[str, int] = field(default_factory=dict)
     # EnteredTime as the context object writes it, for the `entered_time` it was written from: a state's
     # Arguments, Output and Assign each build the context object.
     _entered_text: tuple[datetime | None, str] = (None, "")
 
-    def child(self, prefix: str, clock: Clock) -> Scope:
-        return Scope(self.run, clock, dict(self.variables), self.prefix + prefix, self.last_event)
+    def child(self, prefix: str, clock: Clock, lineage: str = "") -> Scope:
+        return Scope(
+            self.run, clock, dict(self.variables), self.prefix + prefix, self.last_event, lineage=lineage
+        )
+
+    def step(self, state_name: str) -> str:
+        """The next visit of `state_name` in this scope, named the same way in every run of the execution
+        that takes the same path: "<lineage><state>#<visit>". A crashed execution run again by the local
+        Step Functions names its calls as the first run did, so the services can tell a repeat."""
+        visit = self.visits.get(state_name, 0) + 1
+        self.visits[state_name] = visit
+        return f"{self.lineage}{state_name}#{visit}"
 
     def _entered_iso(self) -> str:
         entered = self.entered_time or self.run.start_time

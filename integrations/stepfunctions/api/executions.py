@@ -186,6 +186,7 @@ class Executions:
                 handlers={"*": services},
                 interceptor=MockedServices(mocks) if mocks is not None else None,
                 name=record.name,
+                execution_arn=record.arn,
                 clock=ServedClock(self.config.wait_time_scale, record.stopped),
                 state_machine_type=machine.type,
                 state_machine_arn=machine.arn,

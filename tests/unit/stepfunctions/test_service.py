@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from integrations.bus import EventBus
+from integrations.bus.handlers import engine_handlers
 from integrations.errors import ServiceError
 from integrations.stepfunctions import StateMachineDefinition, StepFunctionsService
 from integrations.stepfunctions.service import ASYNC, SYNC
@@ -146,3 +150,71 @@ def test_listeners_hear_every_finished_execution(service: StepFunctionsService) 
     service.start_sync_execution(stateMachineArn=service.state_machine_arn("Express"), input='{"who": 1}')
     service.start_sync_execution(stateMachineArn=service.state_machine_arn("Broken"))
     assert heard == ["SUCCEEDED", "FAILED"]
+
+
+PUBLISH_THEN_MARK = {
+    "StartAt": "Publish",
+    "States": {
+        "Publish": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::events:putEvents",
+            "Parameters": {
+                "Entries": [{"Source": "BOT", "DetailType": "MESSAGE_ANALYSED", "Detail": {"Id.$": "$.id"}}]
+            },
+            "ResultSelector": {"EventId.$": "$.Entries[0].EventId"},
+            "Next": "Mark",
+        },
+        "Mark": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:updateItem",
+            "ResultPath": None,
+            "End": True,
+        },
+    },
+}
+
+
+def test_an_execution_run_again_after_a_crash_does_not_publish_its_events_twice(tmp_path: Path) -> None:
+    # Analyse publishes MESSAGE_ANALYSED, then marks its idempotency record. A crash of the local cloud
+    # between the two leaves the execution RUNNING; recover() runs it again from its start, and its
+    # PutEvents is the same call (the bus keeps the call ids it answered), not a second event.
+    bus = EventBus("Plumbing", directory=tmp_path / "bus")
+    reached, release = threading.Event(), threading.Event()
+
+    def blocking_mark(arguments: object, invocation: object) -> dict[str, object]:
+        reached.set()
+        release.wait(30)
+        return {}
+
+    def service(mark: Callable[[object, object], dict[str, object]]) -> StepFunctionsService:
+        sfn = StepFunctionsService(path=tmp_path / "executions.sqlite3")
+        sfn.create_state_machine(StateMachineDefinition("Analyse", PUBLISH_THEN_MARK, "EXPRESS"))
+        sfn.set_engine_options(
+            handlers={**engine_handlers(bus), "arn:aws:states:::dynamodb:updateItem": mark}
+        )
+        return sfn
+
+    crashed = service(blocking_mark)
+    started = crashed.start_execution(
+        stateMachineArn=crashed.state_machine_arn("Analyse"), input='{"id": "1"}'
+    )
+    assert reached.wait(30)
+    crashed.stop(grace_seconds=0)  # what a crash leaves: the execution RUNNING in the store
+    release.set()
+    crashed.close()
+    [first] = bus.journal()
+
+    restarted = service(lambda arguments, invocation: {})
+    assert restarted.recover() == 1
+    assert restarted.wait_idle(30)
+    described = restarted.describe_execution(executionArn=started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"EventId": first["id"]}  # the first call's answer
+    assert [event["id"] for event in bus.journal()] == [first["id"]]
+
+    # Another execution is other calls: it publishes its own event.
+    restarted.start_execution(stateMachineArn=restarted.state_machine_arn("Analyse"), input='{"id": "2"}')
+    assert restarted.wait_idle(30)
+    assert [event["detail"]["Id"] for event in bus.journal()] == ["1", "2"]
+    restarted.close()
+    bus.close()

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from workflows.engine.clock import Clock
     from workflows.engine.scope import Scope
 
 Job = Callable[["Scope"], Any]
@@ -28,9 +29,17 @@ def run_concurrently(
     its concurrency slot frees up, so the parent ends at the time concurrent work would have ended.
     """
     clock = scope.clock
+    # Every branch or item is named after this visit of the state and its position in it (call ids).
+    lineage = scope.step(prefix.rstrip("/")) + "/"
+
+    def child(index: int, clock: Clock) -> Scope:
+        return scope.child(prefix, clock, f"{lineage}{index}/")
+
     limit = max_concurrency if 0 < max_concurrency < len(jobs) else len(jobs)
     if clock.concurrent and len(jobs) > 1:
-        _run_threads(scope, prefix, jobs, min(limit, scope.run.max_concurrency), on_result)
+        _run_threads(
+            lambda index: child(index, clock), jobs, min(limit, scope.run.max_concurrency), on_result
+        )
         return
     start = clock.now()
     slots = [start] * max(limit, 1)
@@ -38,10 +47,9 @@ def run_concurrently(
     for index, job in enumerate(jobs):
         slot_start = heapq.heappop(slots)
         fork = clock.fork(slot_start)
-        child = scope.child(prefix, fork)
         forks.append(fork)
         try:
-            value, error = job(child), None
+            value, error = job(child(index, fork)), None
         except Exception as exc:  # handed to on_result, which decides: the state's error or tolerated
             value, error = None, exc
         heapq.heappush(slots, fork.now())
@@ -51,19 +59,18 @@ def run_concurrently(
 
 
 def _run_threads(
-    scope: Scope,
-    prefix: str,
+    child: Callable[[int], Scope],
     jobs: Sequence[Job],
     workers: int,
     on_result: Callable[[int, Any, BaseException | None], bool],
 ) -> None:
     stop = False
 
-    def guarded(job: Job) -> tuple[Any, BaseException | None]:
+    def guarded(index: int) -> tuple[Any, BaseException | None]:
         if stop:
             return None, None
         try:
-            return job(scope.child(prefix, scope.clock)), None
+            return jobs[index](child(index)), None
         except Exception as exc:
             return None, exc
 
@@ -73,10 +80,10 @@ def _run_threads(
     # than slots, `workers` threads take them in turn while this one hands out the results.
     inline = len(jobs) <= workers
     with ThreadPoolExecutor(max_workers=len(jobs) - 1 if inline else workers) as pool:
-        futures = [pool.submit(guarded, job) for job in (jobs[1:] if inline else jobs)]
+        futures = [pool.submit(guarded, index) for index in range(1 if inline else 0, len(jobs))]
         outcomes: Iterator[tuple[Any, BaseException | None]] = (future.result() for future in futures)
         if inline:
-            outcomes = itertools.chain([guarded(jobs[0])], outcomes)
+            outcomes = itertools.chain([guarded(0)], outcomes)
         for index, (value, error) in enumerate(outcomes):
             if stop:
                 continue

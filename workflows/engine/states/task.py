@@ -63,22 +63,27 @@ class TaskState(WorkState):
         self, scope: Scope, state_input: Any, retrying: Callable[[Callable[[], Any]], Any]
     ) -> tuple[Any, str | None]:
         timeout, heartbeat = self.timeout(scope, state_input), self.heartbeat(scope, state_input)
-        result = retrying(lambda: self.attempt(scope, state_input, timeout, heartbeat))
+        step = scope.step(self.name)
+        result = retrying(lambda: self.attempt(scope, state_input, timeout, heartbeat, step))
         return self.flow.finish(state_input, result, scope), self.next
 
-    def attempt(self, scope: Scope, state_input: Any, timeout: float, heartbeat: float | None) -> Any:
+    def attempt(
+        self, scope: Scope, state_input: Any, timeout: float, heartbeat: float | None, step: str
+    ) -> Any:
         """One try: Parameters are evaluated per attempt ($$.State.RetryCount and $$.Task.Token change)."""
         resource = self.resource
         run = scope.run
         if resource.pattern == "waitForTaskToken":
             scope.task_token = str(uuid.UUID(int=run.random.getrandbits(128), version=4))
         arguments_json, arguments = json_codec.round_trip(self.flow.effective_input(state_input, scope))
+        attempt = scope.retry_count or 0
         invocation = TaskInvocation(
             state_name=self.name,
             resource=resource.arn,
             arguments=arguments,
-            attempt=scope.retry_count or 0,
+            attempt=attempt,
             execution_arn=run.execution_arn,
+            call_id=f"{run.execution_arn}|{step}.{attempt}",
             context=scope.context_object(),
             state_path=scope.prefix + self.name,
             service=resource.service,
