@@ -19,8 +19,10 @@ The counts, per tweet id the webhook acknowledged with 200:
 * replied twice: more than one entry for it in the outbox;
 * stuck: an execution for it still RUNNING after the final settle.
 Also printed, as what the idempotency absorbs rather than a fault: MESSAGE_RECEIVED published again
-under a new event id (a kill between ingest's PutEvents and its COMPLETED mark), and rows the lake's
-table holds twice (the same event delivered again, or published again) that its view drops.
+under a new event id (a kill between ingest's PutEvents and its COMPLETED mark), rows the lake's
+table holds twice (the same event delivered again, or published again) that its view drops, and the
+PutEvents calls that an execution run again after a kill made again, which the bus answered with the
+first answer instead of a second event.
 Recovery is the time the final start took to settle everything the kills left behind.
 The run is bounded: it stops sending when --time-limit is reached and reports what it has.
 """
@@ -51,6 +53,7 @@ from infra.local.account import LocalAccount  # noqa: E402 - after the path set-
 from infra.local.layout import StateLayout  # noqa: E402
 from infra.local.media_server import publish  # noqa: E402
 from infra.local.webhooks import consumer_secret, deliver, mention  # noqa: E402
+from infra.topology import TOPOLOGY  # noqa: E402
 
 PHOTOS = sorted((ROOT / "examples" / "media").glob("*.jpg"))
 
@@ -220,13 +223,20 @@ WHERE "detail-type" IN ('MESSAGE_RECEIVED', 'MESSAGE_ANALYSED') GROUP BY 1, 2"""
 
 def _alerts(layout: StateLayout) -> list[str]:
     """Every message published to a topic (the alerts), as text."""
-    from infra.local.account import LocalAccount
-
     topics = LocalAccount(layout).client("sns")
     try:
         return [str(message["Message"]) for message in topics.messages()]
     finally:
         topics.close()
+
+
+def _calls_made_again(layout: StateLayout) -> int:
+    """PutEvents calls a run again of a crashed execution made again, answered without a new event."""
+    bus = LocalAccount(layout).event_bus(TOPOLOGY.bus.name)
+    try:
+        return int(bus.calls_made_again())
+    finally:
+        bus.close()
 
 
 def _events(layout: StateLayout) -> list[dict[str, Any]]:
@@ -294,6 +304,7 @@ def _report(layout: StateLayout, tally: Tally, recovery: float, lake: Lake, kill
     print("absorbed by idempotency (at-least-once delivery, not faults):")
     print(f"  MESSAGE_RECEIVED published again  {len(twice(received))}")
     print(f"  lake table rows twice             {len(twice(lake.table))} (dropped by the view)")
+    print(f"  PutEvents calls made again        {_calls_made_again(layout)} (answered, no new event)")
 
 
 def _dead_letters(layout: StateLayout) -> list[str]:

@@ -259,6 +259,7 @@ class EventBus:
                 if call_id is not None:
                     first = db.execute("SELECT response FROM calls WHERE id = ?", (call_id,)).fetchone()
                     if first is not None:
+                        db.execute("UPDATE calls SET repeats = repeats + 1 WHERE id = ?", (call_id,))
                         return cast(dict[str, Any], json.loads(first[0]))
                     db.execute(
                         "INSERT INTO calls (id, response, at) VALUES (?, ?, ?)",
@@ -362,6 +363,11 @@ class EventBus:
         with self.store.transaction(durable=False) as db:
             db.execute("DELETE FROM calls WHERE at < ?", (now - CALL_RETENTION_DAYS * 86400,))
         return self.archives.purge(now, journal_days)
+
+    def calls_made_again(self) -> int:
+        """How many PutEvents calls were made again and answered with their first answer (runs again of
+        executions a crash interrupted), among the call ids still kept."""
+        return int(self.store.query("SELECT COALESCE(SUM(repeats), 0) FROM calls")[0][0])
 
     def journal(self, since_seq: int = 0) -> list[dict[str, Any]]:
         """Every event the bus accepted (that retention has not removed), oldest first."""

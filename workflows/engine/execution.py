@@ -137,13 +137,11 @@ def execute(
             f"execution name {execution_name!r} must be 1-80 characters without whitespace, control "
             'characters or any of <>{}[]?*"#%\\^|~`$&,;:/'
         )
-    if execution_arn is not None:
-        pass
-    elif state_machine_type == "EXPRESS":
+    if execution_arn is None and state_machine_type == "EXPRESS":
         execution_arn = (
             f"arn:aws:states:{region}:{account}:express:{machine_name}:{execution_name}:{uuid.uuid4()}"
         )
-    else:
+    elif execution_arn is None:
         execution_arn = f"arn:aws:states:{region}:{account}:execution:{machine_name}:{execution_name}"
     started = clock.now()
     timeout = machine.timeout_seconds

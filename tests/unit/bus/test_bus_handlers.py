@@ -125,8 +125,10 @@ def test_the_same_call_made_again_gets_the_first_answer_and_publishes_nothing(
     bus.put_targets(Rule="All", Targets=[{"Id": "r", "Arn": "arn:recorder"}])
     handler = engine_handlers(bus)[OPTIMISED]
     first = handler(ONE_EVENT, invocation("PublishAnalysed#1"))
+    assert bus.calls_made_again() == 0
     again = handler(ONE_EVENT, invocation("PublishAnalysed#1"))
     assert again == first
+    assert bus.calls_made_again() == 1
     assert [event["id"] for event in bus.journal()] == [first["Entries"][0]["EventId"]]
     assert bus.drain() == 1
     assert len(recorder.received) == 1
