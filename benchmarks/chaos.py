@@ -198,7 +198,6 @@ def _settle(layout: StateLayout) -> tuple[float, Lake]:
     """The time the final start took to settle, and the data lake's rows per tweet id."""
     from infra.local.lake import lake_tables
     from infra.local.session import local_session
-    from infra.topology import TOPOLOGY
     from integrations.athena import run_query
 
     began = time.monotonic()
