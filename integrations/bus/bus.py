@@ -33,8 +33,8 @@ from integrations.identity import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from integrations.unicode_text import json_text
 
 LOG = logging.getLogger(__name__)
-# How long a call's answer is kept for a run again of its execution: the idempotency records of the
-# bot's workflows last 7 days too, and no execution the local cloud runs again is older.
+# How long a call's answer is kept for a run again of its execution: as long as the bot's idempotency
+# records. A cloud that stays stopped longer after a crash publishes again what its runs again publish.
 CALL_RETENTION_DAYS = 7
 
 
