@@ -38,14 +38,14 @@ def _serialised(entry: Any) -> Any:
 def engine_handlers(bus: EventBus) -> dict[str, Handler]:
     """Resource ARN → handler, for the engine's `handlers` mapping."""
 
+    def sdk(arguments: Any, invocation: TaskInvocation) -> dict[str, Any]:
+        return bus.put_events(Entries=_entries(arguments), call_id=invocation.call_id)
+
     def optimised(arguments: Any, invocation: TaskInvocation) -> dict[str, Any]:
-        response = bus.put_events(Entries=_entries(arguments), call_id=invocation.call_id or None)
+        response = sdk(arguments, invocation)
         if response["FailedEntryCount"]:
             raise ServiceError("events", "FailedEntry", json.dumps(response, separators=(",", ":")))
         return response
-
-    def sdk(arguments: Any, invocation: TaskInvocation) -> dict[str, Any]:
-        return bus.put_events(Entries=_entries(arguments), call_id=invocation.call_id or None)
 
     return {
         "arn:aws:states:::events:putEvents": optimised,

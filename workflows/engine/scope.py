@@ -82,7 +82,7 @@ class Scope:
     # Arguments, Output and Assign each build the context object.
     _entered_text: tuple[datetime | None, str] = (None, "")
 
-    def child(self, prefix: str, clock: Clock, lineage: str = "") -> Scope:
+    def child(self, prefix: str, clock: Clock, lineage: str) -> Scope:
         return Scope(
             self.run, clock, dict(self.variables), self.prefix + prefix, self.last_event, lineage=lineage
         )

@@ -37,7 +37,7 @@ class TaskInvocation:
     state_path: str = ""  # "Outer/Inner" inside Parallel and Map states
     # This attempt's identity in the execution: its ARN, the state's place and visit, the attempt. The
     # same in a run of the same execution that takes the same path, and in no other call.
-    call_id: str = ""
+    call_id: str | None = None
     service: str = ""
     action: str = ""
     integration_pattern: str = ""

@@ -17,12 +17,13 @@ Job = Callable[["Scope"], Any]
 
 def run_concurrently(
     scope: Scope,
-    prefix: str,
+    state_name: str,
     jobs: Sequence[Job],
     max_concurrency: int,
     on_result: Callable[[int, Any, BaseException | None], bool],
 ) -> None:
-    """Run each job in its own child scope, at most `max_concurrency` at a time (0 means no limit).
+    """Run each job of the Parallel or Map state `state_name` in its own child scope, at most
+    `max_concurrency` at a time (0 means no limit).
 
     `on_result(index, value, error)` is told about each job; it returns False to stop starting new ones
     (a failure). Under a virtual clock the jobs run one after another, each starting at the virtual time
@@ -30,10 +31,10 @@ def run_concurrently(
     """
     clock = scope.clock
     # Every branch or item is named after this visit of the state and its position in it (call ids).
-    lineage = scope.step(prefix.rstrip("/")) + "/"
+    lineage = scope.step(state_name) + "/"
 
     def child(index: int, clock: Clock) -> Scope:
-        return scope.child(prefix, clock, f"{lineage}{index}/")
+        return scope.child(f"{state_name}/", clock, f"{lineage}{index}/")
 
     limit = max_concurrency if 0 < max_concurrency < len(jobs) else len(jobs)
     if clock.concurrent and len(jobs) > 1:

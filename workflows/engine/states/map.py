@@ -213,9 +213,7 @@ class MapState(WorkState):
             return not self._exceeded(len(failures), len(inputs), tolerated_count, tolerated_percentage)
 
         concurrency = int(self.max_concurrency(scope, effective) or 0)
-        run_concurrently(
-            scope, f"{self.name}/", [job(index) for index in range(len(inputs))], concurrency, collect
-        )
+        run_concurrently(scope, self.name, [job(index) for index in range(len(inputs))], concurrency, collect)
         if failures and (
             not tolerant
             or not isinstance(failures[-1], WorkflowError)

@@ -57,7 +57,7 @@ class ParallelState(WorkState):
             return True
 
         jobs = [lambda child, branch=branch: branch.run(child, effective) for branch in self.branches]
-        run_concurrently(scope, f"{self.name}/", jobs, 0, collect)
+        run_concurrently(scope, self.name, jobs, 0, collect)
         if failures:
             raise failures[0]
         scope.event("ParallelStateSucceeded")
