@@ -56,6 +56,10 @@ DEFINITION: dict[str, Any] = {
 }
 
 
+class Once(Exception):
+    """The error Flaky's first attempt fails with (the engine names it after the class), then retried."""
+
+
 def _call_ids(clock: Any, arn: str | None = ARN) -> list[str]:
     seen: list[str] = []
     lock = threading.Lock()
@@ -67,7 +71,7 @@ def _call_ids(clock: Any, arn: str | None = ARN) -> list[str]:
             seen.append(invocation.call_id)
         if invocation.state_name == "Flaky" and not flaky_failed.is_set():
             flaky_failed.set()
-            raise type("Once", (Exception,), {})("the first attempt fails")
+            raise Once("the first attempt fails")
         return {}
 
     execution = execute(
